@@ -1,0 +1,58 @@
+# zynqnn: `make demo` and `make test` do all set-up on a fresh Debian machine.
+JOBS ?= $(shell nproc)
+BUILD ?= build
+CMAKE_FLAGS ?=
+CTEST = ctest --output-on-failure -j $(JOBS) --timeout 600
+
+.PHONY: all build deps demo test bench test-unit test-asan test-tsan test-armhf test-fuzz test-python clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DZYNQNN_BENCH=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	scripts/demo.sh
+
+test: test-unit test-asan test-tsan test-armhf
+	@echo "make test: every stage passed"
+
+test-unit: build
+	cd $(BUILD) && $(CTEST)
+
+# Address + undefined-behaviour sanitizers over every C++ test.
+test-asan: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DZYNQNN_SANITIZE="address;undefined"
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(CTEST)
+
+# Thread sanitizer over the runtime (driver, boards, watchdog): where the threads are.
+test-tsan: deps
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZYNQNN_SANITIZE=thread -DZYNQNN_RUNTIME_ONLY=ON
+	cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" $(CTEST)
+
+# The runtime cross-built for the board's Cortex-A9 and its tests run under qemu-arm.
+test-armhf: deps
+	cmake -S . -B build-armhf -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-armhf.cmake -DZYNQNN_RUNTIME_ONLY=ON
+	cmake --build build-armhf -j $(JOBS)
+	cd build-armhf && $(CTEST)
+
+# Every parser of outside input has a libFuzzer target; each runs briefly on its corpus.
+test-fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DZYNQNN_FUZZ=ON -DZYNQNN_TESTS=OFF
+	cmake --build build-fuzz -j $(JOBS)
+	scripts/run-fuzzers.sh build-fuzz
+
+test-python: build
+	scripts/test-python.sh
+
+bench: build
+	scripts/bench.sh
+
+clean:
+	rm -rf build build-asan build-tsan build-armhf build-fuzz

@@ -1,0 +1,15 @@
+# Warnings are errors everywhere; sanitizers are added per build directory.
+add_library(zynqnn_compile_options INTERFACE)
+target_compile_options(zynqnn_compile_options INTERFACE -Wall -Wextra -Werror)
+
+if(ZYNQNN_SANITIZE)
+  string(REPLACE ";" "," _zynqnn_sanitizers "${ZYNQNN_SANITIZE}")
+  add_compile_options(-fsanitize=${_zynqnn_sanitizers} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${_zynqnn_sanitizers})
+endif()
+
+# Adds a library or executable target with the project's options and include paths.
+function(zynqnn_target_defaults target)
+  target_link_libraries(${target} PRIVATE zynqnn_compile_options)
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+endfunction()

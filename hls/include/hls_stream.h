@@ -1,0 +1,183 @@
+#pragma once
+// C-simulation model of Vitis HLS `hls::stream`, zynqnn's own.
+//
+// Synthesis sees the same declarations Vitis HLS provides (read/write/empty/full and their
+// non-blocking forms). For simulation, a stream is a FIFO that is safe across threads: the
+// virtual board runs the DMA engines and the PL kernel on separate threads, and a read of
+// an empty stream blocks until data arrives, just as the hardware stalls.
+//
+// Extensions used only by the virtual board (never by HLS code):
+//  - set_capacity(n): bound the FIFO (an AXI4-Stream channel of depth n); writes block when full.
+//  - close(): a PL reset. Blocked and later reads/writes throw hls::stream_closed, which
+//    unwinds the kernel; reopen() empties the FIFO and makes it usable again.
+//  - csim::wait_observer: told when a simulation thread starts and stops waiting, so that a
+//    modeled clock advances only when every simulation thread is blocked. The thread that
+//    makes a waiter ready (by a write, read or close) reports the end of its wait at once,
+//    on its behalf, so there is no moment where a woken thread still counts as blocked.
+//  - csim::set_blocked_wait_limit(): a blocked read/write gives up (throws stream_deadlock)
+//    after this much real time, so that a C-simulation deadlock is an error, not a hang.
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <string>
+
+namespace hls {
+
+struct stream_closed : std::exception {
+  const char* what() const noexcept override { return "hls::stream closed (PL reset)"; }
+};
+
+struct stream_deadlock : std::exception {
+  const char* what() const noexcept override {
+    return "hls::stream: a blocked read or write exceeded the C-simulation wait limit";
+  }
+};
+
+namespace csim {
+
+class wait_observer {
+ public:
+  virtual ~wait_observer() = default;
+  virtual void before_wait() = 0;
+  virtual void after_wait() = 0;
+};
+
+// The observer for the calling thread (set by the virtual board on its simulation threads).
+inline thread_local wait_observer* current_wait_observer = nullptr;
+
+inline std::chrono::milliseconds& blocked_wait_limit() {
+  static std::chrono::milliseconds limit{60000};
+  return limit;
+}
+inline void set_blocked_wait_limit(std::chrono::milliseconds limit) { blocked_wait_limit() = limit; }
+
+}  // namespace csim
+
+template <typename T, int DEPTH = 0>
+class stream {
+ public:
+  stream() = default;
+  explicit stream(const char* name) : name_(name) {}
+  stream(const stream&) = delete;
+  stream& operator=(const stream&) = delete;
+
+  // --- The Vitis HLS interface ---
+  T read() {
+    std::unique_lock lock(mutex_);
+    wait_for(lock, not_empty_, reader_waiting_, [this] { return !fifo_.empty(); });
+    T value = std::move(fifo_.front());
+    fifo_.pop_front();
+    wake(not_full_, writer_waiting_);
+    return value;
+  }
+  void read(T& value) { value = read(); }
+  void operator>>(T& value) { value = read(); }
+
+  bool read_nb(T& value) {
+    std::lock_guard lock(mutex_);
+    if (closed_) throw stream_closed{};
+    if (fifo_.empty()) return false;
+    value = std::move(fifo_.front());
+    fifo_.pop_front();
+    wake(not_full_, writer_waiting_);
+    return true;
+  }
+
+  void write(const T& value) {
+    std::unique_lock lock(mutex_);
+    wait_for(lock, not_full_, writer_waiting_, [this] { return capacity_ == 0 || fifo_.size() < capacity_; });
+    fifo_.push_back(value);
+    wake(not_empty_, reader_waiting_);
+  }
+  void operator<<(const T& value) { write(value); }
+
+  bool write_nb(const T& value) {
+    std::lock_guard lock(mutex_);
+    if (closed_) throw stream_closed{};
+    if (capacity_ != 0 && fifo_.size() >= capacity_) return false;
+    fifo_.push_back(value);
+    wake(not_empty_, reader_waiting_);
+    return true;
+  }
+
+  bool empty() const {
+    std::lock_guard lock(mutex_);
+    return fifo_.empty();
+  }
+  bool full() const {
+    std::lock_guard lock(mutex_);
+    return capacity_ != 0 && fifo_.size() >= capacity_;
+  }
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return fifo_.size();
+  }
+  const char* name() const { return name_.c_str(); }
+
+  // --- C-simulation extensions (virtual board only) ---
+  void set_capacity(std::size_t capacity) {
+    std::lock_guard lock(mutex_);
+    capacity_ = capacity;
+    wake(not_full_, writer_waiting_);
+  }
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    wake(not_empty_, reader_waiting_);
+    wake(not_full_, writer_waiting_);
+  }
+  void reopen() {
+    std::lock_guard lock(mutex_);
+    fifo_.clear();
+    closed_ = false;
+  }
+  bool closed() const {
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
+
+ private:
+  // Blocks until `ready()` or close. `waiting` holds the waiter's observer while it is
+  // blocked; whoever wakes it clears the slot and reports the end of the wait.
+  template <typename Ready>
+  void wait_for(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                csim::wait_observer*& waiting, Ready ready) {
+    if (closed_) throw stream_closed{};
+    if (ready()) return;
+    csim::wait_observer* observer = csim::current_wait_observer;
+    if (observer) {
+      observer->before_wait();
+      waiting = observer;
+    }
+    const bool woke = cv.wait_for(lock, csim::blocked_wait_limit(), [&] { return closed_ || ready(); });
+    if (waiting == observer && observer) {  // timed out: nobody woke us
+      waiting = nullptr;
+      observer->after_wait();
+    }
+    if (closed_) throw stream_closed{};
+    if (!woke) throw stream_deadlock{};
+  }
+
+  void wake(std::condition_variable& cv, csim::wait_observer*& waiting) {
+    if (waiting) {
+      waiting->after_wait();
+      waiting = nullptr;
+    }
+    cv.notify_all();
+  }
+
+  mutable std::mutex mutex_;
+  std::condition_variable not_empty_;
+  std::condition_variable not_full_;
+  std::deque<T> fifo_;
+  csim::wait_observer* reader_waiting_ = nullptr;
+  csim::wait_observer* writer_waiting_ = nullptr;
+  std::size_t capacity_ = DEPTH;
+  bool closed_ = false;
+  std::string name_;
+};
+
+}  // namespace hls

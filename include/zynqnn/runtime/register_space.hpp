@@ -1,0 +1,42 @@
+#pragma once
+// 32-bit registers at byte offsets. The board maps them from /dev/mem or /dev/uioN; the
+// virtual board implements them with the device model. Every access is checked against the
+// mapped range first: an access outside it is refused with an Error, never performed.
+#include <cstddef>
+#include <cstdint>
+
+namespace zynqnn {
+
+class RegisterSpace {
+ public:
+  virtual ~RegisterSpace() = default;
+  RegisterSpace(const RegisterSpace&) = delete;
+  RegisterSpace& operator=(const RegisterSpace&) = delete;
+
+  std::uint32_t read32(std::uint32_t offset) const {
+    check_access(offset);
+    return do_read32(offset);
+  }
+  void write32(std::uint32_t offset, std::uint32_t value) {
+    check_access(offset);
+    do_write32(offset, value);
+  }
+  std::size_t size_bytes() const noexcept { return size_bytes_; }
+
+ protected:
+  explicit RegisterSpace(std::size_t size_bytes) : size_bytes_(size_bytes) {}
+  // Called only with a 4-byte-aligned offset inside the range.
+  virtual std::uint32_t do_read32(std::uint32_t offset) const = 0;
+  virtual void do_write32(std::uint32_t offset, std::uint32_t value) = 0;
+
+ private:
+  void check_access(std::uint32_t offset) const {
+    // Written so that it cannot overflow where size_t is 32 bits.
+    if ((offset & 3u) != 0 || size_bytes_ < 4 || offset > size_bytes_ - 4) refuse_access(offset);
+  }
+  [[noreturn]] void refuse_access(std::uint32_t offset) const;
+
+  std::size_t size_bytes_;
+};
+
+}  // namespace zynqnn

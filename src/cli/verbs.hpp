@@ -1,0 +1,14 @@
+#pragma once
+// The CLI's verbs. A verb adds its subcommand and a callback that does the job; a callback
+// reports failure through set_exit_code (errors it cannot handle are thrown as zynqnn::Error).
+#include <CLI/CLI.hpp>
+
+namespace zynqnn::cli {
+
+void register_all_verbs(CLI::App& app);
+
+// The process exit code chosen by the verb that ran (0 unless it said otherwise).
+int exit_code();
+void set_exit_code(int code);
+
+}  // namespace zynqnn::cli
