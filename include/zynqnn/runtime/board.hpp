@@ -31,8 +31,9 @@ class Board {
   virtual std::string name() const = 0;
   // Maps `size` bytes of registers at physical address `base`.
   virtual std::unique_ptr<RegisterSpace> map_registers(std::uint64_t base, std::size_t size) = 0;
-  // The interrupt line wired to a device at `base`, or nullptr when the board has none.
-  virtual std::unique_ptr<InterruptLine> open_interrupt(std::uint64_t base) = 0;
+  // Interrupt line `line` of the device at `base` (for an AXI DMA: 0 = mm2s_introut,
+  // 1 = s2mm_introut), or nullptr when the board has no such line wired.
+  virtual std::unique_ptr<InterruptLine> open_interrupt(std::uint64_t base, unsigned line) = 0;
   virtual DmaMemory& memory() = 0;
   virtual Clock& clock() = 0;
   // Reloads the programmable logic. Every driver bound to the old configuration is stale
