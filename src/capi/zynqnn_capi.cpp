@@ -11,7 +11,7 @@
 
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/runtime/accelerator.hpp"
-#include "zynqnn/runtime/open_accelerator.hpp"
+#include "zynqnn/accelerator/open_accelerator.hpp"
 #include "capi/fault_injection.hpp"
 
 struct zynqnn_accelerator {
