@@ -13,9 +13,15 @@ namespace {
 using AbiEntry = const zynqnn_pl_kernel_abi* (*)();
 using ObserverHook = void (*)(void*);
 
-struct LibraryHandle {
-  void* handle;
-  ~LibraryHandle() { dlclose(handle); }
+class LibraryHandle {
+ public:
+  explicit LibraryHandle(void* handle) : handle_(handle) {}
+  ~LibraryHandle() { dlclose(handle_); }
+  LibraryHandle(const LibraryHandle&) = delete;
+  LibraryHandle& operator=(const LibraryHandle&) = delete;
+
+ private:
+  void* handle_;
 };
 
 class LibraryKernel final : public PlKernel {
@@ -69,10 +75,15 @@ std::shared_ptr<PlKernel> load_kernel_library(const std::string& path) {
     const char* why = dlerror();
     throw Error(ErrorCode::io, fmt::format("cannot load the kernel library: {}", why ? why : "unknown dlopen error"), path);
   }
-  auto library = std::make_shared<LibraryHandle>(LibraryHandle{handle});
+  auto library = std::make_shared<LibraryHandle>(handle);
   auto entry = reinterpret_cast<AbiEntry>(dlsym(handle, "zynqnn_pl_kernel_v1"));
-  if (!entry)
-    throw Error(ErrorCode::not_found, "the library does not export zynqnn_pl_kernel_v1 (see pl_kernel_abi.h)", path);
+  if (!entry) {
+    const char* why = dlerror();
+    throw Error(ErrorCode::not_found,
+                fmt::format("the library does not export zynqnn_pl_kernel_v1 (see pl_kernel_abi.h): {}",
+                            why ? why : "no such symbol"),
+                path);
+  }
   const zynqnn_pl_kernel_abi* abi = entry();
   if (!abi) throw Error(ErrorCode::invalid_argument, "zynqnn_pl_kernel_v1() returned a null pointer", path);
   if (abi->abi_version != ZYNQNN_PL_KERNEL_ABI_VERSION)
