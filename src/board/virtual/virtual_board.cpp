@@ -29,18 +29,21 @@ class DmaRegisterSpace final : public RegisterSpace {
 class DmaInterruptLine final : public InterruptLine {
  public:
   DmaInterruptLine(std::shared_ptr<DmaDevice> device, unsigned channel) : device_(std::move(device)), channel_(channel) {}
-  void enable() override { enabled_ = true; }
+  void enable() override { enabled_.store(true, std::memory_order_release); }
   bool wait_until(Nanoseconds deadline) override {
-    const std::function<bool()> asserted = [this] { return enabled_ && device_->interrupt_asserted(channel_); };
+    // Evaluated by whichever thread settles the clock: atomics only.
+    const std::function<bool()> asserted = [this] {
+      return enabled_.load(std::memory_order_acquire) && device_->interrupt_asserted(channel_);
+    };
     const bool fired = device_->clock().wait_until(deadline, asserted, false);
-    if (fired) enabled_ = false;
+    if (fired) enabled_.store(false, std::memory_order_release);
     return fired;
   }
 
  private:
   std::shared_ptr<DmaDevice> device_;
   unsigned channel_;
-  bool enabled_ = false;
+  std::atomic<bool> enabled_{false};
 };
 
 void validate(const VirtualBoardConfig& config, const PlKernel* kernel) {

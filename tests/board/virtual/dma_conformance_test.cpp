@@ -238,6 +238,22 @@ TEST_F(DmaConformance, RunStopZeroHaltsAnIdleChannel) {
   EXPECT_EQ(dma_.read(reg::MM2S_DMASR), reg::HALTED);
 }
 
+TEST_F(DmaConformance, RunStopZeroFlushesATransferInFlightAndHalts) {
+  auto out = buffer(256);
+  dma_.run_both();
+  dma_.start_s2mm(out->physical_address(), 256);  // waits for data that never comes
+  board_.clock().sleep_for(std::chrono::microseconds(10));
+  dma_.write(reg::S2MM_DMACR, 0);
+  EXPECT_EQ(dma_.poll(reg::S2MM_DMASR, reg::HALTED), reg::HALTED);
+  // The channel starts again and is not confused by the flushed transfer.
+  auto in = buffer(256);
+  fill_words(*in, 13);
+  dma_.run_both();
+  loopback(*in, *out, 256);
+  EXPECT_EQ(dma_.poll(reg::S2MM_DMASR, reg::IDLE), reg::IDLE | reg::IOC_IRQ);
+  EXPECT_TRUE(same_bytes(*in, *out, 256));
+}
+
 TEST_F(DmaConformance, MsbAddressRegistersAreAccepted) {
   dma_.run_both();
   dma_.write(reg::MM2S_SA_MSB, 0x1);
