@@ -73,7 +73,8 @@ std::uint32_t DmaDevice::read(std::uint32_t offset) {
 void DmaDevice::write(std::uint32_t offset, std::uint32_t value) {
   std::unique_lock lock(mutex_);
   finish_soft_reset_if_due();
-  if (offset >= 2 * kChannelStride || soft_reset_active_ || shut_down_) return;  // ignored during a reset
+  // Ignored during a soft reset and while the PL is reloaded (the DMA is held in reset).
+  if (offset >= 2 * kChannelStride || soft_reset_active_ || pl_resetting_ || shut_down_) return;
   Channel& ch = channel_at(offset);
   if (!ch.present) return;
   switch (offset % kChannelStride) {
@@ -198,6 +199,8 @@ void DmaDevice::finish_pl_reset() {
   soft_reset_active_ = false;
   for (Channel& ch : channels_) {
     ch.port_closed = false;  // the board reopens every port
+    ch.command_ready.store(false);
+    ch.busy = false;
     if (ch.present) reset_channel_registers(ch);
   }
 }

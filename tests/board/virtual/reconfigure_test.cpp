@@ -16,6 +16,7 @@ int thread_count() {
   // sure it exists before anything is counted.
   static const bool warmed_up = [] {
     std::thread([] {}).join();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the joined one vanish
     return true;
   }();
   (void)warmed_up;
@@ -29,10 +30,10 @@ int thread_count() {
 }
 
 // A joined thread can linger in /proc for a moment (and under user-mode emulation the host
-// thread ends a little after the guest's join returns): wait briefly for the count to settle.
+// thread ends a little after the guest's join returns): wait briefly for the count to drop.
 int settled_thread_count(int expected) {
   int count = thread_count();
-  for (int i = 0; i < 200 && count != expected; ++i) {
+  for (int i = 0; i < 200 && count > expected; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     count = thread_count();
   }
@@ -98,7 +99,7 @@ TEST(Reconfigure, ThousandHangReconfigureCleanCycles) {
     EXPECT_EQ(stats.faults_applied, 1000u);
     EXPECT_EQ(board.generation(), 1000u);
   }
-  EXPECT_EQ(settled_thread_count(threads_before), threads_before) << "no thread outlives the board";
+  EXPECT_LE(settled_thread_count(threads_before), threads_before) << "no thread outlives the board";
 }
 
 TEST(Shutdown, DestroyingABoardWithStuckTransfersEndsEveryThread) {
@@ -114,7 +115,7 @@ TEST(Shutdown, DestroyingABoardWithStuckTransfersEndsEveryThread) {
     board.clock().sleep_for(std::chrono::microseconds(50));
     EXPECT_GT(thread_count(), threads_before);
   }
-  EXPECT_EQ(settled_thread_count(threads_before), threads_before);
+  EXPECT_LE(settled_thread_count(threads_before), threads_before);
 }
 
 TEST(Shutdown, RegistersAndBuffersMayOutliveTheBoard) {
