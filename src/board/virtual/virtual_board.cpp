@@ -124,7 +124,8 @@ VirtualBoard::~VirtualBoard() {
   try {
     stop_pl_thread();
   } catch (...) {
-    // A destructor must not throw; the threads are stopped below regardless.
+    // A destructor must not throw; it has to wait for the kernel to come back regardless.
+    if (pl_thread_.joinable()) pl_thread_.join();
   }
   for (auto& dma : dmas_) dma->shut_down();
 }
@@ -207,11 +208,26 @@ void VirtualBoard::stop_pl_thread() {
   for (auto& port : inputs_) port.close();
   for (auto& port : outputs_) port.close();
   clock_->notify();
-  if (pl_thread_.joinable()) pl_thread_.join();
+  if (!pl_thread_.joinable()) return;
+  {
+    // Bounded: a kernel that neither returns nor touches its streams cannot be stopped.
+    std::unique_lock lock(pl_exit_mutex_);
+    if (!pl_exited_cv_.wait_for(lock, kRealTimeWaitLimit, [this] { return pl_exited_; }))
+      throw Error(ErrorCode::internal,
+                  fmt::format("the PL kernel did not stop within {} s of a PL reset: it runs without "
+                              "touching its streams",
+                              kRealTimeWaitLimit.count()),
+                  "VirtualBoard PL thread");
+  }
+  pl_thread_.join();
 }
 
 void VirtualBoard::start_pl_thread() {
   pl_stop_.store(false, std::memory_order_release);
+  {
+    std::lock_guard lock(pl_exit_mutex_);
+    pl_exited_ = false;
+  }
   clock_->thread_started();
   pl_thread_ = std::thread([this] { pl_thread_main(); });
 }
@@ -264,6 +280,9 @@ void VirtualBoard::pl_thread_main() {
   }
   hls::csim::current_wait_observer = nullptr;
   clock_->thread_finished();
+  std::lock_guard lock(pl_exit_mutex_);
+  pl_exited_ = true;
+  pl_exited_cv_.notify_all();
 }
 
 }  // namespace zynqnn::virtual_board

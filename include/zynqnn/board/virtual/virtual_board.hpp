@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -175,6 +176,9 @@ class VirtualBoard final : public Board {
   std::vector<std::shared_ptr<DmaDevice>> dmas_;
   std::mutex reconfigure_mutex_;
   std::thread pl_thread_;
+  std::mutex pl_exit_mutex_;
+  std::condition_variable pl_exited_cv_;
+  bool pl_exited_ = true;
   std::atomic<bool> pl_stop_{false};
   std::atomic<std::uint64_t> generation_{0};
 };
