@@ -389,3 +389,37 @@ TEST(VirtualBoardWide, SixtyFourBitStreamsMoveEightBytesPerBeat) {
 
 }  // namespace
 }  // namespace zynqnn::virtual_board::testing
+
+namespace zynqnn::virtual_board::testing {
+namespace {
+
+// Consumes one packet from its only input and produces nothing.
+class Sink final : public PlKernel {
+ public:
+  void run_frame(std::span<AxisPort> in, std::span<AxisPort>) override {
+    while (!in[0].stream32().read().last) {
+    }
+  }
+  std::size_t num_outputs() const override { return 0; }
+};
+
+TEST(VirtualBoardTopology, AnAbsentChannelReadsZeroAndHasNoInterruptLine) {
+  VirtualBoardConfig config = exact_config();
+  config.dmas[0].has_s2mm = false;
+  VirtualBoard board(config, std::make_shared<Sink>());
+  DmaDriverForTest dma(board);
+  EXPECT_EQ(board.open_interrupt(0x40400000, 1), nullptr);
+  EXPECT_NE(board.open_interrupt(0x40400000, 0), nullptr);
+  dma.write(reg::S2MM_DMACR, reg::RS);
+  EXPECT_EQ(dma.read(reg::S2MM_DMACR), 0u);
+  EXPECT_EQ(dma.read(reg::S2MM_DMASR), 0u);
+  auto in = board.memory().allocate(256);
+  dma.write(reg::MM2S_DMACR, reg::RS);
+  dma.start_mm2s(in->physical_address(), 256);
+  EXPECT_EQ(dma.poll(reg::MM2S_DMASR, reg::IDLE), reg::IDLE | reg::IOC_IRQ);
+  board.clock().sleep_for(std::chrono::microseconds(1));
+  EXPECT_EQ(board.stats().frames, 1u);
+}
+
+}  // namespace
+}  // namespace zynqnn::virtual_board::testing
