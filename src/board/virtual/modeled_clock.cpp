@@ -97,12 +97,12 @@ bool ModeledClock::wait_until(Nanoseconds deadline, const std::function<bool()>&
         seen_now = now_ns_;
         seen_running = running_;
         last_progress = std::chrono::steady_clock::now();
-      } else if (std::chrono::steady_clock::now() - last_progress > kRealTimeWaitLimit) {
+      } else if (std::chrono::steady_clock::now() - last_progress > real_wait_limit_) {
         if (!waiter.woken) waiters_.remove(&waiter);
         throw Error(ErrorCode::internal,
-                    fmt::format("modeled time could not advance for {} s of real time: {} simulation "
+                    fmt::format("modeled time could not advance for {} ms of real time: {} simulation "
                                 "thread(s) kept running without blocking",
-                                kRealTimeWaitLimit.count(), running_),
+                                real_wait_limit_.count(), running_),
                     "virtual board ModeledClock");
       }
     }

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <thread>
 
+#include "zynqnn/core/error.hpp"
+
 namespace zynqnn::virtual_board {
 namespace {
 
@@ -97,6 +99,27 @@ TEST(ModeledClock, OutsideWaitEndsByPredicateOrDeadline) {
   EXPECT_EQ(clock.now(), microseconds(2));
   clock.advance(milliseconds(120));
   EXPECT_EQ(clock.now(), microseconds(2) + milliseconds(120));
+}
+
+TEST(ModeledClock, AnOutsideWaitThatCannotProgressIsAnError) {
+  ModeledClock clock(milliseconds(100));
+  std::atomic<bool> stop{false};
+  clock.thread_started();
+  std::thread busy([&] {  // a kernel computing without ever blocking
+    while (!stop) std::this_thread::sleep_for(milliseconds(1));
+    clock.thread_finished();
+  });
+  try {
+    clock.sleep_for(microseconds(1));
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::internal);
+    EXPECT_NE(e.message().find("kept running without blocking"), std::string::npos) << e.message();
+  }
+  stop = true;
+  busy.join();
+  clock.sleep_for(microseconds(1));  // usable again
+  EXPECT_EQ(clock.now(), microseconds(1));
 }
 
 TEST(RealTimeClock, WaitsInRealTime) {

@@ -45,7 +45,10 @@ class SimulationTime : public Clock {
 
 class ModeledClock final : public SimulationTime, private hls::csim::wait_observer {
  public:
-  ModeledClock() = default;
+  // `real_wait_limit`: how long an outside wait may see no progress before it reports an
+  // internal error (tests shorten it).
+  explicit ModeledClock(std::chrono::milliseconds real_wait_limit = kRealTimeWaitLimit)
+      : real_wait_limit_(real_wait_limit) {}
   Nanoseconds now() const override;
   // Waits until every simulation thread is blocked, then lets modeled time reach now()+duration
   // (waking every earlier deadline on the way).
@@ -71,6 +74,7 @@ class ModeledClock final : public SimulationTime, private hls::csim::wait_observ
   void settle();  // called with mutex_ held
   void wake(Waiter& waiter);
 
+  std::chrono::milliseconds real_wait_limit_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::int64_t now_ns_ = 0;
