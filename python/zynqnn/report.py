@@ -55,7 +55,8 @@ RESOURCE_LABELS = {"lut": "LUT", "ff": "FF", "bram18": "BRAM18", "dsp": "DSP48E1
 
 # The per-call campaign trace (campaign_trace.jsonl), one JSON object per line:
 #   call        int, 0-based index of the call in the campaign
-#   policy      str, the watchdog policy that served it (none, fixed, adaptive)
+#   policy      str, the watchdog policy that served it (none, fixed, adaptive); a trace may hold
+#               several policies' calls, the report draws those of summary.json's campaign_policy
 #   latency_ns  int, the call's latency on the board's clock (for a hang: until it was cut off)
 #   outcome     str, ok | slow | hang | dma_error | bad_output | canary_mismatch
 #   fault       str or null, the fault kind injected before this call (or "drift" for a drift step)
@@ -455,10 +456,13 @@ def build_html(data):
     summary, campaign, trace = data["summary"], data["campaign"], data["campaign_trace"]
     est = normalize_estimate(data["estimate"])
     latency = data["latency"]
-    policy_name = trace[0].get("policy") or summary.get("campaign_policy")
     policies = _need(campaign, "policies", "campaign.json")
+    policy_name = summary.get("campaign_policy") or trace[0]["policy"]
     if policy_name not in policies:
-        raise ReportDataError(f"campaign_trace.jsonl: policy '{policy_name}' is not in campaign.json")
+        raise ReportDataError(f"campaign.json: no policy '{policy_name}' (summary.json campaign_policy)")
+    trace = [r for r in trace if r["policy"] == policy_name]
+    if not trace:
+        raise ReportDataError(f"campaign_trace.jsonl: no call of policy '{policy_name}'")
     policy = policies[policy_name]
     threshold_ns = float(policy.get("final_threshold_ns", _need(policy, "threshold_ns", f"campaign.json policies.{policy_name}")))
 
