@@ -342,7 +342,7 @@ def run(args):
         raise StageError("accelerator: no call succeeded")
     accuracy_accelerator = float((predictions == test_labels).mean())
     matrix = confusion_matrix(test_labels, predictions)
-    print(f"  accuracy {accuracy_accelerator:.4f}; {sum(failures.values())} failed calls {failures or ''}; "
+    print(f"  accuracy {accuracy_accelerator:.4f}; {sum(failures.values())} failed calls{' ' + str(failures) if failures else ''}; "
           f"{len(test_images) / accel_seconds:,.0f} images/s (host time)")
 
     stage("(d) the float model under onnxruntime, same images")
@@ -361,6 +361,10 @@ def run(args):
     threshold_ns = calibration.get("threshold_ns")
     if threshold_ns is None:
         raise StageError("calibrate: the output has no threshold_ns")
+    median_ns = float(np.median(latencies))
+    if threshold_ns < median_ns:
+        raise StageError(f"calibrate: threshold {threshold_ns} ns is below the median call latency of the accuracy "
+                         f"run ({median_ns:.0f} ns): the calibration does not describe this accelerator")
     trace_path = out / "campaign_trace.jsonl"
     trace_path.unlink(missing_ok=True)
     campaign = parse_json_output(run_cli([args.zynqnn, "campaign", project, "--calls", args.campaign_calls,

@@ -44,7 +44,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the non-interactive backend)
-from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -189,6 +189,7 @@ def _png(fig):
 
 def _plain_log_axis(axis):
     """Log-scale ticks as plain numbers (1,000 rather than 10^3): easier to read off."""
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.10g}"))
     axis.set_minor_formatter(NullFormatter())
 
@@ -239,12 +240,14 @@ def plot_latency_histogram(latency):
     if samples.size == 0:
         raise ReportDataError("latency.json: samples_ns is empty")
     threshold = float(_need(latency, "threshold_ns", "latency.json")) / 1e3
-    low, high = float(samples.min()), float(max(samples.max(), threshold))
-    span = high - low
-    pad = span * 0.05 if span > 0 else max(abs(high) * 0.05, 1.0)
+    # Bins over everything shown (samples and threshold), so that even calls of one and the same
+    # modeled latency make a bar of visible width.
+    left, right = min(float(samples.min()), threshold), max(float(samples.max()), threshold)
+    margin = 0.05 * (right - left) if right > left else max(abs(right) * 0.05, 1.0)
     fig, ax = plt.subplots(figsize=(10, 4.5))
-    bins = np.linspace(low - pad, high + pad, 61)
-    ax.hist(samples, bins=bins, color="#4c72b0", label=f"{samples.size:,} calls")
+    ax.hist(samples, bins=np.linspace(left - margin, right + margin, 81), color="#4c72b0",
+            label=f"{samples.size:,} calls")
+    ax.set_xlim(left - margin, right + margin)
     median = float(np.median(samples))
     ax.axvline(median, color="black", linestyle=":", label=f"median {median:,.1f} µs")
     ax.axvline(threshold, color="#c44e52", linestyle="--", linewidth=2,
@@ -278,8 +281,8 @@ def plot_campaign_timeline(trace, threshold_ns, deadline_ns=None):
                    edgecolors="black", linewidths=0.5, label=f"fault: {kind}", zorder=3)
     recovered = [i for i, r in enumerate(trace) if r["recovered"]]
     if recovered:
-        ax.scatter(calls[recovered], latency_us[recovered] * 1.6, marker="^", s=30, facecolors="none",
-                   edgecolors="#2ca02c", linewidths=1.2, label="recovered", zorder=4)
+        ax.scatter(calls[recovered], latency_us[recovered], marker="o", s=180, facecolors="none",
+                   edgecolors="#2ca02c", linewidths=1.5, label="recovered (ring)", zorder=4)
     lost = [i for i, r in enumerate(trace) if r["lost"]]
     if lost:
         ax.scatter(calls[lost], latency_us[lost], marker="x", s=70, color="black", label="input lost", zorder=5)
@@ -382,7 +385,7 @@ def _fmt(value, digits=4):
     if isinstance(value, float):
         if math.isnan(value):
             return "—"
-        return f"{value:,.{digits}f}"
+        return f"{value:,.{digits if abs(value) < 100 else 1}f}"
     return str(value)
 
 
