@@ -286,7 +286,9 @@ def main(argv=None):
 def run(args):
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
-    for stale in ("summary.json", "report.html"):  # never leave a previous run's result looking current
+    # Never leave a previous run's results looking current.
+    for stale in ("summary.json", "report.html", "estimate.json", "confusion.json", "latency.json", "campaign.json",
+                  "campaign_trace.jsonl", "watchdog_calibration.json"):
         (out / stale).unlink(missing_ok=True)
     project = out / "accelerator"
     started = time.monotonic()

@@ -204,3 +204,83 @@ def test_cli_writes_the_report_and_fails_on_bad_data(tmp_path, capsys):
     (tmp_path / "confusion.json").write_text("{not json")
     assert report.main(["--data", str(tmp_path), "--out", str(out)]) == 1
     assert "confusion.json: not JSON" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- the demo's data
+DEMO_PY = Path(__file__).resolve().parents[2] / "examples" / "fashion_mnist" / "demo.py"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    spec = importlib.util.spec_from_file_location("fashion_demo_under_test", DEMO_PY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _port(stream, scale, zero_point, pixels, channels, order_channels=1, order_pixels=1):
+    return {"stream": stream, "scale": scale, "zero_point": zero_point, "pixels": pixels, "channels": channels,
+            "order_channels": order_channels, "order_pixels": order_pixels}
+
+
+def _plan_and_manifest(input_port, output_port, input_shape, output_shape):
+    plan = {"precision": "int8", "ps_before_pl": [], "ps_after_pl": [], "pl_inputs": [input_port],
+            "pl_outputs": [output_port]}
+    manifest = {"streams": [{"name": input_port["stream"], "dtype": "int8", "shape": input_shape},
+                            {"name": output_port["stream"], "dtype": "int8", "shape": output_shape}]}
+    return plan, manifest
+
+
+def test_codec_quantizes_as_quantizelinear(demo):
+    plan, manifest = _plan_and_manifest(_port("in", 1 / 255, -128, 784, 1), _port("out", 0.5, 3, 1, 10),
+                                        [1, 28, 28, 1], [1, 10])
+    codec = demo.HostCodec(plan, manifest)
+    image = np.linspace(0, 1, 784, dtype=np.float32).reshape(1, 28, 28)
+    q = codec.quantize(image)
+    assert q.shape == (1, 28, 28, 1) and q.dtype == np.int8
+    want = np.clip(np.rint(image.reshape(-1).astype(np.float64) / np.float32(1 / 255)) - 128, -128, 127)
+    np.testing.assert_array_equal(q.reshape(-1), want)
+    assert q.reshape(-1)[0] == -128 and q.reshape(-1)[-1] == 127
+    np.testing.assert_allclose(codec.dequantize(np.arange(10, dtype=np.int8)), (np.arange(10) - 3) * 0.5)
+
+
+def test_codec_streams_a_multichannel_image_in_nhwc_order(demo):
+    # 2 channels x 3 pixels: stream element j is ONNX element (j % 2) * 3 + j // 2.
+    plan, manifest = _plan_and_manifest(_port("in", 1.0, 0, 3, 2, 2, 3), _port("out", 1.0, 0, 1, 2),
+                                        [1, 3, 1, 2], [1, 2])
+    q = demo.HostCodec(plan, manifest).quantize(np.array([0, 1, 2, 10, 11, 12], dtype=np.float32))
+    np.testing.assert_array_equal(q.reshape(-1), [0, 10, 1, 11, 2, 12])
+
+
+def test_codec_refuses_a_plan_with_ps_operators(demo):
+    plan, manifest = _plan_and_manifest(_port("in", 1.0, 0, 4, 1), _port("out", 1.0, 0, 1, 2), [4], [2])
+    plan["ps_after_pl"] = ["/Softmax"]
+    with pytest.raises(demo.StageError, match="operators run on the PS"):
+        demo.HostCodec(plan, manifest)
+
+
+def test_confusion_matrix_leaves_unanswered_images_out(demo):
+    labels = np.array([0, 1, 1, 2, 9])
+    predictions = np.array([0, 1, 2, -1, 9])  # -1: the call failed
+    matrix = demo.confusion_matrix(labels, predictions)
+    assert matrix.sum() == 4 and matrix[0, 0] == 1 and matrix[1, 1] == 1 and matrix[1, 2] == 1 and matrix[9, 9] == 1
+
+
+def test_campaign_totals_sum_every_fault_kind(demo):
+    campaign = {"policies": {"adaptive": {"lost": 2, "silent_corruptions": 1, "faults": {
+        "hang": {"injected": 4, "detected": 4, "recovered": 3},
+        "drift": {"injected": 2, "detected": 1, "recovered": 2, "reached_hang": 0}}}}}
+    totals = demo.campaign_totals(campaign, "adaptive")
+    assert (totals["faults_injected"], totals["faults_detected"], totals["faults_recovered"]) == (6, 5, 5)
+    assert totals["lost_inputs"] == 2 and totals["silent_corruptions"] == 1
+    with pytest.raises(demo.StageError, match="no policy 'fixed'"):
+        demo.campaign_totals(campaign, "fixed")
+
+
+def test_calibration_inputs_come_from_the_training_images(demo, tmp_path):
+    images = np.arange(50 * 4, dtype=np.float32).reshape(50, 1, 2, 2)
+    picked = demo.make_calibration(images, 7, 1, tmp_path / "calib.npy")
+    saved = np.load(tmp_path / "calib.npy")
+    assert saved.shape == (7, 1, 2, 2) and saved.dtype == np.float32
+    assert len(set(picked.tolist())) == 7
+    np.testing.assert_array_equal(saved, images[picked])

@@ -315,6 +315,7 @@ def plot_layer_cycles(est):
     for i, value in enumerate(cycles):
         ax.text(value, i, f" {value:,}", va="center", fontsize=8)
     ax.set_xlim(0, max(cycles, default=1) * 1.22)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     fps = est["fps"]
     fps_text = f"{fps:,.1f} frames/s" if fps else "n/a"
     ax.set_title(f"Cycles per frame by layer (estimate; bottleneck in red; {fps_text} at "
@@ -387,6 +388,13 @@ def _fmt(value, digits=4):
             return "—"
         return f"{value:,.{digits if abs(value) < 100 else 1}f}"
     return str(value)
+
+
+def _whole(value):
+    """Resource counts as integers when they are whole (8.0 BRAM18 -> 8), else as given."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _table(rows, header=None):
@@ -509,12 +517,13 @@ def build_html(data):
 
     parts.append('<section id="layers"><h2>Per-layer cycles (estimate)</h2>')
     parts.append(_img(plot_layer_cycles(est), "per-layer cycles"))
-    layer_rows = [(l["name"], l["ops"], l["pe"], l["simd"], l["cycles"], l["lut"], l["ff"], l["bram18"], l["dsp"])
-                  for l in est["layers"]]
-    layer_rows.append(("total", "", None, None, est["latency_cycles"], est["totals"]["lut"], est["totals"]["ff"],
-                       est["totals"]["bram18"], est["totals"]["dsp"]))
-    layer_rows.append((f"{est['device']} budget", "", None, None, None, est["budget"]["lut"], est["budget"]["ff"],
-                       est["budget"]["bram18"], est["budget"]["dsp"]))
+    layer_rows = [(l["name"], l["ops"], l["pe"], l["simd"], l["cycles"], _whole(l["lut"]), _whole(l["ff"]),
+                   _whole(l["bram18"]), _whole(l["dsp"])) for l in est["layers"]]
+    totals, budget = est["totals"], est["budget"]
+    layer_rows.append(("total (cycles: latency)", "", None, None, est["latency_cycles"], _whole(totals["lut"]),
+                       _whole(totals["ff"]), _whole(totals["bram18"]), _whole(totals["dsp"])))
+    layer_rows.append((f"{est['device']} budget", "", None, None, None, _whole(budget["lut"]), _whole(budget["ff"]),
+                       _whole(budget["bram18"]), _whole(budget["dsp"])))
     parts.append(_table(layer_rows, ["layer", "operators", "PE", "SIMD", "cycles/frame (estimate)", "LUT (estimate)",
                                      "FF (estimate)", "BRAM18 (estimate)", "DSP (estimate)"]))
     parts.append(f"<p class=\"note\">Interval {est['interval_cycles']:,} cycles, latency {est['latency_cycles']:,} "
