@@ -192,10 +192,16 @@ class Progress:
         print(f"\r  {self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{self.total:,} "
               f"{rate:,.0f}/s", end="" if done != self.total else "\n", flush=True)
 
+    def note(self, text):
+        """A line of its own, above the bar."""
+        print(("\r\033[K" if self.enabled else "") + text, flush=True)
+
 
 def run_accelerator(accelerator, codec, images, labels, zynqnn_module):
     """Every image through acc(x), one call each. A failed call is counted and its image scored
-    wrong (prediction -1); the runtime resets the DMA before the next call."""
+    wrong (prediction -1); the runtime resets the DMA before the next call. (The Python API has
+    no watchdog yet: once it has one, `accelerator` is the watchdog-wrapped accelerator and its
+    outcome counts replace `failures`.)"""
     predictions = np.full(len(images), -1, dtype=np.int64)
     latencies = []
     failures = {}
@@ -212,8 +218,8 @@ def run_accelerator(accelerator, codec, images, labels, zynqnn_module):
         progress.update(i + 1)
         if i + 1 == 100 and len(images) > 100:
             per_image = (time.monotonic() - start) / 100
-            print(f"  {per_image * 1e3:.2f} ms per image on the virtual board: about "
-                  f"{per_image * len(images):.0f} s for {len(images):,} images", flush=True)
+            progress.note(f"  {per_image * 1e3:.2f} ms per image on the virtual board: about "
+                          f"{per_image * len(images):.0f} s for {len(images):,} images")
     seconds = time.monotonic() - start
     return predictions, latencies, failures, seconds
 
