@@ -25,8 +25,9 @@ Files read from the data folder (docs/demo.md describes each field):
 ``campaign_trace.jsonl``
     one JSON object per campaign call (the format is ``TRACE_FIELDS`` below).
 
-This module depends on NumPy and matplotlib only (not on the native library), so the report
-can be rebuilt anywhere from the JSON files.
+This module depends on NumPy and matplotlib only, not on the native library: where the package
+cannot be imported (no native library built), ``python python/zynqnn/report.py --data DIR --out
+FILE`` rebuilds the report from the JSON files all the same.
 """
 import argparse
 import base64
