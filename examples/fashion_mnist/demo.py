@@ -197,7 +197,7 @@ class Progress:
         print(("\r\033[K" if self.enabled else "") + text, flush=True)
 
 
-def run_accelerator(accelerator, codec, images, labels, zynqnn_module):
+def run_accelerator(accelerator, codec, images, zynqnn_module):
     """Every image through acc(x), one call each. A failed call is counted and its image scored
     wrong (prediction -1); the runtime resets the DMA before the next call. (The Python API has
     no watchdog yet: once it has one, `accelerator` is the watchdog-wrapped accelerator and its
@@ -343,7 +343,7 @@ def run(args):
     stage(f"(c) {len(test_images):,} test images on the virtual board (int8 accelerator)")
     with zynqnn.Accelerator(manifest_path, board="virtual") as accelerator:
         predictions, latencies, failures, accel_seconds = run_accelerator(
-            accelerator, codec, test_images, test_labels, zynqnn)
+            accelerator, codec, test_images, zynqnn)
         stats = accelerator.stats()
     timings["accelerator_s"] = accel_seconds
     if not latencies:
