@@ -191,7 +191,9 @@ std::int64_t Graph::parameter_count() const {
   for (const auto& node : nodes)
     for (const auto& in : node.inputs) {
       const Value* v = in.empty() ? nullptr : find(in);
-      if (v != nullptr && v->constant && counted.insert(in).second) total += v->constant->size();
+      // int64 constants are shapes and axes, not parameters.
+      if (v != nullptr && v->constant && v->dtype != DType::int64 && counted.insert(in).second)
+        total += v->constant->size();
     }
   return total;
 }

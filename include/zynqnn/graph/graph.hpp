@@ -79,7 +79,8 @@ class Graph {
   // names, outputs defined, constants of the declared shape. Throws invalid_argument.
   void validate() const;
 
-  // Number of elements in constant inputs of nodes (weights and biases).
+  // Number of elements in constant inputs of nodes (weights, biases, quantization constants;
+  // int64 shapes and axes excluded).
   std::int64_t parameter_count() const;
 
  private:
