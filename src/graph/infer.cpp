@@ -57,6 +57,17 @@ class Context {
     if (!ok) bad(node_, fmt::format("input {} has shape {}, expected a scalar or [{}]", i,
                                     shape_to_string(s), length));
   }
+  // Input i (if present) holds exactly one element, or one per channel when `channels` > 0.
+  void require_count(std::size_t i, std::int64_t channels, std::string_view what) const {
+    if (!present(i)) return;
+    const std::int64_t n = element_count(shape(i), node_.where());
+    if (n != 1 && !(channels > 0 && n == channels && shape(i).size() == 1)) {
+      if (channels > 0 && n > 1)
+        bad(node_, fmt::format("{} has {} elements, expected 1 or {}", what, n, channels));
+      if (n > 1) throw_unsupported(node_, fmt::format("{} with more than one element", what));
+      bad(node_, fmt::format("{} has no element", what));
+    }
+  }
   const Tensor* data(std::size_t i) const { return present(i) ? inputs_[i].data : nullptr; }
   const Node& node() const { return node_; }
 
@@ -132,7 +143,8 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
     if (c.present(2)) {
       const Tensor* training = c.data(2);
       if (training == nullptr) throw_unsupported(node, "training_mode given at run time");
-      if (training->to_doubles().at(0) != 0.0) throw_unsupported(node, "training_mode=1");
+      c.require_count(2, 0, "training_mode");
+      if (training->to_doubles()[0] != 0.0) throw_unsupported(node, "training_mode=1");
     }
     return one(c.shape(0));
   }
@@ -174,17 +186,26 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
       c.require_dtype(1, {DType::int8});
     }
     const ConvParams p = conv_params(node, c.shape(0), c.shape(w));
+    if (op == "ConvInteger") {
+      c.require_count(2, 0, "x_zero_point");
+      c.require_count(3, p.out_channels, "w_zero_point");
+    } else if (op == "QLinearConv") {
+      for (std::size_t i : {1, 2, 6, 7}) c.require_count(i, 0, node.input(i));
+      for (std::size_t i : {4, 5}) c.require_count(i, p.out_channels, node.input(i));
+    }
     const std::size_t bias = op == "QLinearConv" ? 8 : op == "Conv" || op == "QConv" ? 2 : 99;
     if (bias != 99 && c.present(bias)) {
       if (c.shape(bias) != Shape{p.out_channels})
         bad(node, fmt::format("bias shape {} is not [{}]", shape_to_string(c.shape(bias)), p.out_channels));
       c.require_dtype(bias, {op == "Conv" ? DType::float32 : DType::int32});
     }
-    if (op == "QConv")
+    if (op == "QConv") {
       for (std::size_t i : {3, 4}) {
         c.require_dtype(i, {DType::int32});
         c.require_scalar_or_vector(i, p.out_channels);
       }
+      if (c.shape(3) != c.shape(4)) bad(node, "multiplier and shift differ in shape");
+    }
     return one({p.batch, p.out_channels, p.out_h, p.out_w});
   }
   if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool" || op == "GlobalMaxPool") {
@@ -217,10 +238,12 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
     }
     if (op == "QGemm") {
       if (!p.trans_b || p.trans_a || p.alpha != 1.0F || p.beta != 1.0F) bad(node, "QGemm takes transB=1 only");
+      if (c.shape(2) != Shape{p.n}) bad(node, fmt::format("bias must have shape [{}]", p.n));
       for (std::size_t i : {3, 4}) {
         c.require_dtype(i, {DType::int32});
         c.require_scalar_or_vector(i, p.n);
       }
+      if (c.shape(3) != c.shape(4)) bad(node, "multiplier and shift differ in shape");
     }
     return one({p.m, p.n});
   }
@@ -242,7 +265,16 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
       c.require_dtype(7, {DType::int8, DType::uint8});
       for (std::size_t s : {1, 4, 6}) c.require_dtype(s, {DType::float32});
     }
-    return one(matmul_shape(node, c.shape(0), c.shape(b)));
+    const Shape out = matmul_shape(node, c.shape(0), c.shape(b));
+    const std::int64_t n = c.shape(b).size() == 1 ? 1 : c.shape(b).back();
+    if (op == "MatMulInteger") {
+      c.require_count(2, 0, "a_zero_point");
+      c.require_count(3, n, "b_zero_point");
+    } else if (op == "QLinearMatMul") {
+      for (std::size_t i : {1, 2, 4, 6, 7}) c.require_count(i, 0, node.input(i));
+      c.require_count(5, n, node.input(5));
+    }
+    return one(out);
   }
   if (op == "BatchNormalization" || op == "ChannelAffine") {
     const std::size_t count = op == "ChannelAffine" ? 3 : 5;
@@ -348,6 +380,8 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
       c.require_dtype(1, {DType::int64});
       if (c.present(2)) c.require_same_dtype(0, 2);
       const Tensor* p = c.data(1);
+      if (c.present(3)) c.require_dtype(3, {DType::int64, DType::int32});
+      if (c.present(2)) c.require_count(2, 0, "constant_value");
       if (p == nullptr || (c.present(3) && c.data(3) == nullptr)) return {{out_type, {}, false}};
       pads = p->to_int64s();
       if (c.present(3)) {

@@ -467,6 +467,7 @@ void concat(const Node& node, std::span<const Tensor* const> in, Tensor& y) {
     for (const Tensor* t : in) {
       const std::size_t chunk = static_cast<std::size_t>(t->size() / std::max<int64_t>(outer, 1)) * size;
       if (outer == 0) break;
+      if (chunk == 0) continue;
       std::memcpy(dst, t->bytes().data() + static_cast<std::size_t>(o) * chunk, chunk);
       dst += chunk;
     }
@@ -575,7 +576,9 @@ void dequantize(const Node& node, std::span<const Tensor* const> in, Tensor& y) 
   }
 }
 
-void copy_elements(const Tensor& x, Tensor& y) { std::memcpy(y.bytes().data(), x.bytes().data(), x.bytes().size()); }
+void copy_elements(const Tensor& x, Tensor& y) {
+  if (!x.bytes().empty()) std::memcpy(y.bytes().data(), x.bytes().data(), x.bytes().size());
+}
 
 }  // namespace
 
