@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -80,12 +81,14 @@ void run(const OnnxInfoOptions& options) {
   fmt::print("model {} (graph '{}', opset {})\n", options.model, g.name, g.opset);
   for (const auto& in : io_inputs) fmt::print("input  {} {}\n", in["name"].get<std::string>(), in["type"].get<std::string>());
   for (const auto& out : io_outputs) fmt::print("output {} {}\n", out["name"].get<std::string>(), out["type"].get<std::string>());
-  fmt::print("{:<4} {:<24} {:<18} {:<28} {:>10}\n", "#", "layer", "op", "output", "params");
+  std::size_t width = 5;
+  for (const auto& l : layers) width = std::max(width, l["name"].get<std::string>().size());
+  fmt::print("{:<4} {:<{}} {:<16} {:<26} {:>10}\n", "#", "layer", width, "op", "output", "params");
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const auto& l = layers[i];
     const std::string out = l["outputs"].empty() ? "" : l["outputs"][0]["type"].get<std::string>();
-    fmt::print("{:<4} {:<24} {:<18} {:<28} {:>10}\n", i, l["name"].get<std::string>(), l["op"].get<std::string>(), out,
-               l["parameters"].get<std::int64_t>());
+    fmt::print("{:<4} {:<{}} {:<16} {:<26} {:>10}\n", i, l["name"].get<std::string>(), width, l["op"].get<std::string>(),
+               out, l["parameters"].get<std::int64_t>());
   }
   fmt::print("{} layers, {} parameters\n", layers.size(), g.parameter_count());
 }
