@@ -184,4 +184,24 @@ GemmParams gemm_params(const Graph& graph, const Node& node) {
   return gemm_params(node, shape_of(graph, node, 0), shape_of(graph, node, 1));
 }
 
+RequantParams requant_params(const Graph& graph, const Node& node) {
+  if (node.op != "QConv" && node.op != "QGemm") bad(node, "not a QConv or QGemm node");
+  auto constant = [&](std::size_t index) {
+    const Value& v = graph.value(node.input(index));
+    if (!v.constant || v.dtype != DType::int32)
+      bad(node, fmt::format("input '{}' must be an int32 constant", v.name));
+    const auto d = v.constant->data<std::int32_t>();
+    return std::vector<std::int32_t>(d.begin(), d.end());
+  };
+  RequantParams p;
+  p.bias = constant(2);
+  p.multiplier = constant(3);
+  p.shift = constant(4);
+  p.input_zero_point = node.get_int("input_zero_point", 0);
+  p.output_zero_point = node.get_int("output_zero_point", 0);
+  p.clamp_min = node.get_int("clamp_min", -128);
+  p.clamp_max = node.get_int("clamp_max", 127);
+  return p;
+}
+
 }  // namespace zynqnn::graph

@@ -193,6 +193,29 @@ TEST(OnnxImport, TruncatedAndCorruptedModelsNeverCrash) {
   EXPECT_THROW((void)onnx_import::import_file("/nonexistent/model.onnx"), Error);
 }
 
+TEST(OnnxImport, WrongAttributeTypesAreClearErrors) {
+  ModelBuilder m;
+  m.input("x", {1, 4}).output("y");
+  ModelBuilder::attr_float(m.node("Flatten", {"x"}, {"y"}, "flat"), "axis", 1.0F);
+  const Error e = import_error(m);
+  EXPECT_EQ(e.code(), ErrorCode::invalid_argument);
+  EXPECT_EQ(e.where(), "node flat");
+  EXPECT_NE(e.message().find("'axis'"), std::string::npos);
+}
+
+TEST(OnnxImport, FuzzSeedModelsImportAndRun) {
+  const fs::path corpus = fs::path(ZYNQNN_SOURCE_DIR) / "fuzz" / "corpus" / "onnx";
+  int models = 0;
+  for (const auto& entry : fs::directory_iterator(corpus)) {
+    const graph::Graph g = onnx_import::import_file(entry.path());
+    graph::TensorMap inputs;
+    for (const auto& name : g.inputs) inputs.emplace(name, Tensor(g.value(name).dtype, g.value(name).shape));
+    EXPECT_EQ(graph::Executor(g).run(inputs).size(), g.outputs.size()) << entry.path();
+    ++models;
+  }
+  EXPECT_GE(models, 3);
+}
+
 TEST(OnnxImport, DepthwiseConvWithSameLowerPadding) {
   ModelBuilder m;
   m.input("x", {1, 2, 3, 3}).output("y");

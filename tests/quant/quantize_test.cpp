@@ -112,7 +112,12 @@ TEST(QuantizeGraph, IntegerGraphIsCloseToFloatAndUsesOnlyIntegerLayers) {
   std::vector<std::string> ops;
   for (const auto& node : q.nodes) ops.push_back(node.op);
   EXPECT_EQ(ops, (std::vector<std::string>{"QuantizeLinear", "QConv", "Reshape", "QGemm", "DequantizeLinear"}));
-  EXPECT_EQ(q.nodes[1].get_int("clamp_min", -1), 0);  // the Relu became the clamp
+  const graph::RequantParams rq = graph::requant_params(q, q.nodes[1]);
+  EXPECT_EQ(rq.clamp_min, 0);  // the Relu became the clamp
+  EXPECT_EQ(rq.multiplier.size(), 2U);
+  EXPECT_EQ(rq.bias.size(), 2U);
+  for (const auto m : rq.multiplier) EXPECT_GE(m, 1 << 30);
+  EXPECT_EQ(graph::requant_params(q, q.nodes[3]).clamp_min, -128);
   const graph::Executor fexec(g), qexec(q);
   for (const auto& inputs : calibration) {
     const Tensor expected_tensor = fexec.run(inputs).at("y");

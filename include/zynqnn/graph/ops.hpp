@@ -48,6 +48,17 @@ struct GemmParams {
 GemmParams gemm_params(const Node& node, const Shape& a, const Shape& b);
 GemmParams gemm_params(const Graph& graph, const Node& node);
 
+// Integer requantization of QConv / QGemm (quantizer output): per output channel
+// y = clamp(requantize(acc + bias[c], multiplier[c], shift[c]) + output_zero_point, clamp_min,
+// clamp_max) with acc = sum((x - input_zero_point) * w). Vectors have one entry per channel
+// (a single entry applies to all).
+struct RequantParams {
+  std::vector<std::int32_t> bias, multiplier, shift;
+  std::int64_t input_zero_point = 0, output_zero_point = 0;
+  std::int64_t clamp_min = -128, clamp_max = 127;
+};
+RequantParams requant_params(const Graph& graph, const Node& node);
+
 // Resolves padding for one spatial axis: explicit pads or an auto_pad mode (NOTSET, VALID,
 // SAME_UPPER, SAME_LOWER). Returns {begin, end, out}; ceil_mode rounds the window count up.
 struct AxisWindow {
