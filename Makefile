@@ -18,7 +18,7 @@ build: deps
 demo: build
 	scripts/demo.sh
 
-test: test-unit test-asan test-tsan test-armhf
+test: test-unit test-asan test-tsan test-armhf test-fuzz
 	@echo "make test: every stage passed"
 
 test-unit: build

@@ -50,11 +50,50 @@ namespace {
 
 constexpr std::string_view kAxisVlnv = "xilinx.com:interface:axis:1.0";
 
+// Offset of the first byte that is not part of well-formed UTF-8, or npos. Names and values
+// go on into JSON and messages, which must be valid UTF-8.
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length;
+    std::uint32_t code;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead & 0xE0) == 0xC0) {
+      length = 2;
+      code = lead & 0x1Fu;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3;
+      code = lead & 0x0Fu;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4;
+      code = lead & 0x07u;
+    } else {
+      return i;
+    }
+    if (length > text.size() - i) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return i;
+      code = (code << 6) | (next & 0x3Fu);
+    }
+    const std::uint32_t minimum = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
+    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
 class Parser {
  public:
   Parser(std::string_view text, std::string_view source) : text_(text), source_(source) {}
 
   Design parse() {
+    if (auto bad = first_invalid_utf8(text_); bad != std::string_view::npos) {
+      throw Error(ErrorCode::parse, fmt::format("invalid UTF-8 at byte {}", bad), location(bad));
+    }
     pugi::xml_document document;
     auto result = document.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!result) {

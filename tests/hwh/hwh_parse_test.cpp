@@ -163,6 +163,8 @@ TEST(HwhParse, MalformedInputNamesTheElementOrAttribute) {
   expect_parse_error("", "not well-formed");
   expect_parse_error("<EDKSYSTEM><MODULES>", "not well-formed");
   expect_parse_error("<OTHER/>", "no EDKSYSTEM");
+  expect_parse_error("<EDKSYSTEM><MODULES>\n<MODULE INSTANCE=\"\xff\"/></MODULES></EDKSYSTEM>",
+                     "invalid UTF-8 at byte 39", ":2");
   expect_parse_error("<EDKSYSTEM/>", "no MODULES");
   expect_parse_error("<EDKSYSTEM><MODULES>\n<MODULE FULLNAME=\"/x\"/></MODULES></EDKSYSTEM>", "MODULE has no INSTANCE",
                      ":2");
