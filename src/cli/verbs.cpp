@@ -12,6 +12,7 @@ void register_all_verbs(CLI::App& app) {
   // each verb_*.cpp adds one line here: add_<verb>_verb(app);
   add_estimate_verb(app);
   add_onnx_info_verb(app);
+  add_hwh_verb(app);
 }
 
 }  // namespace zynqnn::cli

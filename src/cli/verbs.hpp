@@ -9,6 +9,7 @@ void register_all_verbs(CLI::App& app);
 
 void add_estimate_verb(CLI::App& app);
 void add_onnx_info_verb(CLI::App& app);
+void add_hwh_verb(CLI::App& app);
 
 // The process exit code chosen by the verb that ran (0 unless it said otherwise).
 int exit_code();
