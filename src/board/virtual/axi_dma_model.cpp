@@ -13,7 +13,7 @@ namespace zynqnn::virtual_board {
 
 using namespace dma_reg;
 
-DmaDevice::DmaDevice(const DmaConfig& config, std::shared_ptr<SimulationTime> clock,
+DmaDevice::DmaDevice(const DmaConfig& config, unsigned index, std::shared_ptr<SimulationTime> clock,
                      std::shared_ptr<SimulatedDdr> ddr, FaultState& faults, BoardCounters& counters,
                      AxisPort* mm2s_port, AxisPort* s2mm_port, const DmaTiming& timing)
     : config_(config),

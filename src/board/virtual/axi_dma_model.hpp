@@ -54,7 +54,7 @@ class DmaDevice {
 
   // `mm2s_port` feeds a kernel input, `s2mm_port` drains a kernel output (nullptr when the
   // channel is absent).
-  DmaDevice(const DmaConfig& config, std::shared_ptr<SimulationTime> clock,
+  DmaDevice(const DmaConfig& config, unsigned index, std::shared_ptr<SimulationTime> clock,
             std::shared_ptr<SimulatedDdr> ddr, FaultState& faults, BoardCounters& counters, AxisPort* mm2s_port,
             AxisPort* s2mm_port, const DmaTiming& timing);
   ~DmaDevice();

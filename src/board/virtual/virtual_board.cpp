@@ -114,7 +114,7 @@ VirtualBoard::VirtualBoard(VirtualBoardConfig config, std::shared_ptr<PlKernel> 
     const DmaConfig& dma = config_.dmas[d];
     AxisPort* in = dma.has_mm2s ? &inputs_[next_input++] : nullptr;
     AxisPort* out = dma.has_s2mm ? &outputs_[next_output++] : nullptr;
-    dmas_.push_back(std::make_shared<DmaDevice>(dma, clock_, ddr_, *faults_, *counters_, in,
+    dmas_.push_back(std::make_shared<DmaDevice>(dma, static_cast<unsigned>(d), clock_, ddr_, *faults_, *counters_, in,
                                                 out, timing));
   }
   start_pl_thread();
