@@ -13,6 +13,8 @@ void register_all_verbs(CLI::App& app) {
   add_estimate_verb(app);
   add_onnx_info_verb(app);
   add_hwh_verb(app);
+  add_generate_verb(app);
+  add_tcl_check_verb(app);
 }
 
 }  // namespace zynqnn::cli
