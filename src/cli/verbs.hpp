@@ -7,6 +7,8 @@ namespace zynqnn::cli {
 
 void register_all_verbs(CLI::App& app);
 
+void add_bench_verb(CLI::App& app);
+
 // The process exit code chosen by the verb that ran (0 unless it said otherwise).
 int exit_code();
 void set_exit_code(int code);
