@@ -73,11 +73,22 @@ DmaWaitResult AxiDma::wait(DmaChannel id, Nanoseconds deadline) {
 }
 
 DmaWaitResult AxiDma::wait_busy(Channel& channel, Nanoseconds deadline) {
+  // A real clock moves on its own. A modeled clock moves only while the caller sleeps: when
+  // it has not moved across many reads, sleep a little so that the deadline can still come.
+  constexpr unsigned reads_per_clock_check = 1024;
+  Nanoseconds last = clock_.now();
+  unsigned reads = 0;
   for (;;) {
     const bool late = clock_.now() >= deadline;
     const std::uint32_t status = read(channel, axi_dma::reg::dmasr);  // one last look when late
     if (terminal(status)) return finish(channel, status);
     if (late) return time_out(channel, status);
+    if (++reads == reads_per_clock_check) {
+      reads = 0;
+      const Nanoseconds now = clock_.now();
+      if (now == last && now < deadline) clock_.sleep_for(std::min(options_.first_backoff, deadline - now));
+      last = clock_.now();
+    }
   }
 }
 

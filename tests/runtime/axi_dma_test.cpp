@@ -550,6 +550,18 @@ TEST_F(AxiDmaTest, BusyPollTimesOutAtTheDeadline) {
   EXPECT_TRUE(dma->wait(DmaChannel::mm2s, deadline()).done());
 }
 
+TEST_F(AxiDmaTest, BusyPollReachesTheDeadlineOnAClockThatOnlyMovesWhenSlept) {
+  AxiDmaOptions options;
+  options.wait_strategy = WaitStrategy::busy_poll;
+  make_initialised(options);
+  board.device.read_cost = 0ns;  // modeled time: reads take none
+  board.device.channel[1].completion = FakeChannel::Completion::never;
+  dma->start_receive(*out, 0, 64);
+  const Nanoseconds limit = deadline(20us);
+  EXPECT_EQ(dma->wait(DmaChannel::s2mm, limit).outcome, DmaOutcome::timed_out);
+  EXPECT_EQ(board.clock().now(), limit);
+}
+
 TEST_F(AxiDmaTest, InterruptWaitCompletesAndClearsBeforeUnmasking) {
   AxiDmaOptions options;
   options.wait_strategy = WaitStrategy::interrupt;
