@@ -1,0 +1,54 @@
+#pragma once
+// An Accelerator made of AXI DMA channels on a Board: each input stream is fed by an MM2S
+// channel, each output stream drains into an S2MM channel, each stream has its own DMA
+// buffer. One call arms every receive, then starts every send, then waits for all of them
+// with one deadline, as the bare-metal driver of the seed paper does.
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "zynqnn/runtime/accelerator.hpp"
+#include "zynqnn/runtime/axi_dma.hpp"
+
+namespace zynqnn {
+
+// Which DMA (index into the accelerator's DMA list) serves a stream.
+struct StreamBinding {
+  std::size_t dma = 0;
+};
+
+class DmaAccelerator final : public Accelerator {
+ public:
+  DmaAccelerator(std::unique_ptr<Board> board, std::vector<AxiDmaConfig> dmas, std::vector<StreamInfo> inputs,
+                 std::vector<StreamBinding> input_bindings, std::vector<StreamInfo> outputs,
+                 std::vector<StreamBinding> output_bindings, AxiDmaOptions options = {});
+  ~DmaAccelerator() override;
+
+  const std::vector<StreamInfo>& inputs() const override { return inputs_; }
+  const std::vector<StreamInfo>& outputs() const override { return outputs_; }
+  std::span<std::byte> input_buffer(std::size_t index) override;
+  std::span<const std::byte> output_buffer(std::size_t index) const override;
+  CallResult run(Nanoseconds timeout) override;
+  void abort() override;
+  void reconfigure() override;
+  Board& board() override { return *board_; }
+
+  const AxiDma& dma(std::size_t index) const { return *dmas_.at(index); }
+
+ private:
+  struct Port {
+    AxiDma* dma;
+    std::unique_ptr<DmaBuffer> buffer;
+    std::size_t bytes;
+  };
+  void init_all();
+
+  std::unique_ptr<Board> board_;
+  std::vector<std::unique_ptr<AxiDma>> dmas_;
+  std::vector<StreamInfo> inputs_;
+  std::vector<StreamInfo> outputs_;
+  std::vector<Port> input_ports_;
+  std::vector<Port> output_ports_;
+};
+
+}  // namespace zynqnn

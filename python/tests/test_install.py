@@ -1,0 +1,31 @@
+"""The package installs into a fresh virtual environment with the README's command and
+works from there (not from the source tree)."""
+import os
+import subprocess
+import sys
+import venv
+
+import pytest
+
+from conftest import REPO
+
+
+@pytest.mark.skipif(os.environ.get("ZYNQNN_SKIP_INSTALL_TEST") == "1", reason="ZYNQNN_SKIP_INSTALL_TEST=1")
+def test_pip_install_into_a_fresh_venv(tmp_path, kernels):
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    environment = {k: v for k, v in os.environ.items() if k not in ("ZYNQNN_LIBRARY", "PYTHONPATH")}
+    # The README's command: pip install . (from the repository root).
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "."], cwd=REPO, check=True, env=environment)
+    script = (
+        "import numpy as np, zynqnn, sys\n"
+        "assert 'site-packages' in zynqnn.__file__, zynqnn.__file__\n"
+        f"acc = zynqnn.Accelerator({str(kernels['int32'])!r}, board='virtual')\n"
+        "x = np.arange(21, dtype=np.int32).reshape(3, 7)\n"
+        "assert (acc(x) == x).all()\n"
+        "print('installed ok', zynqnn.__file__)\n"
+    )
+    result = subprocess.run([str(python), "-c", script], cwd=tmp_path, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "installed ok" in result.stdout

@@ -1,0 +1,11 @@
+"""zynqnn: streaming kernels and DNNs on PYNQ (Zynq-7000) boards, and a virtual board.
+
+    import numpy as np, zynqnn
+    with zynqnn.Accelerator("out/manifest.json", board="virtual") as acc:
+        y = acc(np.arange(1024, dtype=np.int32))
+"""
+from .accelerator import Accelerator, Stream
+from .errors import DeadlineExceeded, DmaError, Error, ShortOutputError
+
+__all__ = ["Accelerator", "Stream", "Error", "DmaError", "DeadlineExceeded", "ShortOutputError"]
+__version__ = "0.1.0"

@@ -1,0 +1,29 @@
+#pragma once
+// The board a manifest's kernel runs on, and the DMA configurations to drive it with:
+// "virtual" (the virtual board running the manifest's C-simulation library), "null" (a
+// board whose transfers complete at once, for measuring software cost) or a .hwh path
+// (the real board; DMAs and addresses from the hardware handoff).
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zynqnn/manifest/manifest.hpp"
+#include "zynqnn/runtime/axi_dma.hpp"
+#include "zynqnn/runtime/board.hpp"
+
+namespace zynqnn {
+
+struct BoardAndDmas {
+  std::unique_ptr<Board> board;
+  std::vector<AxiDmaConfig> dmas;  // named as in the manifest
+  AxiDmaOptions options;
+};
+
+// The DMA configurations the manifest expects (before any .hwh is consulted).
+std::vector<AxiDmaConfig> dma_configs(const manifest::Manifest& manifest);
+
+BoardAndDmas open_board(const manifest::Manifest& manifest, const std::filesystem::path& manifest_folder,
+                        const std::string& board_name);
+
+}  // namespace zynqnn

@@ -1,0 +1,138 @@
+#include "zynqnn/accelerator/dma_accelerator.hpp"
+
+#include <fmt/format.h>
+
+#include "zynqnn/core/error.hpp"
+
+namespace zynqnn {
+namespace {
+
+std::string channel_name(const AxiDma& dma, DmaChannel channel) {
+  return fmt::format("{}.{}", dma.config().name, to_string(channel));
+}
+
+}  // namespace
+
+DmaAccelerator::DmaAccelerator(std::unique_ptr<Board> board, std::vector<AxiDmaConfig> dmas,
+                               std::vector<StreamInfo> inputs, std::vector<StreamBinding> input_bindings,
+                               std::vector<StreamInfo> outputs, std::vector<StreamBinding> output_bindings,
+                               AxiDmaOptions options)
+    : board_(std::move(board)), inputs_(std::move(inputs)), outputs_(std::move(outputs)) {
+  if (!board_) throw Error(ErrorCode::invalid_argument, "no board", "DmaAccelerator");
+  if (input_bindings.size() != inputs_.size() || output_bindings.size() != outputs_.size())
+    throw Error(ErrorCode::internal, "one binding per stream is required", "DmaAccelerator");
+  for (AxiDmaConfig& config : dmas) dmas_.push_back(std::make_unique<AxiDma>(*board_, std::move(config), options));
+
+  auto make_ports = [&](const std::vector<StreamInfo>& streams, const std::vector<StreamBinding>& bindings,
+                        DmaChannel channel, std::vector<Port>& ports) {
+    std::vector<bool> used(dmas_.size(), false);
+    for (std::size_t i = 0; i < streams.size(); ++i) {
+      const StreamInfo& stream = streams[i];
+      if (bindings[i].dma >= dmas_.size())
+        throw Error(ErrorCode::internal, "binding names DMA #" + std::to_string(bindings[i].dma), stream.name);
+      AxiDma& dma = *dmas_[bindings[i].dma];
+      const bool present = channel == DmaChannel::mm2s ? dma.config().has_mm2s : dma.config().has_s2mm;
+      if (!present)
+        throw Error(ErrorCode::invalid_argument,
+                    fmt::format("bound to {}, which does not exist", channel_name(dma, channel)), stream.name);
+      if (used[bindings[i].dma])
+        throw Error(ErrorCode::invalid_argument,
+                    fmt::format("{} already serves another stream", channel_name(dma, channel)), stream.name);
+      used[bindings[i].dma] = true;
+      if (stream.bytes == 0) throw Error(ErrorCode::invalid_argument, "stream of 0 bytes", stream.name);
+      Port port{&dma, board_->memory().allocate(stream.bytes, 64), stream.bytes};
+      dma.register_buffer(*port.buffer);
+      ports.push_back(std::move(port));
+    }
+  };
+  make_ports(inputs_, input_bindings, DmaChannel::mm2s, input_ports_);
+  make_ports(outputs_, output_bindings, DmaChannel::s2mm, output_ports_);
+  init_all();
+}
+
+DmaAccelerator::~DmaAccelerator() {
+  // Leave no transfer running into memory that is about to be released.
+  for (auto& dma : dmas_) {
+    try {
+      if (dma->in_flight(DmaChannel::mm2s) || dma->in_flight(DmaChannel::s2mm)) dma->abort();
+    } catch (const Error&) {
+      // A stale or unreachable engine: nothing more can be done from a destructor.
+    }
+  }
+}
+
+std::span<std::byte> DmaAccelerator::input_buffer(std::size_t index) {
+  const Port& port = input_ports_.at(index);
+  return {port.buffer->data(), port.bytes};
+}
+
+std::span<const std::byte> DmaAccelerator::output_buffer(std::size_t index) const {
+  const Port& port = output_ports_.at(index);
+  return {port.buffer->data(), port.bytes};
+}
+
+void DmaAccelerator::init_all() {
+  for (auto& dma : dmas_) dma->init();
+}
+
+CallResult DmaAccelerator::run(Nanoseconds timeout) {
+  Clock& clock = board_->clock();
+  const Nanoseconds start = clock.now();
+  const Nanoseconds deadline = start + timeout;
+  CallResult result;
+  // Receive first, then send: the kernel's output must have somewhere to go before its input
+  // arrives.
+  for (Port& port : output_ports_) port.dma->start_receive(*port.buffer, 0, port.bytes);
+  for (Port& port : input_ports_) port.dma->start_send(*port.buffer, 0, port.bytes);
+
+  auto record = [&](const DmaWaitResult& wait, const Port& port, DmaChannel channel, const std::string& stream) {
+    if (wait.outcome == DmaOutcome::done || result.status == CallStatus::dma_error) return;
+    if (wait.outcome == DmaOutcome::error) {
+      result.status = CallStatus::dma_error;
+      result.dma_status = wait.status;
+      result.detail = fmt::format("stream '{}' ({}): {}", stream, channel_name(*port.dma, channel),
+                                  describe_dma_errors(wait.status));
+    } else if (result.status == CallStatus::ok) {
+      result.status = CallStatus::timeout;
+      result.dma_status = wait.status;
+      result.detail = fmt::format("stream '{}' ({}) not complete at the deadline ({})", stream,
+                                  channel_name(*port.dma, channel), describe_dma_status(wait.status));
+    }
+  };
+  result.output_bytes.resize(output_ports_.size(), 0);
+  for (std::size_t j = 0; j < output_ports_.size(); ++j) {
+    const DmaWaitResult wait = output_ports_[j].dma->wait(DmaChannel::s2mm, deadline);
+    record(wait, output_ports_[j], DmaChannel::s2mm, outputs_[j].name);
+    if (wait.done()) {
+      result.output_bytes[j] = wait.bytes;
+      output_ports_[j].buffer->sync_for_cpu(0, output_ports_[j].bytes);
+    }
+  }
+  for (std::size_t i = 0; i < input_ports_.size(); ++i)
+    record(input_ports_[i].dma->wait(DmaChannel::mm2s, deadline), input_ports_[i], DmaChannel::mm2s,
+           inputs_[i].name);
+  result.elapsed = clock.now() - start;
+  if (result.status == CallStatus::ok) {
+    for (std::size_t j = 0; j < output_ports_.size(); ++j) {
+      if (result.output_bytes[j] != output_ports_[j].bytes) {
+        result.status = CallStatus::short_output;
+        result.detail = fmt::format("stream '{}': {} bytes received, {} expected", outputs_[j].name,
+                                    result.output_bytes[j], output_ports_[j].bytes);
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+void DmaAccelerator::abort() {
+  for (auto& dma : dmas_) dma->abort();
+  init_all();
+}
+
+void DmaAccelerator::reconfigure() {
+  board_->reconfigure();
+  init_all();
+}
+
+}  // namespace zynqnn

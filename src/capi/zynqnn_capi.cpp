@@ -1,0 +1,286 @@
+// The C ABI over Accelerator: no exception crosses it; each failure becomes a status code
+// plus a per-thread message.
+#include "zynqnn/zynqnn.h"
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zynqnn/core/error.hpp"
+#include "zynqnn/runtime/accelerator.hpp"
+#include "zynqnn/accelerator/open_accelerator.hpp"
+#include "capi/fault_injection.hpp"
+
+struct zynqnn_accelerator {
+  std::unique_ptr<zynqnn::Accelerator> accelerator;
+  std::vector<zynqnn_stream_info> infos[2];  // views of accelerator->inputs()/outputs()
+  zynqnn_stats stats{};
+  bool needs_abort = false;
+};
+
+namespace {
+
+thread_local std::string t_last_error;
+
+int fail(int status, std::string message) {
+  t_last_error = std::move(message);
+  return status;
+}
+
+int status_of(zynqnn::ErrorCode code) {
+  return static_cast<int>(code);  // the C codes mirror zynqnn::ErrorCode one to one
+}
+
+// Runs `body`, turning exceptions into a status and the thread's last error.
+template <typename Body>
+int guarded(Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const zynqnn::Error& error) {
+    return fail(status_of(error.code()), error.what());
+  } catch (const std::bad_alloc&) {
+    return fail(ZYNQNN_INTERNAL, "out of memory");
+  } catch (const std::exception& error) {
+    return fail(ZYNQNN_INTERNAL, error.what());
+  }
+}
+
+const std::vector<zynqnn::StreamInfo>& streams_of(const zynqnn_accelerator* handle, int direction) {
+  return direction == ZYNQNN_INPUT ? handle->accelerator->inputs() : handle->accelerator->outputs();
+}
+
+int check_direction(const zynqnn_accelerator* handle, int direction) {
+  if (!handle) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
+  if (direction != ZYNQNN_INPUT && direction != ZYNQNN_OUTPUT)
+    return fail(ZYNQNN_INVALID_ARGUMENT, "direction must be ZYNQNN_INPUT (0) or ZYNQNN_OUTPUT (1)");
+  return ZYNQNN_OK;
+}
+
+int call_status(zynqnn::CallStatus status) {
+  switch (status) {
+    case zynqnn::CallStatus::ok: return ZYNQNN_OK;
+    case zynqnn::CallStatus::timeout: return ZYNQNN_TIMEOUT;
+    case zynqnn::CallStatus::dma_error: return ZYNQNN_DMA_ERROR;
+    case zynqnn::CallStatus::short_output: return ZYNQNN_SHORT_OUTPUT;
+  }
+  return ZYNQNN_INTERNAL;
+}
+
+// The call itself, shared by zynqnn_run and zynqnn_run_named.
+int run_call(zynqnn_accelerator* handle, int64_t timeout_ns, zynqnn_call_result* result) {
+  if (timeout_ns <= 0) return fail(ZYNQNN_INVALID_ARGUMENT, "timeout_ns must be positive");
+  if (handle->needs_abort) {
+    handle->accelerator->abort();
+    handle->needs_abort = false;
+    ++handle->stats.aborts;
+  }
+  const zynqnn::CallResult call = handle->accelerator->run(zynqnn::Nanoseconds{timeout_ns});
+  const int status = call_status(call.status);
+  zynqnn_stats& stats = handle->stats;
+  ++stats.calls;
+  stats.last_elapsed_ns = call.elapsed.count();
+  switch (call.status) {
+    case zynqnn::CallStatus::ok: ++stats.ok; break;
+    case zynqnn::CallStatus::timeout: ++stats.timeouts; break;
+    case zynqnn::CallStatus::dma_error: ++stats.dma_errors; break;
+    case zynqnn::CallStatus::short_output: ++stats.short_outputs; break;
+  }
+  if (result) {
+    result->status = status;
+    result->elapsed_ns = call.elapsed.count();
+    result->dma_status = call.dma_status;
+    const std::size_t n = std::min(call.detail.size(), sizeof(result->detail) - 1);
+    std::memcpy(result->detail, call.detail.data(), n);
+    result->detail[n] = '\0';
+  }
+  if (status != ZYNQNN_OK) {
+    handle->needs_abort = call.status != zynqnn::CallStatus::short_output;
+    return fail(status, call.detail.empty() ? zynqnn_status_name(status) : call.detail);
+  }
+  return ZYNQNN_OK;
+}
+
+// Index of the stream called `name`, or -1.
+long find_stream(const std::vector<zynqnn::StreamInfo>& streams, const char* name) {
+  for (std::size_t i = 0; i < streams.size(); ++i)
+    if (streams[i].name == name) return static_cast<long>(i);
+  return -1;
+}
+
+}  // namespace
+
+extern "C" {
+
+int zynqnn_abi_version(void) { return ZYNQNN_ABI_VERSION; }
+
+const char* zynqnn_last_error(void) { return t_last_error.c_str(); }
+
+const char* zynqnn_status_name(int status) {
+  switch (status) {
+    case ZYNQNN_OK: return "ok";
+    case ZYNQNN_INVALID_ARGUMENT: return "invalid_argument";
+    case ZYNQNN_OUT_OF_RANGE: return "out_of_range";
+    case ZYNQNN_BAD_STATE: return "bad_state";
+    case ZYNQNN_TIMEOUT: return "timeout";
+    case ZYNQNN_DMA_ERROR: return "dma_error";
+    case ZYNQNN_IO: return "io";
+    case ZYNQNN_PARSE: return "parse";
+    case ZYNQNN_UNSUPPORTED: return "unsupported";
+    case ZYNQNN_NOT_FOUND: return "not_found";
+    case ZYNQNN_INTERNAL: return "internal";
+    case ZYNQNN_SHORT_OUTPUT: return "short_output";
+    default: return "unknown";
+  }
+}
+
+int zynqnn_open(const char* manifest_path, const char* board, zynqnn_accelerator** out) {
+  return guarded([&] {
+    if (!manifest_path || !board || !out)
+      return fail(ZYNQNN_INVALID_ARGUMENT, "zynqnn_open: manifest_path, board and out must not be NULL");
+    *out = nullptr;
+    auto handle = std::make_unique<zynqnn_accelerator>();
+    handle->accelerator = zynqnn::open_accelerator(manifest_path, board);
+    for (int direction : {ZYNQNN_INPUT, ZYNQNN_OUTPUT}) {
+      for (const zynqnn::StreamInfo& stream : streams_of(handle.get(), direction)) {
+        handle->infos[direction].push_back(zynqnn_stream_info{
+            stream.name.c_str(), stream.dtype.c_str(), stream.shape.size(), stream.shape.data(),
+            stream.element_bits, stream.elements, stream.bytes});
+      }
+    }
+    *out = handle.release();
+    return static_cast<int>(ZYNQNN_OK);
+  });
+}
+
+void zynqnn_close(zynqnn_accelerator* accelerator) { delete accelerator; }
+
+int zynqnn_stream_count(const zynqnn_accelerator* accelerator, int direction, size_t* count) {
+  if (int status = check_direction(accelerator, direction)) return status;
+  if (!count) return fail(ZYNQNN_INVALID_ARGUMENT, "count is NULL");
+  *count = accelerator->infos[direction].size();
+  return ZYNQNN_OK;
+}
+
+int zynqnn_stream_info_get(const zynqnn_accelerator* accelerator, int direction, size_t index,
+                           zynqnn_stream_info* info) {
+  if (int status = check_direction(accelerator, direction)) return status;
+  if (!info) return fail(ZYNQNN_INVALID_ARGUMENT, "info is NULL");
+  const auto& infos = accelerator->infos[direction];
+  if (index >= infos.size())
+    return fail(ZYNQNN_OUT_OF_RANGE, "stream index " + std::to_string(index) + " >= " + std::to_string(infos.size()));
+  *info = infos[index];
+  return ZYNQNN_OK;
+}
+
+int zynqnn_stream_buffer(zynqnn_accelerator* accelerator, int direction, size_t index, void** data,
+                         size_t* bytes) {
+  if (int status = check_direction(accelerator, direction)) return status;
+  if (!data || !bytes) return fail(ZYNQNN_INVALID_ARGUMENT, "data and bytes must not be NULL");
+  return guarded([&] {
+    const auto& infos = accelerator->infos[direction];
+    if (index >= infos.size())
+      return fail(ZYNQNN_OUT_OF_RANGE, "stream index " + std::to_string(index) + " >= " + std::to_string(infos.size()));
+    if (direction == ZYNQNN_INPUT) {
+      const std::span<std::byte> buffer = accelerator->accelerator->input_buffer(index);
+      *data = buffer.data();
+      *bytes = buffer.size();
+    } else {
+      const std::span<const std::byte> buffer = accelerator->accelerator->output_buffer(index);
+      *data = const_cast<std::byte*>(buffer.data());
+      *bytes = buffer.size();
+    }
+    return static_cast<int>(ZYNQNN_OK);
+  });
+}
+
+int zynqnn_run(zynqnn_accelerator* accelerator, int64_t timeout_ns, zynqnn_call_result* result) {
+  if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
+  return guarded([&] { return run_call(accelerator, timeout_ns, result); });
+}
+
+int zynqnn_run_named(zynqnn_accelerator* accelerator, size_t input_count, const char* const* input_names,
+                     const void* const* inputs, const size_t* input_bytes, size_t output_count,
+                     const char* const* output_names, void* const* outputs, const size_t* output_bytes,
+                     int64_t timeout_ns, zynqnn_call_result* result) {
+  if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
+  return guarded([&] {
+    zynqnn::Accelerator& acc = *accelerator->accelerator;
+    const auto& in_streams = acc.inputs();
+    if (input_count != in_streams.size())
+      return fail(ZYNQNN_INVALID_ARGUMENT, "expected " + std::to_string(in_streams.size()) + " inputs, got " +
+                                               std::to_string(input_count));
+    // Check everything before touching any buffer: a wrong call leaves no trace.
+    std::vector<long> in_index(input_count), out_index(output_count);
+    std::vector<bool> seen(in_streams.size(), false);
+    for (size_t i = 0; i < input_count; ++i) {
+      if (!input_names || !input_names[i] || !inputs || !inputs[i] || !input_bytes)
+        return fail(ZYNQNN_INVALID_ARGUMENT, "input " + std::to_string(i) + ": NULL name, data or size");
+      in_index[i] = find_stream(in_streams, input_names[i]);
+      if (in_index[i] < 0) return fail(ZYNQNN_NOT_FOUND, std::string("no input stream named '") + input_names[i] + "'");
+      if (seen[in_index[i]]) return fail(ZYNQNN_INVALID_ARGUMENT, std::string("input '") + input_names[i] + "' given twice");
+      seen[in_index[i]] = true;
+      const std::size_t expected = in_streams[in_index[i]].bytes;
+      if (input_bytes[i] != expected)
+        return fail(ZYNQNN_INVALID_ARGUMENT, std::string("input '") + input_names[i] + "': " +
+                                                 std::to_string(input_bytes[i]) + " bytes, expected " +
+                                                 std::to_string(expected));
+    }
+    for (size_t j = 0; j < output_count; ++j) {
+      if (!output_names || !output_names[j] || !outputs || !outputs[j] || !output_bytes)
+        return fail(ZYNQNN_INVALID_ARGUMENT, "output " + std::to_string(j) + ": NULL name, data or size");
+      out_index[j] = find_stream(acc.outputs(), output_names[j]);
+      if (out_index[j] < 0) return fail(ZYNQNN_NOT_FOUND, std::string("no output stream named '") + output_names[j] + "'");
+      const std::size_t expected = acc.outputs()[out_index[j]].bytes;
+      if (output_bytes[j] != expected)
+        return fail(ZYNQNN_INVALID_ARGUMENT, std::string("output '") + output_names[j] + "': " +
+                                                 std::to_string(output_bytes[j]) + " bytes, expected " +
+                                                 std::to_string(expected));
+    }
+    for (size_t i = 0; i < input_count; ++i)
+      std::memcpy(acc.input_buffer(in_index[i]).data(), inputs[i], input_bytes[i]);
+    const int status = run_call(accelerator, timeout_ns, result);
+    if (status != ZYNQNN_OK) return status;  // never hand out a partial result
+    for (size_t j = 0; j < output_count; ++j)
+      std::memcpy(outputs[j], acc.output_buffer(out_index[j]).data(), output_bytes[j]);
+    return static_cast<int>(ZYNQNN_OK);
+  });
+}
+
+int zynqnn_abort(zynqnn_accelerator* accelerator) {
+  if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
+  return guarded([&] {
+    accelerator->accelerator->abort();
+    accelerator->needs_abort = false;
+    ++accelerator->stats.aborts;
+    return static_cast<int>(ZYNQNN_OK);
+  });
+}
+
+int zynqnn_reconfigure(zynqnn_accelerator* accelerator) {
+  if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
+  return guarded([&] {
+    accelerator->accelerator->reconfigure();
+    accelerator->needs_abort = false;
+    ++accelerator->stats.reconfigurations;
+    return static_cast<int>(ZYNQNN_OK);
+  });
+}
+
+int zynqnn_stats_get(const zynqnn_accelerator* accelerator, zynqnn_stats* stats) {
+  if (!accelerator || !stats) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator and stats must not be NULL");
+  *stats = accelerator->stats;
+  return ZYNQNN_OK;
+}
+
+int zynqnn_inject_fault(zynqnn_accelerator* accelerator, const char* kind, int persistent) {
+  if (!accelerator || !kind) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator and kind must not be NULL");
+  return guarded([&] {
+    zynqnn::capi::inject_fault(accelerator->accelerator->board(), kind, persistent != 0);
+    return static_cast<int>(ZYNQNN_OK);
+  });
+}
+
+}  // extern "C"
