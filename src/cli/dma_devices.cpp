@@ -1,11 +1,12 @@
 #include "cli/dma_devices.hpp"
 
+#include "zynqnn/board/virtual/virtual_board.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/runtime/null_board.hpp"
 
 namespace zynqnn::cli {
 
-std::vector<std::string> dma_device_names() { return {"null"}; }
+std::vector<std::string> dma_device_names() { return {"null", "virtual"}; }
 
 WaitStrategy parse_wait_strategy(const std::string& name) {
   if (name == "busy_poll") return WaitStrategy::busy_poll;
@@ -26,6 +27,20 @@ DmaDevice open_dma_device(const std::string& name, unsigned stream_bits, WaitStr
   DmaDevice device;
   if (name == "null") {
     device.board = std::make_unique<NullBoard>();
+  } else if (name == "virtual") {
+    // The seed example's hardware: one DMA, both streams through the loopback kernel, in
+    // modeled time.
+    virtual_board::VirtualBoardConfig board_config;
+    virtual_board::DmaConfig dma;
+    dma.name = config.name;
+    dma.base = config.base;
+    dma.mm2s_stream_bits = stream_bits;
+    dma.s2mm_stream_bits = stream_bits;
+    dma.length_width = config.length_width;
+    board_config.dmas = {dma};
+    board_config.time = virtual_board::TimeMode::modeled;
+    device.board = std::make_unique<virtual_board::VirtualBoard>(board_config,
+                                                                virtual_board::make_loopback_kernel(stream_bits));
   } else {
     throw Error(ErrorCode::not_found, "unknown DMA device '" + name + "'", "--device");
   }

@@ -23,7 +23,7 @@ struct BenchDmaOptions {
   std::uint64_t calls = 100'000;
   std::size_t bytes_in = 64;
   std::size_t bytes_out = 64;
-  std::string wait = "busy_poll";
+  std::string wait;  // default: busy_poll on null, poll_with_backoff on virtual (modeled time)
   bool json = false;
 };
 
@@ -34,7 +34,8 @@ double median(std::vector<double> values) {
   return values[middle];
 }
 
-void run_bench_dma(const BenchDmaOptions& options) {
+void run_bench_dma(BenchDmaOptions options) {
+  if (options.wait.empty()) options.wait = options.device == "null" ? "busy_poll" : "poll_with_backoff";
   if (options.calls == 0) throw Error(ErrorCode::invalid_argument, "--calls must be at least 1", "bench dma");
   DmaDevice device = open_dma_device(options.device, 32, parse_wait_strategy(options.wait));
   AxiDma& dma = *device.dma;
@@ -115,7 +116,7 @@ void add_bench_verb(CLI::App& app) {
   dma->add_option("--calls", options->calls, "round trips to run");
   dma->add_option("--bytes-in", options->bytes_in, "bytes sent per call (MM2S)");
   dma->add_option("--bytes-out", options->bytes_out, "bytes received per call (S2MM)");
-  dma->add_option("--wait", options->wait, "busy_poll, poll_with_backoff or interrupt")
+  dma->add_option("--wait", options->wait, "busy_poll, poll_with_backoff or interrupt (default: busy_poll on null, poll_with_backoff on virtual)")
       ->check(CLI::IsMember({"busy_poll", "poll_with_backoff", "interrupt"}));
   dma->add_flag("--json", options->json, "print one JSON object");
   dma->callback([options] { run_bench_dma(*options); });

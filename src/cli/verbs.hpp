@@ -8,6 +8,7 @@ namespace zynqnn::cli {
 void register_all_verbs(CLI::App& app);
 
 void add_bench_verb(CLI::App& app);
+void add_loopback_verb(CLI::App& app);
 
 // The process exit code chosen by the verb that ran (0 unless it said otherwise).
 int exit_code();

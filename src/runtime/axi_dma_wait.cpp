@@ -75,7 +75,7 @@ DmaWaitResult AxiDma::wait(DmaChannel id, Nanoseconds deadline) {
 DmaWaitResult AxiDma::wait_busy(Channel& channel, Nanoseconds deadline) {
   // A real clock moves on its own. A modeled clock moves only while the caller sleeps: when
   // it has not moved across many reads, sleep a little so that the deadline can still come.
-  constexpr unsigned reads_per_clock_check = 1024;
+  constexpr unsigned reads_per_clock_check = 64;
   Nanoseconds last = clock_.now();
   unsigned reads = 0;
   for (;;) {

@@ -56,7 +56,7 @@ void validate(const AxiDmaConfig& config);
 enum class WaitStrategy : std::uint8_t {
   busy_poll,          // read DMASR until done or deadline; lowest latency, burns a core (with a
                       // modeled clock that stands still while polled, sleeps first_backoff
-                      // every 1,024 reads so that the deadline still comes)
+                      // every 64 reads so that the deadline still comes)
   poll_with_backoff,  // read DMASR, sleep (Clock::sleep_for) doubling from first to max backoff
   interrupt,          // InterruptLine::wait_until(deadline) (UIO + poll() on the board)
 };
