@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The demo (`make demo`): the seed example end to end on the virtual board. 1,024 int32
+# The seed example end to end on the virtual board (`make demo-loopback`; `make demo` is the
+# Fashion-MNIST demo). 1,024 int32
 # points through the loopback kernel and back, checked; then the same with the kernel hung:
 # the wait ends at its deadline, the driver recovers (abort, reconfigure, re-init) and the
 # next transfer is checked again.
