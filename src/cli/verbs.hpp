@@ -7,6 +7,7 @@ namespace zynqnn::cli {
 
 void register_all_verbs(CLI::App& app);
 
+void add_estimate_verb(CLI::App& app);
 void add_bench_verb(CLI::App& app);
 void add_loopback_verb(CLI::App& app);
 
