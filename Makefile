@@ -22,7 +22,7 @@ demo: build
 demo-loopback: build
 	scripts/demo-loopback.sh
 
-test: test-unit test-asan test-tsan test-armhf
+test: test-unit test-asan test-tsan test-armhf test-fuzz
 	@echo "make test: every stage passed"
 
 test-unit: build
@@ -49,7 +49,7 @@ test-armhf: deps
 # Every parser of outside input has a libFuzzer target; each runs briefly on its corpus.
 test-fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DZYNQNN_FUZZ=ON -DZYNQNN_TESTS=OFF
-	cmake --build build-fuzz -j $(JOBS)
+	cmake --build build-fuzz -j $(JOBS) --target zynqnn_fuzzers
 	scripts/run-fuzzers.sh build-fuzz
 
 test-python: build

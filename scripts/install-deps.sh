@@ -10,7 +10,7 @@ apt_packages=(
   clang libclang-rt-14-dev
   g++-arm-linux-gnueabihf qemu-user
   tcl
-  libonnx-dev libprotobuf-dev protobuf-compiler
+  libonnx-dev libprotobuf-dev protobuf-compiler zlib1g-dev
   nlohmann-json3-dev libpugixml-dev libcli11-dev libfmt-dev libspdlog-dev
   libkainjow-mustache-dev libmosquitto-dev mosquitto mosquitto-clients
   python3 python3-venv python3-dev

@@ -11,6 +11,8 @@ void set_exit_code(int code) { g_exit_code = code; }
 void register_all_verbs(CLI::App& app) {
   // each verb_*.cpp adds one line here: add_<verb>_verb(app);
   add_estimate_verb(app);
+  add_onnx_info_verb(app);
+  add_hwh_verb(app);
   add_bench_verb(app);
   add_loopback_verb(app);
 }

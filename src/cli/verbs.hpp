@@ -8,6 +8,8 @@ namespace zynqnn::cli {
 void register_all_verbs(CLI::App& app);
 
 void add_estimate_verb(CLI::App& app);
+void add_onnx_info_verb(CLI::App& app);
+void add_hwh_verb(CLI::App& app);
 void add_bench_verb(CLI::App& app);
 void add_loopback_verb(CLI::App& app);
 

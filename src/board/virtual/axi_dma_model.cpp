@@ -17,7 +17,6 @@ DmaDevice::DmaDevice(const DmaConfig& config, unsigned index, std::shared_ptr<Si
                      std::shared_ptr<SimulatedDdr> ddr, FaultState& faults, BoardCounters& counters,
                      AxisPort* mm2s_port, AxisPort* s2mm_port, const DmaTiming& timing)
     : config_(config),
-      index_(index),
       clock_(std::move(clock)),
       ddr_(std::move(ddr)),
       faults_(faults),

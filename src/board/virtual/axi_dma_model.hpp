@@ -132,7 +132,6 @@ class DmaDevice {
   double jitter_ns(Channel& ch);
 
   DmaConfig config_;
-  unsigned index_;
   std::shared_ptr<SimulationTime> clock_;
   std::shared_ptr<SimulatedDdr> ddr_;
   FaultState& faults_;

@@ -1,0 +1,79 @@
+#pragma once
+// The real PYNQ-Z1/Z2 board under Linux (PYNQ 3.1 image, armhf): registers through /dev/mem
+// or UIO, DMA memory from u-dma-buf, interrupts from UIO devices, bitstreams through the FPGA
+// manager. Every filesystem root is configurable so that the same code runs against a
+// directory tree of stand-in files in tests. It does not need the `pynq` Python package and
+// can run beside it (it only reads sysfs and maps devices).
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zynqnn/board/pynq/fpga_manager.hpp"
+#include "zynqnn/board/pynq/udmabuf_memory.hpp"
+#include "zynqnn/runtime/board.hpp"
+
+namespace zynqnn::pynq_board {
+
+enum class RegisterAccess {
+  dev_mem,  // mmap of /dev/mem at the physical address (root)
+  uio,      // mmap of the UIO device whose map covers the address (generic-uio nodes)
+};
+
+// Which UIO device carries interrupt `line` of the device at `base`.
+struct InterruptBinding {
+  std::uint64_t base = 0;
+  unsigned line = 0;  // for an AXI DMA: 0 = mm2s_introut, 1 = s2mm_introut
+  std::string uio_name;
+};
+
+struct PynqBoardConfig {
+  std::string name = "pynq-z2";
+  std::filesystem::path dev_root = "/dev";
+  std::filesystem::path sys_root = "/sys";
+  std::filesystem::path firmware_dir = "/lib/firmware";
+  RegisterAccess register_access = RegisterAccess::dev_mem;
+  std::string udmabuf_name = "udmabuf0";
+  bool udmabuf_cached = true;
+  std::string fpga_manager = "fpga0";
+  std::filesystem::path bitstream;  // full .bit (or .bin); empty: the PL is left as it is
+  bool load_bitstream_on_open = true;
+  std::map<std::string, std::filesystem::path> partial_bitstreams;  // region name -> partial .bit/.bin
+  std::vector<InterruptBinding> interrupts;
+  Nanoseconds load_timeout = std::chrono::seconds(10);
+};
+
+class PynqBoard final : public Board {
+ public:
+  explicit PynqBoard(PynqBoardConfig config);
+  ~PynqBoard() override;
+
+  std::string name() const override { return config_.name; }
+  std::unique_ptr<RegisterSpace> map_registers(std::uint64_t base, std::size_t size) override;
+  std::unique_ptr<InterruptLine> open_interrupt(std::uint64_t base, unsigned line) override;
+  DmaMemory& memory() override { return memory_; }
+  Clock& clock() override;
+  // Full reload of config.bitstream. Drivers bound before it are stale.
+  void reconfigure() override;
+  // Partial reconfiguration of `region` (a key of config.partial_bitstreams). Also counts
+  // as a reconfiguration: the kernel behind the region's streams changed.
+  void reconfigure_region(const std::string& region);
+  std::uint64_t generation() const override { return generation_.load(std::memory_order_acquire); }
+
+  const PynqBoardConfig& config() const noexcept { return config_; }
+
+ private:
+  FpgaManager& fpga_manager();
+
+  PynqBoardConfig config_;
+  UdmabufMemory memory_;
+  std::optional<FpgaManager> fpga_manager_;
+  std::atomic<std::uint64_t> generation_{0};
+};
+
+}  // namespace zynqnn::pynq_board

@@ -1,0 +1,83 @@
+#include "zynqnn/board/pynq/pynq_board.hpp"
+
+#include <fmt/format.h>
+
+#include "zynqnn/board/pynq/mmap_register_space.hpp"
+#include "zynqnn/board/pynq/uio.hpp"
+#include "zynqnn/core/error.hpp"
+
+namespace zynqnn::pynq_board {
+namespace {
+
+UdmabufOptions udmabuf_options(const PynqBoardConfig& config) {
+  UdmabufOptions options;
+  options.name = config.udmabuf_name;
+  options.dev_root = config.dev_root;
+  options.sys_root = config.sys_root;
+  options.cached = config.udmabuf_cached;
+  return options;
+}
+
+}  // namespace
+
+PynqBoard::PynqBoard(PynqBoardConfig config) : config_(std::move(config)), memory_(udmabuf_options(config_)) {
+  if (!config_.bitstream.empty() && config_.load_bitstream_on_open) fpga_manager().load_full(config_.bitstream);
+}
+
+PynqBoard::~PynqBoard() = default;
+
+Clock& PynqBoard::clock() { return steady_clock(); }
+
+FpgaManager& PynqBoard::fpga_manager() {
+  if (!fpga_manager_) {
+    FpgaManagerOptions options;
+    options.sys_root = config_.sys_root;
+    options.firmware_dir = config_.firmware_dir;
+    options.manager = config_.fpga_manager;
+    options.timeout = config_.load_timeout;
+    fpga_manager_.emplace(options, clock());
+  }
+  return *fpga_manager_;
+}
+
+std::unique_ptr<RegisterSpace> PynqBoard::map_registers(std::uint64_t base, std::size_t size) {
+  if (config_.register_access == RegisterAccess::dev_mem) {
+    return MmapRegisterSpace::map_physical(config_.dev_root / "mem", base, size);
+  }
+  auto mapping = find_uio_covering(config_.sys_root, config_.dev_root, base, size);
+  if (!mapping) {
+    throw Error(ErrorCode::not_found,
+                fmt::format("no UIO device maps [{:#x}, {:#x})", base, base + size),
+                (config_.sys_root / "class" / "uio").string());
+  }
+  return MmapRegisterSpace::map_uio(mapping->device.device, mapping->map_index, mapping->offset_in_map, size);
+}
+
+std::unique_ptr<InterruptLine> PynqBoard::open_interrupt(std::uint64_t base, unsigned line) {
+  for (const auto& binding : config_.interrupts) {
+    if (binding.base == base && binding.line == line) {
+      auto device = find_uio_by_name(config_.sys_root, config_.dev_root, binding.uio_name);
+      return UioInterruptLine::open(device.device, clock());
+    }
+  }
+  return nullptr;  // not wired: the driver polls the status register instead
+}
+
+void PynqBoard::reconfigure() {
+  if (config_.bitstream.empty()) {
+    throw Error(ErrorCode::bad_state, "cannot reconfigure: no bitstream is configured", config_.name);
+  }
+  fpga_manager().load_full(config_.bitstream);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void PynqBoard::reconfigure_region(const std::string& region) {
+  auto found = config_.partial_bitstreams.find(region);
+  if (found == config_.partial_bitstreams.end()) {
+    throw Error(ErrorCode::not_found, fmt::format("no partial bitstream for region '{}'", region), config_.name);
+  }
+  fpga_manager().load_partial(found->second);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+}  // namespace zynqnn::pynq_board
