@@ -4,7 +4,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 CTEST = ctest --output-on-failure -j $(JOBS) --timeout 600
 
-.PHONY: all build deps demo test bench test-unit test-asan test-tsan test-armhf test-fuzz test-python clean
+.PHONY: all build deps demo demo-loopback test bench test-unit test-asan test-tsan test-armhf test-fuzz test-python clean
 
 all: build
 
@@ -17,6 +17,10 @@ build: deps
 
 demo: build
 	scripts/demo.sh
+
+# The seed example: the loopback kernel on the virtual board, clean and with a hung kernel.
+demo-loopback: build
+	scripts/demo-loopback.sh
 
 test: test-unit test-asan test-tsan test-armhf test-fuzz
 	@echo "make test: every stage passed"

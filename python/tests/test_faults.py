@@ -43,7 +43,9 @@ def test_bus_error_raises_dma_error_with_decoded_status(kernels):
             acc(np.zeros((3, 7), dtype=np.int32))
         assert "DMASlvErr" in caught.value.detail
         assert caught.value.dma_status & 0x20
-        acc.abort()
+        # A DMA reset alone may leave the failed frame's words in the kernel's streams; a PL
+        # reload clears them (what the watchdog does).
+        acc.reconfigure()
         np.testing.assert_array_equal(acc(np.ones((3, 7), dtype=np.int32)), 1)
 
 

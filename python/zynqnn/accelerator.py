@@ -119,6 +119,7 @@ class Accelerator:
     def __call__(self, x, *, timeout=None, lossy=None):
         """One call of a kernel with one input; returns the output array (a dict when the
         kernel has several outputs)."""
+        self._live()  # before any buffer is touched: a closed accelerator's buffers are freed
         if len(self._input_list) != 1:
             names = ", ".join(self.inputs)
             raise TypeError(f"this kernel has {len(self._input_list)} inputs ({names}): use run(name=array, ...)")
@@ -132,6 +133,7 @@ class Accelerator:
 
     def run(self, *, timeout=None, lossy=None, **inputs):
         """One call with every input stream named; returns {output name: array}."""
+        self._live()
         lossy = self._lossy if lossy is None else lossy
         missing = [name for name in self.inputs if name not in inputs]
         extra = [name for name in inputs if name not in self.inputs]
@@ -180,6 +182,8 @@ class Accelerator:
     def close(self):
         """Releases the buffers and the board. The array views of the buffers must not be used after."""
         if self._handle is not None:
+            for stream in self._input_list + self._output_list:
+                stream.buffer = None  # the memory behind these views is released below
             lib.zynqnn_close(self._handle)
             self._handle = None
 

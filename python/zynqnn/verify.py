@@ -64,7 +64,9 @@ def _prepare_slow(stream, array, lossy):
 def _check_finite(stream, array):
     # One pass: a dot product with zeros is NaN exactly when some value is NaN or infinite.
     flat = array.reshape(-1)
-    if flat.size and math.isnan(float(np.dot(flat, stream.zeros_like_flat(flat.dtype)))):
+    with np.errstate(invalid="ignore"):  # inf * 0 is the NaN this check looks for
+        product = float(np.dot(flat, stream.zeros_like_flat(flat.dtype))) if flat.size else 0.0
+    if math.isnan(product):
         bad = ~np.isfinite(array)
         raise ValueError(f"stream '{stream.name}': value {array[_first_bad(bad)]} at index {_first_bad(bad)} "
                          f"is not finite (NaN and infinities are refused)")

@@ -15,6 +15,8 @@ void register_all_verbs(CLI::App& app) {
   add_hwh_verb(app);
   add_generate_verb(app);
   add_tcl_check_verb(app);
+  add_bench_verb(app);
+  add_loopback_verb(app);
 }
 
 }  // namespace zynqnn::cli

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Benchmarks (`make bench`): the Google Benchmark targets, `zynqnn bench dma` on each device,
+# and the instructions one DMA round trip costs, counted by callgrind as the difference
+# between two runs (1,000 and 11,000 calls) so that start-up cancels out.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD:-build}
+bin="$build/bin"
+[ -x "$bin/zynqnn" ] || { echo "bench: $bin/zynqnn is missing: run 'make build' first" >&2; exit 1; }
+
+echo "== Google Benchmark targets"
+for bench in "$bin"/bench_*; do
+  [ -x "$bench" ] || continue
+  "$bench" --benchmark_min_time=0.2
+done
+
+echo
+echo "== zynqnn bench dma"
+devices=$("$bin/zynqnn" bench dma --help | sed -n 's/.*--device.*{\(.*\)}.*/\1/p' | tr ',' ' ')
+for device in ${devices:-null}; do
+  calls=200000
+  [ "$device" = null ] || calls=2000
+  "$bin/zynqnn" bench dma --device "$device" --calls "$calls" --bytes-in 4096 --bytes-out 4096 --json
+done
+
+echo
+echo "== instructions per DMA round trip (null device, callgrind)"
+if ! command -v valgrind >/dev/null; then
+  echo "valgrind is not installed: skipped"
+  exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+count() {
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/out.$1" \
+    "$bin/zynqnn" bench dma --device null --calls "$1" --bytes-in 4096 --bytes-out 4096 >/dev/null 2>"$tmp/log.$1"
+  sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$tmp/out.$1"
+}
+small=$(count 1000)
+large=$(count 11000)
+per_call=$(( (large - small) / 10000 ))
+echo "instructions: ${small} for 1,000 calls, ${large} for 11,000 calls"
+echo "instructions per round trip: ${per_call} (target <= 1500)"
+if (( per_call > 1500 )); then
+  echo "bench: over the 1,500-instruction target" >&2
+  exit 1
+fi
