@@ -1,0 +1,68 @@
+#include "output_check.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace zynqnn::watchdog::detail {
+namespace {
+
+template <typename T>
+T load(const std::byte* at) {
+  T value;
+  std::memcpy(&value, at, sizeof value);  // little-endian on both the host and the Cortex-A9
+  return value;
+}
+
+std::size_t dtype_bits(const std::string& dtype) {
+  if (dtype == "int8" || dtype == "uint8") return 8;
+  if (dtype == "int16" || dtype == "uint16") return 16;
+  if (dtype == "int32" || dtype == "uint32" || dtype == "float32") return 32;
+  return 0;
+}
+
+double value_at(const StreamInfo& stream, const std::byte* at) {
+  const std::string& t = stream.dtype;
+  if (t == "int8") return load<std::int8_t>(at);
+  if (t == "uint8") return load<std::uint8_t>(at);
+  if (t == "int16") return load<std::int16_t>(at);
+  if (t == "uint16") return load<std::uint16_t>(at);
+  if (t == "int32") return load<std::int32_t>(at);
+  if (t == "uint32") return load<std::uint32_t>(at);
+  return load<float>(at);
+}
+
+// Elements that fit in the bytes actually present.
+std::size_t readable_elements(const StreamInfo& stream, std::span<const std::byte> bytes) {
+  const std::size_t size = stream.element_bits / 8;
+  return size == 0 ? 0 : std::min(stream.elements, bytes.size() / size);
+}
+
+}  // namespace
+
+bool range_checkable(const StreamInfo& stream) {
+  const std::size_t bits = dtype_bits(stream.dtype);
+  return bits != 0 && bits == stream.element_bits;
+}
+
+std::optional<std::size_t> first_non_finite(const StreamInfo& stream, std::span<const std::byte> bytes) {
+  if (stream.dtype != "float32" || stream.element_bits != 32) return std::nullopt;
+  const std::size_t n = readable_elements(stream, bytes);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!std::isfinite(load<float>(bytes.data() + 4 * k))) return k;
+  }
+  return std::nullopt;
+}
+
+std::optional<OutOfRange> first_out_of_range(const StreamInfo& stream, std::span<const std::byte> bytes, double min,
+                                             double max) {
+  const std::size_t n = readable_elements(stream, bytes);
+  const std::size_t size = stream.element_bits / 8;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double value = value_at(stream, bytes.data() + size * k);
+    if (!(value >= min && value <= max)) return OutOfRange{k, value};
+  }
+  return std::nullopt;
+}
+
+}  // namespace zynqnn::watchdog::detail
