@@ -152,4 +152,33 @@ WatchdogConfig config_from_json(const nlohmann::json& json) {
   return config;
 }
 
+bool reloads_pl(const WatchdogConfig& config) noexcept {
+  if (config.detector.enabled) return true;
+  for (Action step : config.ladder) {
+    if (step == Action::reconfigure) return true;
+  }
+  return false;
+}
+
+void check_manifest_for_reload(const nlohmann::json& manifest, const WatchdogConfig& config, std::string_view origin) {
+  if (!reloads_pl(config)) return;
+  auto named = [&](const char* key) {
+    const auto artifacts = manifest.find("artifacts");
+    if (artifacts == manifest.end() || !artifacts->is_object()) return false;
+    const auto file = artifacts->find(key);
+    return file != artifacts->end() && file->is_string() && !file->get<std::string>().empty();
+  };
+  if (!manifest.is_object() || !named("bitstream")) {
+    throw Error(ErrorCode::invalid_argument,
+                "the recovery ladder reloads the PL but the manifest names no bitstream (set artifacts.bitstream, "
+                "or configure a ladder without reconfigure)",
+                fmt::format("{} /artifacts/bitstream", origin));
+  }
+  if (manifest.contains("reconfigurable_region") && !named("partial_bitstream")) {
+    throw Error(ErrorCode::invalid_argument,
+                "the manifest declares a reconfigurable region but names no partial bitstream",
+                fmt::format("{} /artifacts/partial_bitstream", origin));
+  }
+}
+
 }  // namespace zynqnn::watchdog

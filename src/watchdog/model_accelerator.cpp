@@ -85,7 +85,8 @@ class ModelAccelerator::ModelBoard final : public Board {
   Clock& clock() override { return owner_.clock_; }
   void reconfigure() override {
     owner_.clock_.advance(owner_.config_.reconfigure_time);
-    owner_.persistent_.clear();  // a full load resets the PL: what was wrong in it is gone
+    // A full load resets the PL: what was wrong in it is gone (unless the fault is outside it).
+    std::erase_if(owner_.persistent_, [](const InjectedFault& f) { return !f.survives_reconfigure; });
     owner_.pending_.clear();
     ++generation_;
   }
@@ -146,7 +147,7 @@ void ModelAccelerator::inject(InjectedFault fault) {
   if (fault.kind == FaultKind::stall && !(fault.stall_factor >= 1.0 && std::isfinite(fault.stall_factor))) {
     throw Error(ErrorCode::invalid_argument, "a stall factor must be finite and >= 1", "ModelAccelerator::inject");
   }
-  if (fault.persistent) {
+  if (fault.persistent || fault.survives_reconfigure) {
     persistent_.push_back(fault);
   } else {
     pending_.push_back(fault);

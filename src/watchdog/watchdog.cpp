@@ -404,7 +404,10 @@ void Watchdog::after_call(CallReport& report, const InputViews& /*inputs*/) {
   if (detector_ && report.attempts > 0 && !report.fallback) {
     ++calls_since_proactive_;
     if (!is_failure(report.outcome)) detector_->observe(report.first_latency);
-    if (detector_->flagged() && calls_since_proactive_ >= config_.detector.cooldown_calls) {
+    // One proactive reload per slowdown: if the calls stay slow (and right) after it, the
+    // environment changed and adaptation, not another reload, is the answer.
+    if (detector_->flagged() && calls_since_proactive_ >= config_.detector.cooldown_calls &&
+        !(proactive_in_slow_streak_ && report.outcome == Outcome::slow)) {
       report.actions.push_back(Action::proactive_reconfigure);
       ++counters_.proactive_reconfigurations;
       ++counters_.reconfigurations;
@@ -418,6 +421,7 @@ void Watchdog::after_call(CallReport& report, const InputViews& /*inputs*/) {
       detector_->reset();
       calls_since_proactive_ = 0;
       reconfigured_during_slow_streak_ = true;
+      proactive_in_slow_streak_ = true;
       consecutive_slow_verified_ = 0;
       slow_latencies_.clear();
       alarm(AlarmKind::drift, report,
@@ -430,12 +434,13 @@ void Watchdog::after_call(CallReport& report, const InputViews& /*inputs*/) {
 }
 
 void Watchdog::consider_adaptation(CallReport& report) {
-  if (!config_.adaptation.enabled) return;
-  if (report.outcome != Outcome::slow || !report.delivered || report.fallback || !canary_passing_) {
+  if (report.outcome != Outcome::slow || !report.delivered || report.fallback || !canary_passing_ ||
+      !config_.adaptation.enabled) {
     if (report.outcome == Outcome::ok || is_failure(report.outcome)) {
       consecutive_slow_verified_ = 0;
       slow_latencies_.clear();
       reconfigured_during_slow_streak_ = false;
+      proactive_in_slow_streak_ = false;
     }
     return;
   }

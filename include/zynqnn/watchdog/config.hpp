@@ -87,4 +87,13 @@ void validate(const WatchdogConfig& config);
 // default fixed). Unknown keys are refused. Throws Error(parse / invalid_argument).
 WatchdogConfig config_from_json(const nlohmann::json& json);
 
+// True when the configuration may reload the PL (a reconfigure rung, or the drift detector's
+// proactive reconfiguration).
+bool reloads_pl(const WatchdogConfig& config) noexcept;
+// A board reload needs the manifest to name its bitstream (artifacts.bitstream; a partial
+// reconfiguration additionally artifacts.partial_bitstream when the manifest declares a
+// "reconfigurable_region"). Error(invalid_argument) naming the manifest field otherwise.
+void check_manifest_for_reload(const nlohmann::json& manifest, const WatchdogConfig& config,
+                               std::string_view origin = "manifest.json");
+
 }  // namespace zynqnn::watchdog

@@ -30,6 +30,7 @@ struct InjectedFault {
   FaultKind kind = FaultKind::hang;
   bool persistent = false;    // false: the next call only; true: until reconfigure()
   double stall_factor = 8.0;  // stall: the call's time is multiplied by this
+  bool survives_reconfigure = false;  // persistent and not healed by a reload (broken PL, changed environment)
 };
 
 struct ModelAcceleratorConfig {

@@ -136,6 +136,7 @@ class Watchdog {
   std::size_t consecutive_anomalies_ = 0;
   std::size_t consecutive_slow_verified_ = 0;
   bool reconfigured_during_slow_streak_ = false;
+  bool proactive_in_slow_streak_ = false;
   std::vector<Nanoseconds> slow_latencies_;
   std::uint64_t calls_since_proactive_ = 0;
   bool pl_down_ = false;
