@@ -13,6 +13,8 @@ void register_all_verbs(CLI::App& app) {
   add_estimate_verb(app);
   add_onnx_info_verb(app);
   add_hwh_verb(app);
+  add_campaign_verb(app);
+  add_calibrate_verb(app);
 }
 
 }  // namespace zynqnn::cli

@@ -10,6 +10,8 @@ void register_all_verbs(CLI::App& app);
 void add_estimate_verb(CLI::App& app);
 void add_onnx_info_verb(CLI::App& app);
 void add_hwh_verb(CLI::App& app);
+void add_campaign_verb(CLI::App& app);
+void add_calibrate_verb(CLI::App& app);
 
 // The process exit code chosen by the verb that ran (0 unless it said otherwise).
 int exit_code();

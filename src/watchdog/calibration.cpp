@@ -67,7 +67,8 @@ void fill_synthetic(std::uint64_t index, Accelerator& accelerator) {
 }
 
 Calibration calibrate(Accelerator& accelerator, std::size_t calls, const ThresholdRule& rule, std::string kernel,
-                      std::string manifest_hash, const InputFiller& fill, Nanoseconds call_timeout) {
+                      std::string manifest_hash, const InputFiller& fill, Nanoseconds call_timeout,
+                      std::vector<Nanoseconds>* samples_out) {
   if (calls < 8) {
     throw Error(ErrorCode::invalid_argument, fmt::format("calibration needs at least 8 calls (got {})", calls),
                 "calibrate");
@@ -105,6 +106,7 @@ Calibration calibrate(Accelerator& accelerator, std::size_t calls, const Thresho
   calibration.log_sigma = log_sigma_of(samples);
   calibration.rule = rule;
   calibration.threshold = threshold_from(calibration.latency, rule);
+  if (samples_out != nullptr) *samples_out = std::move(samples);
   return calibration;
 }
 

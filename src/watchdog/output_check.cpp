@@ -21,17 +21,6 @@ std::size_t dtype_bits(const std::string& dtype) {
   return 0;
 }
 
-double value_at(const StreamInfo& stream, const std::byte* at) {
-  const std::string& t = stream.dtype;
-  if (t == "int8") return load<std::int8_t>(at);
-  if (t == "uint8") return load<std::uint8_t>(at);
-  if (t == "int16") return load<std::int16_t>(at);
-  if (t == "uint16") return load<std::uint16_t>(at);
-  if (t == "int32") return load<std::int32_t>(at);
-  if (t == "uint32") return load<std::uint32_t>(at);
-  return load<float>(at);
-}
-
 // Elements that fit in the bytes actually present.
 std::size_t readable_elements(const StreamInfo& stream, std::span<const std::byte> bytes) {
   const std::size_t size = stream.element_bits / 8;
@@ -54,15 +43,30 @@ std::optional<std::size_t> first_non_finite(const StreamInfo& stream, std::span<
   return std::nullopt;
 }
 
-std::optional<OutOfRange> first_out_of_range(const StreamInfo& stream, std::span<const std::byte> bytes, double min,
-                                             double max) {
-  const std::size_t n = readable_elements(stream, bytes);
-  const std::size_t size = stream.element_bits / 8;
+namespace {
+
+template <typename T>
+std::optional<OutOfRange> scan(std::span<const std::byte> bytes, std::size_t n, double min, double max) {
   for (std::size_t k = 0; k < n; ++k) {
-    const double value = value_at(stream, bytes.data() + size * k);
+    const double value = static_cast<double>(load<T>(bytes.data() + sizeof(T) * k));
     if (!(value >= min && value <= max)) return OutOfRange{k, value};
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<OutOfRange> first_out_of_range(const StreamInfo& stream, std::span<const std::byte> bytes, double min,
+                                             double max) {
+  const std::size_t n = readable_elements(stream, bytes);
+  const std::string& t = stream.dtype;
+  if (t == "int8") return scan<std::int8_t>(bytes, n, min, max);
+  if (t == "uint8") return scan<std::uint8_t>(bytes, n, min, max);
+  if (t == "int16") return scan<std::int16_t>(bytes, n, min, max);
+  if (t == "uint16") return scan<std::uint16_t>(bytes, n, min, max);
+  if (t == "int32") return scan<std::int32_t>(bytes, n, min, max);
+  if (t == "uint32") return scan<std::uint32_t>(bytes, n, min, max);
+  return scan<float>(bytes, n, min, max);
 }
 
 }  // namespace zynqnn::watchdog::detail

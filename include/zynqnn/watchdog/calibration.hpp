@@ -38,10 +38,12 @@ using InputFiller = std::function<void(std::uint64_t index, Accelerator& acceler
 void fill_synthetic(std::uint64_t index, Accelerator& accelerator);
 
 // Runs `calls` calls (each with deadline `call_timeout`) and summarizes them. Any call that
-// does not end ok is an Error(bad_state): a faulty board cannot be calibrated.
+// does not end ok is an Error(bad_state): a faulty board cannot be calibrated. `samples`, when
+// given, receives every call's latency.
 Calibration calibrate(Accelerator& accelerator, std::size_t calls, const ThresholdRule& rule,
                       std::string kernel, std::string manifest_hash, const InputFiller& fill = fill_synthetic,
-                      Nanoseconds call_timeout = std::chrono::seconds(1));
+                      Nanoseconds call_timeout = std::chrono::seconds(1),
+                      std::vector<Nanoseconds>* samples = nullptr);
 
 // fnv1a64 of a file's bytes as 16 hex digits (Error(io) when unreadable).
 std::string manifest_hash(const std::filesystem::path& manifest_path);

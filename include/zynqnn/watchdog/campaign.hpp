@@ -70,6 +70,7 @@ struct CampaignConfig {
   std::size_t calibration_calls = 500;
   Nanoseconds none_wait_cap = std::chrono::seconds(1);  // the capped PYNQ-style wait
   std::size_t canary_interval = 200;  // adaptive
+  double deadline_factor = WatchdogConfig{}.deadline_factor;  // fixed and adaptive
   std::vector<std::shared_ptr<AlarmSink>> sinks;  // attached to every watchdog policy
   // (policy, calls done, calls) now and then.
   std::function<void(Policy, std::uint64_t, std::uint64_t)> progress;
