@@ -348,14 +348,26 @@ class PolicyRun {
       if (s.detected || s.outcome == Outcome::slow) drift_.flagged_by_threshold = drift_.flagged_by_threshold || !drift_.hang_injected;
       if (s.proactive && !drift_.hang_injected) drift_.proactive = true;
     }
+    // A persistent fault that the policy has not healed yet: recovered once a reconfiguration
+    // clears it (if its own input was answered).
+    if (generation_changed) {
+      for (int kind : unhealed_answered_) ++tally_.kinds[kind].recovered;
+      unhealed_answered_.clear();
+    }
     for (const ScheduledFault* f : injected) {
-      KindTally& k = tally_.kinds[static_cast<int>(f->fault.kind)];
+      const int kind = static_cast<int>(f->fault.kind);
+      KindTally& k = tally_.kinds[kind];
       ++k.injected;
       if (s.detected) ++k.detected;
       // Recovered: the input was answered and a persistent fault was healed; for corruption the
       // answer must also be right (wrong answers from other causes count as silent corruptions).
       const bool answered = f->fault.kind == FaultKind::corrupt_output ? s.correct : s.delivered;
-      if (answered && (!f->fault.persistent || generation_changed)) ++k.recovered;
+      if (!answered) continue;
+      if (!f->fault.persistent || generation_changed) {
+        ++k.recovered;
+      } else {
+        unhealed_answered_.push_back(kind);
+      }
     }
     if (s.detection) {
       tally_.detection_ms.push_back(ms(*s.detection));
@@ -439,6 +451,7 @@ class PolicyRun {
   Nanoseconds threshold_{0};
   DriftState drift_;
   Tally tally_;
+  std::vector<int> unhealed_answered_;  // kinds of persistent faults not yet healed
 };
 
 class ModelLoopbackTarget final : public CampaignTarget {

@@ -92,6 +92,7 @@ void validate(const WatchdogConfig& config) {
   if (!(d.min_relative_sigma > 0) || !std::isfinite(d.min_relative_sigma)) {
     refuse("detector.min_relative_sigma", "min_relative_sigma must be > 0");
   }
+  if (!(d.max_z > 0) || !std::isfinite(d.max_z)) refuse("detector.max_z", "max_z must be > 0");
   const auto& a = config.adaptation;
   require_finite("adaptation.cap_factor", a.cap_factor);
   if (a.cap_factor < 1.0) refuse("adaptation.cap_factor", "cap_factor must be >= 1");

@@ -31,7 +31,7 @@ void DriftDetector::reset() noexcept {
 
 bool DriftDetector::observe(Nanoseconds latency) {
   const double t = static_cast<double>(std::max<std::int64_t>(latency.count(), 1));
-  const double z = (std::log(t) - log_median_) / sigma_;
+  const double z = std::min((std::log(t) - log_median_) / sigma_, config_.max_z);
   cusum_ = std::max(0.0, cusum_ + z - config_.cusum_slack);
   ewma_ = config_.ewma_weight * z + (1.0 - config_.ewma_weight) * ewma_;
   if (cusum_ > config_.cusum_limit || ewma_ > ewma_bound_) flagged_ = true;

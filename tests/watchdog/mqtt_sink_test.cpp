@@ -1,5 +1,6 @@
 // A real mosquitto broker on a free loopback port receives the watchdog's escalation alarm.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <mosquitto.h>
 #include <netinet/in.h>
@@ -45,7 +46,13 @@ class Broker {
   explicit Broker(int port) {
     const std::string port_text = std::to_string(port);
     char* argv[] = {const_cast<char*>(kBroker), const_cast<char*>("-p"), const_cast<char*>(port_text.c_str()), nullptr};
-    if (::posix_spawn(&pid_, kBroker, nullptr, nullptr, argv, environ) != 0) pid_ = -1;
+    // The broker's log lines would drown the test's own output.
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    if (::posix_spawn(&pid_, kBroker, &actions, nullptr, argv, environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
   }
   ~Broker() {
     if (pid_ > 0) {

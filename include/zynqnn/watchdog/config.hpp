@@ -40,6 +40,10 @@ struct DetectorConfig {
   double ewma_weight = 0.1;
   double ewma_limit = 5.0;
   double min_relative_sigma = 0.02;
+  // Each call's z is clipped to this before it enters the statistics: one outlier (a single
+  // stalled call, which the threshold already judges) cannot trip the detector on its own;
+  // a drift, many consecutive elevated calls, does.
+  double max_z = 4.0;
   std::size_t cooldown_calls = 32;  // at most one proactive reconfiguration per this many calls
 };
 
