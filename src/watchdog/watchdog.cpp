@@ -283,6 +283,7 @@ Outcome Watchdog::check_canary(std::uint64_t index, std::vector<Action>* actions
       leave_clean(again, log);
       if (config_.use_fallback && fallback_ && !pl_down_) {
         pl_down_ = true;
+        pl_down_outcome_ = again;
         calls_while_down_ = 0;
         CallReport context;
         context.index = index;
@@ -360,14 +361,15 @@ CallReport Watchdog::process(std::uint64_t index, const InputViews& inputs) {
       leave_clean(result.outcome, report.actions);
     }
   } else {
-    report.outcome = Outcome::hang;  // the PL is down: what put it down is in the failures before
-    report.detail = "the PL is down; not tried on this call";
+    report.outcome = pl_down_outcome_;  // not tried: the outcome that put the PL down stands
+    report.detail = fmt::format("the PL is down ({}); not tried on this call", to_string(pl_down_outcome_));
   }
 
   if (!report.delivered) {
     if (answer_from_fallback(inputs, report)) {
       if (!pl_down_ && try_pl) {
         pl_down_ = true;
+        pl_down_outcome_ = report.attempt_outcomes.empty() ? report.outcome : report.attempt_outcomes.back();
         calls_while_down_ = 0;
         alarm(AlarmKind::pl_down, report,
               fmt::format("the recovery ladder could not heal the PL ({}); the CPU fallback answers", report.detail));

@@ -116,6 +116,7 @@ TEST(WatchdogLadder, CpuFallbackAnswersWhileThePlIsDownAndProbesItBack) {
   CallReport second = watchdog.process(1, views_of(counting_input(accelerator, 10)));
   EXPECT_TRUE(second.fallback);
   EXPECT_EQ(second.attempts, 0u);
+  EXPECT_EQ(second.outcome, Outcome::dma_error);
   EXPECT_EQ(accelerator.stats().runs, runs);
 
   // The PL gets well; the next probe brings it back.

@@ -34,7 +34,7 @@ struct CallReport {
   std::uint64_t index = 0;
   Outcome outcome = Outcome::ok;           // of the first attempt: what happened to this call
   std::vector<Outcome> attempt_outcomes;   // one per attempt on the PL
-  unsigned attempts = 0;
+  unsigned attempts = 0;                   // 0: the PL is down and was not tried (outcome: what put it down)
   std::vector<Action> actions;             // in order
   bool delivered = false;                  // outputs hold a verified answer
   bool fallback = false;                   // ... computed by the CPU fallback
@@ -140,6 +140,7 @@ class Watchdog {
   std::vector<Nanoseconds> slow_latencies_;
   std::uint64_t calls_since_proactive_ = 0;
   bool pl_down_ = false;
+  Outcome pl_down_outcome_ = Outcome::hang;
   std::uint64_t calls_while_down_ = 0;
   WatchdogCounters counters_;
   std::vector<FailureRecord> failures_;
