@@ -22,7 +22,7 @@ demo: build
 demo-loopback: build
 	scripts/demo-loopback.sh
 
-test: test-unit test-asan test-tsan test-armhf test-fuzz
+test: test-unit test-asan test-tsan test-armhf test-fuzz test-python
 	@echo "make test: every stage passed"
 
 test-unit: build

@@ -17,6 +17,8 @@ void register_all_verbs(CLI::App& app) {
   add_tcl_check_verb(app);
   add_bench_verb(app);
   add_loopback_verb(app);
+  add_campaign_verb(app);
+  add_calibrate_verb(app);
 }
 
 }  // namespace zynqnn::cli

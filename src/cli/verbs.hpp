@@ -14,6 +14,8 @@ void add_generate_verb(CLI::App& app);
 void add_tcl_check_verb(CLI::App& app);
 void add_bench_verb(CLI::App& app);
 void add_loopback_verb(CLI::App& app);
+void add_campaign_verb(CLI::App& app);
+void add_calibrate_verb(CLI::App& app);
 
 // The process exit code chosen by the verb that ran (0 unless it said otherwise).
 int exit_code();

@@ -1,0 +1,33 @@
+#pragma once
+// Flags a latency drift before it becomes a hang (see DetectorConfig for the statistics).
+#include "zynqnn/core/clock.hpp"
+#include "zynqnn/watchdog/config.hpp"
+
+namespace zynqnn::watchdog {
+
+class DriftDetector {
+ public:
+  DriftDetector(DetectorConfig config, Nanoseconds baseline_median, double log_sigma);
+  // Feeds one completed call's latency; true when drift is flagged (stays flagged until reset).
+  bool observe(Nanoseconds latency);
+  bool flagged() const noexcept { return flagged_; }
+  // After a reconfiguration: forget the statistics, keep the baseline.
+  void reset() noexcept;
+  // A new baseline (after the threshold adapted).
+  void rebaseline(Nanoseconds baseline_median, double log_sigma);
+
+  double cusum() const noexcept { return cusum_; }
+  double ewma() const noexcept { return ewma_; }
+  double sigma() const noexcept { return sigma_; }
+
+ private:
+  DetectorConfig config_;
+  double log_median_ = 0;
+  double sigma_ = 0;
+  double cusum_ = 0;
+  double ewma_ = 0;
+  double ewma_bound_ = 0;
+  bool flagged_ = false;
+};
+
+}  // namespace zynqnn::watchdog

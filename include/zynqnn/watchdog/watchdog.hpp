@@ -1,0 +1,149 @@
+#pragma once
+// The self-healing runtime: wraps any Accelerator, times every call on the board's clock,
+// classifies it (outcome.hpp), heals failures with the recovery ladder (abort -> reconfigure
+// -> retry), escalates after K consecutive anomalies, detects drift, adapts its threshold
+// within bounds, and answers from the CPU while the PL is down. No input is lost silently:
+// every process() returns a report that either carries verified outputs or is the failure
+// record (also kept in failures()).
+//
+// Not thread-safe: one thread drives one Watchdog (as with the Accelerator it wraps).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "zynqnn/runtime/accelerator.hpp"
+#include "zynqnn/watchdog/alarm.hpp"
+#include "zynqnn/watchdog/calibration.hpp"
+#include "zynqnn/watchdog/config.hpp"
+#include "zynqnn/watchdog/drift_detector.hpp"
+#include "zynqnn/watchdog/outcome.hpp"
+
+namespace zynqnn::watchdog {
+
+using InputViews = std::vector<std::span<const std::byte>>;
+using OutputViews = std::vector<std::span<std::byte>>;
+// Computes the kernel's outputs on the CPU (the kernel's HLS C++ built for the host). Each
+// output span has the manifest's byte count.
+using CpuFallback = std::function<void(const InputViews& inputs, const OutputViews& outputs)>;
+
+struct CallReport {
+  std::uint64_t index = 0;
+  Outcome outcome = Outcome::ok;           // of the first attempt: what happened to this call
+  std::vector<Outcome> attempt_outcomes;   // one per attempt on the PL
+  unsigned attempts = 0;                   // 0: the PL is down and was not tried (outcome: what put it down)
+  std::vector<Action> actions;             // in order
+  bool delivered = false;                  // outputs hold a verified answer
+  bool fallback = false;                   // ... computed by the CPU fallback
+  std::optional<Outcome> canary;           // the canary's outcome when it ran before this call
+  Nanoseconds started{0};                  // board clock
+  Nanoseconds elapsed{0};                  // whole process(), recovery included
+  Nanoseconds first_latency{0};            // the first attempt's time (detection latency of a failure)
+  Nanoseconds recovery{0};                 // failure: from its detection to the answer (or giving up)
+  std::string detail;                      // the first failure's detail
+  // The answer (PL output buffers or the fallback's), valid until the next process().
+  std::vector<std::span<const std::byte>> outputs;
+};
+
+// A call that could not be answered.
+struct FailureRecord {
+  std::uint64_t index = 0;
+  Outcome outcome = Outcome::ok;
+  unsigned attempts = 0;
+  std::vector<Action> actions;
+  Nanoseconds time{0};  // board clock when it was given up
+  std::string detail;
+};
+
+struct WatchdogCounters {
+  std::uint64_t calls = 0;
+  std::uint64_t outcomes[kOutcomeCount] = {};  // by first outcome
+  std::uint64_t attempts = 0;
+  std::uint64_t aborts = 0;
+  std::uint64_t reconfigurations = 0;
+  std::uint64_t proactive_reconfigurations = 0;
+  std::uint64_t fallbacks = 0;
+  std::uint64_t failures = 0;
+  std::uint64_t alarms = 0;
+  std::uint64_t sink_errors = 0;
+  std::uint64_t canaries = 0;
+  std::uint64_t adaptations = 0;
+};
+
+class Watchdog {
+ public:
+  // With config.expert_threshold set, `calibration` may be empty; otherwise it is required
+  // (Error(invalid_argument)). Validates the config against the accelerator's streams.
+  Watchdog(Accelerator& accelerator, WatchdogConfig config, std::optional<Calibration> calibration = {},
+           std::string kernel = "kernel");
+
+  void add_sink(std::shared_ptr<AlarmSink> sink);
+  void set_fallback(CpuFallback fallback);
+  // Records the canary: runs `inputs` once on the PL (must end ok) unless `expected` outputs
+  // are given, and keeps both for the bit-exact checks.
+  void set_canary(const InputViews& inputs, std::optional<std::vector<std::vector<std::byte>>> expected = {});
+
+  // One input through the PL (with the ladder) or the fallback.
+  CallReport process(std::uint64_t index, const InputViews& inputs);
+  // Runs the canary now (an ordinary watched call on the known input) and returns its outcome;
+  // a failure runs the ladder without retrying the canary.
+  Outcome check_canary(std::uint64_t index, std::vector<Action>* actions = nullptr);
+
+  Nanoseconds threshold() const noexcept { return threshold_; }
+  Nanoseconds deadline() const noexcept;
+  Nanoseconds calibrated_threshold() const noexcept { return base_threshold_; }
+  bool pl_down() const noexcept { return pl_down_; }
+  const WatchdogCounters& counters() const noexcept { return counters_; }
+  const std::vector<FailureRecord>& failures() const noexcept { return failures_; }
+  const WatchdogConfig& config() const noexcept { return config_; }
+  const DriftDetector* detector() const noexcept { return detector_ ? &*detector_ : nullptr; }
+
+ private:
+  struct Attempt {
+    Outcome outcome = Outcome::ok;
+    Nanoseconds latency{0};
+    std::string detail;
+  };
+  Attempt attempt(const InputViews& inputs);
+  Outcome classify_outputs(const CallResult& result, std::string& detail) const;
+  // False when the PL could not be brought back (the reload itself failed).
+  bool heal(Action step, bool after_failure, std::vector<Action>& actions);
+  void leave_clean(Outcome last, std::vector<Action>& actions);
+  bool answer_from_fallback(const InputViews& inputs, CallReport& report);
+  void deliver_from_pl(CallReport& report);
+  void after_call(CallReport& report, const InputViews& inputs);
+  void consider_adaptation(CallReport& report);
+  void alarm(AlarmKind kind, const CallReport& report, std::string detail);
+  Clock& clock() { return accelerator_.board().clock(); }
+
+  Accelerator& accelerator_;
+  WatchdogConfig config_;
+  std::string kernel_;
+  std::optional<Calibration> calibration_;
+  Nanoseconds base_threshold_{0};
+  Nanoseconds threshold_{0};
+  std::optional<DriftDetector> detector_;
+  std::vector<std::shared_ptr<AlarmSink>> sinks_;
+  CpuFallback fallback_;
+  std::vector<std::vector<std::byte>> fallback_outputs_;
+  std::vector<std::vector<std::byte>> canary_inputs_;
+  std::vector<std::vector<std::byte>> canary_expected_;
+  bool canary_passing_ = true;
+
+  std::size_t consecutive_anomalies_ = 0;
+  std::size_t consecutive_slow_verified_ = 0;
+  bool reconfigured_during_slow_streak_ = false;
+  bool proactive_in_slow_streak_ = false;
+  std::vector<Nanoseconds> slow_latencies_;
+  std::uint64_t calls_since_proactive_ = 0;
+  bool pl_down_ = false;
+  Outcome pl_down_outcome_ = Outcome::hang;
+  std::uint64_t calls_while_down_ = 0;
+  WatchdogCounters counters_;
+  std::vector<FailureRecord> failures_;
+};
+
+}  // namespace zynqnn::watchdog
