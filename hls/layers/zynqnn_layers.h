@@ -4,6 +4,7 @@
 #include "concat.h"
 #include "conv2d.h"
 #include "depthwise.h"
+#include "duplicate.h"
 #include "eltwise.h"
 #include "layout.h"
 #include "mvu.h"
