@@ -2,6 +2,7 @@
 // Straightforward reference implementations (NHWC, no folding, no streams) the layers are
 // checked against. V is int64_t for integer paths (exact) or double for float paths.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -76,6 +77,13 @@ inline std::int64_t divide_round_half_even(std::int64_t num, std::int64_t den) {
   if (r < 0) { q -= 1; r += den; }
   if (2 * r > den || (2 * r == den && (q % 2 != 0))) q += 1;
   return q;
+}
+
+// round_half_even(acc * m / 2^r) by the FPU: every value involved is exact in long double
+// (64-bit mantissa) while |acc * m| < 2^63, and nearbyint rounds ties to even by default.
+inline std::int64_t reference_scaled(std::int64_t acc, std::int32_t m, int r) {
+  const long double exact = std::ldexp(static_cast<long double>(acc) * m, -r);
+  return static_cast<std::int64_t>(std::nearbyint(exact));
 }
 
 }  // namespace zynqnn_hls_test

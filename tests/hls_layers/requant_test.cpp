@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "reference.hpp"
 #include "stream_io.hpp"
 #include "zynqnn_layers.h"
 
@@ -15,12 +16,7 @@ namespace {
 
 namespace zh = zynqnn_hls;
 
-// round_half_even(acc * M / 2^R) by the FPU: every value involved is exact in long double
-// (64-bit mantissa), and nearbyint rounds ties to even in the default rounding mode.
-std::int64_t reference_scaled(std::int64_t acc, std::int32_t m, int r) {
-  const long double exact = std::ldexp(static_cast<long double>(acc) * m, -r);
-  return static_cast<std::int64_t>(std::nearbyint(exact));
-}
+using zynqnn_hls_test::reference_scaled;
 
 TEST(Requant, RoundingShiftTiesGoToEven) {
   EXPECT_EQ(zh::rounding_shift_right(5, 1), 2);     // 2.5
