@@ -1,0 +1,76 @@
+#pragma once
+// Elementwise activations over a folded stream: ReLU, LeakyReLU, Clip, Sigmoid (exact in
+// floating point, or a lookup table indexed by the raw bits of a narrow integer input, which
+// the code generator fills from the quantized sigmoid or any other function).
+// Cycles per frame: PIXELS * FOLDS.
+#include <cmath>
+
+#include "hls_stream.h"
+#include "layout.h"
+
+namespace zynqnn_hls {
+
+template <typename T>
+struct relu_op {
+  T operator()(const T& x) const { return x < T(0) ? T(0) : x; }
+};
+
+template <typename T>
+struct leaky_relu_op {
+  T alpha;
+  T operator()(const T& x) const { return x < T(0) ? static_cast<T>(x * alpha) : x; }
+};
+
+template <typename T>
+struct clip_op {
+  T lo;
+  T hi;
+  T operator()(const T& x) const { return x < lo ? lo : (hi < x ? hi : x); }
+};
+
+// Exact sigmoid for float/double (the float path; not for fixed point).
+template <typename T>
+struct sigmoid_op {
+  T operator()(const T& x) const { return T(1) / (T(1) + std::exp(-x)); }
+};
+
+// Applies `op` to every element: the same op for all channels.
+template <typename SHAPE, typename TI, typename TO, typename Op>
+void activation(hls::stream<word<TI, SHAPE::SIMD>>& in, hls::stream<word<TO, SHAPE::SIMD>>& out,
+                const Op op) {
+elements:
+  for (int i = 0; i < SHAPE::PIXELS * SHAPE::FOLDS; ++i) {
+#pragma HLS PIPELINE II = 1
+    const word<TI, SHAPE::SIMD> x = in.read();
+    word<TO, SHAPE::SIMD> y;
+    for (int s = 0; s < SHAPE::SIMD; ++s) {
+#pragma HLS UNROLL
+      y.data[s] = static_cast<TO>(op(x.data[s]));
+    }
+    out.write(y);
+  }
+}
+
+// Lookup-table activation for an integer input of IN_BITS bits: out = table[raw bits of x].
+// The table (2^IN_BITS entries, two's complement order: index 0 is x = 0, index 2^IN_BITS-1
+// is x = -1 for a signed input) is a ROM; SIMD lookups per cycle need SIMD read ports, so
+// the generated top partitions or replicates it.
+template <typename SHAPE, int IN_BITS, typename TI, typename TO>
+void lut_activation(hls::stream<word<TI, SHAPE::SIMD>>& in, hls::stream<word<TO, SHAPE::SIMD>>& out,
+                    const TO (&table)[1 << IN_BITS]) {
+  static_assert(IN_BITS > 0 && IN_BITS <= 12, "a lookup table of at most 4096 entries");
+elements:
+  for (int i = 0; i < SHAPE::PIXELS * SHAPE::FOLDS; ++i) {
+#pragma HLS PIPELINE II = 1
+    const word<TI, SHAPE::SIMD> x = in.read();
+    word<TO, SHAPE::SIMD> y;
+    for (int s = 0; s < SHAPE::SIMD; ++s) {
+#pragma HLS UNROLL
+      const unsigned index = static_cast<unsigned>(static_cast<long long>(x.data[s])) & ((1u << IN_BITS) - 1);
+      y.data[s] = table[index];
+    }
+    out.write(y);
+  }
+}
+
+}  // namespace zynqnn_hls

@@ -1,0 +1,16 @@
+#pragma once
+// The zynqnn streaming layer library: what a generated top includes.
+#include "activation.h"
+#include "concat.h"
+#include "conv2d.h"
+#include "depthwise.h"
+#include "duplicate.h"
+#include "eltwise.h"
+#include "layout.h"
+#include "mvu.h"
+#include "pool.h"
+#include "requant.h"
+#include "requantize.h"
+#include "sliding_window.h"
+#include "weight_layout.h"
+#include "width_convert.h"
