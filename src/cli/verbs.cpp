@@ -12,6 +12,9 @@ void register_all_verbs(CLI::App& app) {
   // each verb_*.cpp adds one line here: add_<verb>_verb(app);
   add_generate_verb(app);
   add_tcl_check_verb(app);
+  add_compile_verb(app);
+  add_check_onnx_verb(app);
+  add_estimate_verb(app);
 }
 
 }  // namespace zynqnn::cli

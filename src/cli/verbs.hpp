@@ -9,6 +9,9 @@ void register_all_verbs(CLI::App& app);
 
 void add_generate_verb(CLI::App& app);
 void add_tcl_check_verb(CLI::App& app);
+void add_compile_verb(CLI::App& app);
+void add_check_onnx_verb(CLI::App& app);
+void add_estimate_verb(CLI::App& app);
 
 // The process exit code chosen by the verb that ran (0 unless it said otherwise).
 int exit_code();
