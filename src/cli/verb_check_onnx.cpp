@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 
 #include <filesystem>
+#include <atomic>
 #include <memory>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "cli/verbs.hpp"
@@ -15,6 +17,7 @@ void add_check_onnx_verb(CLI::App& app) {
   struct Options {
     std::vector<std::string> dirs;
     std::string precision = "float32", work = "build/check-onnx", sim_opt = "-O1";
+    int jobs = 2;
     bool json = false;
   };
   auto o = std::make_shared<Options>();
@@ -23,6 +26,7 @@ void add_check_onnx_verb(CLI::App& app) {
   verb->add_option("--precision", o->precision, "float32, int8 or fixed<W,I>");
   verb->add_option("--work-dir", o->work, "Where compiled cases are kept (reused when unchanged)");
   verb->add_option("--sim-opt", o->sim_opt, "Optimization level of the kernels' host build");
+  verb->add_option("--jobs", o->jobs, "Cases compiled and run at the same time")->check(CLI::Range(1, 64));
   verb->add_flag("--json", o->json, "Print one JSON object");
   verb->callback([o] {
     compiler::CheckOptions options;
@@ -31,8 +35,16 @@ void add_check_onnx_verb(CLI::App& app) {
     options.sim_opt = o->sim_opt;
     nlohmann::json results = nlohmann::json::array();
     int pass = 0, fail = 0, unsupported = 0, on_ps = 0;
-    for (const auto& dir : o->dirs) {
-      const auto r = compiler::check_case(dir, options);
+    // Cases run in parallel (each compiles its own kernel); results are reported in order.
+    std::vector<compiler::CaseResult> all(o->dirs.size());
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> workers;
+    for (int w = 0; w < o->jobs; ++w)
+      workers.emplace_back([&] {
+        for (std::size_t i = next++; i < all.size(); i = next++) all[i] = compiler::check_case(o->dirs[i], options);
+      });
+    for (auto& w : workers) w.join();
+    for (const auto& r : all) {
       (r.status == "pass" ? pass : r.status == "fail" ? fail : unsupported)++;
       if (r.ran_on == "ps") ++on_ps;
       results.push_back({{"dir", r.dir},

@@ -129,6 +129,9 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
       r.status = "fail";
       r.reason = e.what();
     }
+  } catch (const std::exception& e) {
+    r.status = "fail";
+    r.reason = e.what();
   }
   return r;
 }

@@ -95,6 +95,11 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
   LayerPlan& plan = result.plan;
   if (plan.precision.kind == PrecisionKind::int8 && plan.uses_pl()) quantize_plan(plan, options.calibration);
   fold_for_target(plan, options.clock_mhz, options.target_fps);
+  for (const auto& l : plan.layers)  // run-time weights are packed for the layer's folding
+    if (!l.weight_port.empty()) {
+      plan.tensors.at(l.weight_port).packing.pe = l.pe;
+      plan.tensors.at(l.weight_port).packing.simd = l.simd;
+    }
   result.estimate = estimate(plan, options.clock_mhz);
   const fs::path& out = options.output_dir;
   std::error_code ec;

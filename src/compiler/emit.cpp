@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include "codegen/render.hpp"
-#include "weight_layout.h"
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn::compiler {
@@ -174,14 +173,18 @@ class Emitter {
     p.is_input = is_input;
     p.spec_type = spec_type(plan_.precision, t.dtype);
     p.elem = type_of(t);
-    if (t.shape.size() >= 3 && t.shape[0] == 1) p.shape = {1, t.height, t.width, t.channels};
+    if (t.packing.kind != HostPacking::Kind::none) p.shape = {t.pixels, t.channels};
+    else if (t.shape.size() >= 3 && t.shape[0] == 1) p.shape = {1, t.height, t.width, t.channels};
     else p.shape = t.shape.empty() ? std::vector<std::int64_t>{1} : t.shape;
     return p;
   }
 
   void count_readers() {
-    for (const auto& l : plan_.layers)
-      for (const auto& v : l.inputs) ++readers_[plan_.tensor(v).id];
+    for (const auto& l : plan_.layers) {
+      for (const auto& v : l.inputs)
+        if (!v.empty()) ++readers_[plan_.tensor(v).id];
+      if (!l.weight_port.empty()) ++readers_[plan_.tensor(l.weight_port).id];
+    }
     for (const auto& v : plan_.pl_outputs) ++readers_[plan_.tensor(v).id];
   }
 
@@ -312,11 +315,15 @@ class Emitter {
     d.set("t_in", t_in);
     d.set("t_out", t_out);
     d.set("in", take(in_t.id));
-    if (l.inputs.size() > 1) {
+    if (l.inputs.size() > 1 && !l.inputs[1].empty()) {
       const PlTensor& b = plan_.tensor(l.inputs[1]);
       d.set("in_b", take(b.id));
       d.set("in_c_b", std::to_string(b.channels));
     }
+    static const char* const extra[] = {"in_c_stream", "in_d", "in_e"};
+    for (std::size_t i = 2; i < l.inputs.size() && i < 5; ++i)
+      if (!l.inputs[i].empty()) d.set(extra[i - 2], take(plan_.tensor(l.inputs[i]).id));
+    d.set("elements", std::to_string(in_t.elements()));
     declare(out_t.id, t_out, 1);
     d.set("out", out_t.id);
     const bool mvu = l.kind == LayerKind::conv || l.kind == LayerKind::dense || l.kind == LayerKind::depthwise_conv;
@@ -353,7 +360,37 @@ class Emitter {
         d.set("binary", std::string(l.binary == BinaryOp::add ? "add" : "mul"));
         d.set("t_acc", t_in);
         break;
-      case LayerKind::concat: d.set("is_concat", true); break;
+      case LayerKind::concat:
+        if (l.outer > 0) {
+          d.set("is_concat_rows", true);
+          d.set("outer", std::to_string(l.outer));
+          d.set("inner_a", std::to_string(l.inner_a));
+          d.set("inner_b", std::to_string(l.inner_b));
+        } else {
+          d.set("is_concat", true);
+        }
+        break;
+      case LayerKind::channel_stream:
+        d.set("is_channel_stream", true);
+        d.set("param_left", std::string(l.outer == 1 ? "true" : "false"));
+        d.set("binary", std::string(l.binary == BinaryOp::add ? "add" : "mul"));
+        break;
+      case LayerKind::clip_stream: {
+        const bool lo = !l.inputs[1].empty(), hi = l.inputs.size() > 2 && !l.inputs[2].empty();
+        if (lo && hi) {
+          d.set("is_clip_lo_hi", true);
+        } else {
+          d.set("is_clip_one", true);
+          d.set("is_lo", std::string(lo ? "true" : "false"));
+          if (!lo) d.set("in_b", d.get("in_c_stream")->string_value());
+        }
+        break;
+      }
+      case LayerKind::batchnorm_stream:
+        d.set("is_batchnorm", true);
+        d.set("inner", std::to_string(l.inner_a));
+        d.set("epsilon", float_literal(l.epsilon));
+        break;
       case LayerKind::activation:
         d.set("is_activation", true);
         if (int8() && in_t.dtype == DType::float32)
@@ -390,18 +427,28 @@ class Emitter {
       const int kh = conv ? static_cast<int>(l.kernel_h) : 1, kw = conv ? static_cast<int>(l.kernel_w) : 1;
       const int oc = static_cast<int>(l.out_c), ic = static_cast<int>(l.in_c);
       const std::int64_t nf = oc / pe, sf = kh * kw * ic / simd, tiles = nf * sf;
-      std::vector<float> rom(static_cast<std::size_t>(pe * tiles * simd), 0.0F);
-      const auto& source_weights = int8() ? std::vector<float>(l.qweights.begin(), l.qweights.end()) : l.weights;
-      for (int o = 0; o < oc; ++o)
-        for (int c = 0; c < ic; ++c)
-          for (int y = 0; y < kh; ++y)
-            for (int x = 0; x < kw; ++x) {
-              const auto pos = zynqnn_hls::mvu_weight_position(oc, ic, kh, kw, 1, static_cast<int>(pe),
-                                                               static_cast<int>(simd), o, c, y, x);
-              const std::size_t src = conv ? static_cast<std::size_t>(((o * ic + c) * kh + y) * kw + x)
-                                           : static_cast<std::size_t>(o * ic + c);
-              rom[static_cast<std::size_t>((pos.pe * tiles + pos.tile) * simd + pos.lane)] = source_weights[src];
-            }
+      if (!l.weight_port.empty()) {
+        d.set("load_weights", true);
+        d.set("tiles", std::to_string(tiles));
+        d.set("weight_stream", take(plan_.tensor(l.weight_port).id));
+        add_array("bias of " + l.nodes.front() + " [PE][NF]", t_.acc, l.id + "_bias", {pe, nf}, [&](std::int64_t i) {
+          const std::int64_t p = i / nf, n = i % nf;
+          return acc_literal(l.bias[static_cast<std::size_t>(n * pe + p)]);
+        }, true);
+        finish_mvu(l, d, out_t);
+        return;
+      }
+      HostPacking packing;  // the plan's weights are [out][in] (dense: in stream order) or OIHW
+      packing.conv = conv;
+      packing.trans_b = true;
+      packing.out_c = oc;
+      packing.in_c = ic;
+      packing.kernel_h = kh;
+      packing.kernel_w = kw;
+      packing.pe = static_cast<int>(pe);
+      packing.simd = static_cast<int>(simd);
+      const std::vector<float> rom =
+          pack_mvu_weights(packing, int8() ? std::vector<float>(l.qweights.begin(), l.qweights.end()) : l.weights);
       add_array("weights of " + l.nodes.front() + " [PE][TILES][SIMD]", t_.weight, l.id + "_weights",
                 {pe, tiles, simd}, [&](std::int64_t i) {
                   const float v = rom[static_cast<std::size_t>(i)];
@@ -413,6 +460,11 @@ class Emitter {
         return int8() ? std::to_string(l.qbias[idx]) : acc_literal(l.bias[idx]);
       }, true);
     }
+    finish_mvu(l, d, out_t);
+  }
+
+  // What follows the accumulator: requantization (int8), an activation or cast, or nothing.
+  void finish_mvu(const PlLayer& l, data& d, const PlTensor& out_t) {
     const std::string t_out = type_of(out_t);
     const std::int64_t lanes = l.kind == LayerKind::depthwise_conv ? l.simd : l.pe;
     if (int8()) {
@@ -442,7 +494,7 @@ class Emitter {
       return;
     }
     const std::string acc = l.id + "_acc";
-    declare(acc, t_.acc, l.kind == LayerKind::depthwise_conv ? l.simd : l.pe);
+    declare(acc, t_.acc, static_cast<int>(lanes));
     d.set("acc", acc);
     d.set("post_activation", true);
     d.set("post_pixels", std::to_string(out_t.pixels));

@@ -176,18 +176,22 @@ void write_slot(std::vector<std::byte>& bytes, std::int64_t j, int bits, std::ui
 }
 
 std::vector<std::byte> to_stream(const Tensor& x, const PlTensor& t, const StreamLayout& l, const Precision& p) {
-  if (x.size() != t.elements())
-    throw Error(ErrorCode::invalid_argument,
-                fmt::format("{} elements given, the accelerator takes {}", x.size(), t.elements()), t.value);
   std::vector<std::byte> bytes(static_cast<std::size_t>(l.bytes));
-  const auto values = x.dtype() == DType::float32 ? std::vector<double>() : x.to_doubles();
-  for (std::int64_t j = 0; j < t.elements(); ++j) {
-    const std::int64_t k = t.order.onnx_index(j);
-    if (x.dtype() != DType::float32) {
-      write_slot(bytes, j, l.element_bits, static_cast<std::uint64_t>(static_cast<std::int64_t>(values[static_cast<std::size_t>(k)])));
-      continue;
-    }
-    const float v = x.data<float>()[static_cast<std::size_t>(k)];
+  if (x.dtype() != DType::float32) {  // integer tensors stream as they are
+    if (x.size() != t.elements() || t.packing.kind != HostPacking::Kind::none)
+      throw Error(ErrorCode::invalid_argument, fmt::format("{} elements given, the accelerator takes {}", x.size(), t.elements()),
+                  t.value);
+    const auto values = x.to_doubles();
+    for (std::int64_t j = 0; j < t.elements(); ++j)
+      write_slot(bytes, j, l.element_bits,
+                 static_cast<std::uint64_t>(static_cast<std::int64_t>(values[static_cast<std::size_t>(t.order.onnx_index(j))])));
+    return bytes;
+  }
+  const std::vector<float> values = host_prepare(x, t);
+  if (static_cast<std::int64_t>(values.size()) != l.elements)
+    throw Error(ErrorCode::internal, fmt::format("{} elements prepared for a stream of {}", values.size(), l.elements), t.value);
+  for (std::int64_t j = 0; j < l.elements; ++j) {
+    const float v = values[static_cast<std::size_t>(j)];
     if (p.kind == PrecisionKind::float32) {
       std::uint32_t bits = 0;
       std::memcpy(&bits, &v, 4);

@@ -31,7 +31,7 @@ const std::set<std::string, std::less<>> kHostOps = {"Reshape",   "Flatten",    
 const std::set<std::string, std::less<>> kPlOps = {
     "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Gemm", "Relu", "LeakyRelu",
     "Clip", "Sigmoid", "Add",     "Mul",         "Concat",            "Pad",           "ChannelAffine", "Flatten",
-    "Reshape"};
+    "Reshape", "MatMul", "BatchNormalization"};
 
 [[noreturn]] void unsupported(const Node& node, std::string_view why) { graph::throw_unsupported(node, why); }
 
@@ -180,9 +180,30 @@ class Lowering {
     if (auto it = plan_.tensors.find(name); it != plan_.tensors.end()) return it->second;
     if (g_.is_constant(name)) unsupported(node, "a constant where a stream is expected: " + name);
     PlTensor t = make_tensor(value(name), ids_.sanitized_identifier("in_" + name));
-    if (t.shape.size() >= 3 && t.shape[0] != 1) unsupported(node, "batch size above 1 on the PL");
     plan_.pl_inputs.push_back(name);
     return plan_.tensors.emplace(name, std::move(t)).first->second;
+  }
+
+  // A run-time operand the host prepares (packs, broadcasts, transposes) before streaming it.
+  std::string packed_input(const Node& node, const std::string& name, const HostPacking& packing, std::int64_t pixels,
+                           std::int64_t channels, const std::string& role) {
+    if (g_.is_constant(name)) throw Error(ErrorCode::internal, "packed input is a constant", name);
+    if (produced_by_pl(name)) unsupported(node, "a " + role + " computed on the PL (run-time " + role + " must come from the host)");
+    const std::string key = name + "\x01" + role + "\x01" + node.name;
+    PlTensor t = make_tensor(value(name), ids_.sanitized_identifier("in_" + name + "_" + role));
+    t.pixels = pixels;
+    t.channels = channels;
+    t.height = t.width = 1;
+    t.order = {};
+    t.packing = packing;
+    plan_.pl_inputs.push_back(key);
+    plan_.tensors.emplace(key, std::move(t));
+    return key;
+  }
+
+  bool produced_by_pl(const std::string& name) const {
+    auto it = plan_.tensors.find(name);
+    return it != plan_.tensors.end() && produced_.count(it->second.id) > 0;
   }
 
   PlTensor& output(const Node& node, std::size_t index = 0) {
@@ -220,7 +241,8 @@ class Lowering {
     if (op == "Conv") return lower_conv(node);
     if (op == "MaxPool" || op == "AveragePool") return lower_pool(node);
     if (op == "GlobalAveragePool" || op == "GlobalMaxPool") return lower_global_pool(node);
-    if (op == "Gemm") return lower_gemm(node);
+    if (op == "Gemm" || op == "MatMul") return lower_gemm(node);
+    if (op == "BatchNormalization") return lower_batchnorm(node);
     if (op == "Relu" || op == "LeakyRelu" || op == "Clip" || op == "Sigmoid") return lower_activation(node);
     if (op == "Add" || op == "Mul") return lower_binary(node);
     if (op == "ChannelAffine") return lower_affine(node);
@@ -257,7 +279,7 @@ class Lowering {
     const PlTensor& in = input(node, data);
     require_float(node, in);
     if (!is_image(in)) unsupported(node, "only 2-D convolution of a single image");
-    const Tensor& w = constant(node, 1);
+    const bool runtime_w = !g_.is_constant(node.input(1));
     const auto p = graph::conv_params(g_, node);
     if (p.batch != 1) unsupported(node, "batch size above 1");
     const bool depthwise = p.depthwise() && p.group > 1;
@@ -283,7 +305,20 @@ class Lowering {
                       layer.stride_h + 1;
     layer.out_w = (layer.in_w + layer.pad_left + layer.pad_right - layer.dilation_w * (layer.kernel_w - 1) - 1) /
                       layer.stride_w + 1;
-    layer.weights = as_floats(w);
+    if (runtime_w) {
+      if (depthwise) unsupported(node, "run-time weights of a depthwise convolution");
+      if (plan_.precision.kind == PrecisionKind::int8) unsupported(node, "run-time weights with int8 precision");
+      HostPacking pk;
+      pk.kind = HostPacking::Kind::mvu_weights;
+      pk.conv = true;
+      pk.out_c = p.out_channels;
+      pk.in_c = p.in_channels;
+      pk.kernel_h = p.kernel_h;
+      pk.kernel_w = p.kernel_w;
+      layer.weight_port = packed_input(node, node.input(1), pk, 1, p.out_channels * p.in_channels * p.kernel_h * p.kernel_w, "weights");
+    } else {
+      layer.weights = as_floats(constant(node, 1));
+    }
     layer.bias.assign(static_cast<std::size_t>(p.out_channels), 0.0F);
     if (node.has_input(2)) layer.bias = as_floats(constant(node, 2));
     if (extra != std::array<std::int64_t, 4>{0, 0, 0, 0}) {
@@ -300,9 +335,37 @@ class Lowering {
     const PlTensor& in = input(node, node.input(0));
     require_float(node, in);
     if (node.outputs.size() > 1 && !node.outputs[1].empty()) unsupported(node, "the Indices output");
-    if (in.shape.size() != 4) unsupported(node, fmt::format("{}-D pooling; only 2-D", in.shape.size() - 2));
-    if (node.get_int("ceil_mode", 0) != 0) unsupported(node, "ceil_mode=1");
-    const auto p = graph::pool_params(g_, node);
+    if (in.shape.size() != 4 && in.shape.size() != 3) unsupported(node, fmt::format("{}-D pooling", in.shape.size() - 2));
+    if (in.shape[0] != 1) unsupported(node, "batch size above 1");
+    graph::PoolParams p;
+    if (in.shape.size() == 3) {  // 1-D: a 2-D window of height 1
+      Node as_2d = node;
+      auto lift = [&](const char* name, std::int64_t one) {
+        if (!node.has(name)) return;
+        auto v = node.get_ints(name, {});
+        if (std::string_view(name) == "pads" && v.size() == 2) v = {0, v[0], 0, v[1]};
+        else if (v.size() == 1) v.insert(v.begin(), one);
+        as_2d.attributes[name] = v;
+      };
+      lift("kernel_shape", 1);
+      lift("strides", 1);
+      lift("dilations", 1);
+      lift("pads", 0);
+      p = graph::pool_params(as_2d, {1, in.shape[1], 1, in.shape[2]});
+    } else {
+      p = graph::pool_params(g_, node);
+    }
+    // ceil_mode: the extra window positions are padding at the bottom/right, which max pooling
+    // ignores (lowest value) and average pooling leaves out of the divisor.
+    const bool ceil = node.get_int("ceil_mode", 0) != 0;
+    if (ceil) {
+      const std::int64_t need_h = (p.out_h - 1) * p.stride_h + p.dilation_h * (p.kernel_h - 1) + 1 - (p.in_h + p.pad_top + p.pad_bottom);
+      const std::int64_t need_w = (p.out_w - 1) * p.stride_w + p.dilation_w * (p.kernel_w - 1) + 1 - (p.in_w + p.pad_left + p.pad_right);
+      if ((need_h > 0 || need_w > 0) && !p.is_max && p.count_include_pad)
+        unsupported(node, "ceil_mode=1 with count_include_pad=1");
+      if (need_h > 0) p.pad_bottom += need_h;
+      if (need_w > 0) p.pad_right += need_w;
+    }
     PlLayer& layer = add_layer(LayerKind::pool, node);
     layer.inputs = {node.input(0)};
     layer.pool_max = p.is_max;
@@ -326,7 +389,8 @@ class Lowering {
         (p.in_h + p.pad_top + p.pad_bottom - p.dilation_h * (p.kernel_h - 1) - 1) / p.stride_h + 1;
     const std::int64_t expect_w =
         (p.in_w + p.pad_left + p.pad_right - p.dilation_w * (p.kernel_w - 1) - 1) / p.stride_w + 1;
-    if (expect_h != p.out_h || expect_w != p.out_w) unsupported(node, "output size other than the floor of the window count");
+    if (expect_h != p.out_h || expect_w != p.out_w)
+      unsupported(node, fmt::format("output {}x{} from a window count of {}x{}", p.out_h, p.out_w, expect_h, expect_w));
     set_output(layer, node);
   }
 
@@ -343,44 +407,103 @@ class Lowering {
   }
 
   void lower_gemm(const Node& node) {
-    const PlTensor& in = input(node, node.input(0));
+    const bool matmul = node.op == "MatMul";
+    graph::GemmParams p;
+    if (matmul) {
+      const auto& a = value(node.input(0)).shape;
+      const auto& b = value(node.input(1)).shape;
+      if (a.size() != 2 || b.size() != 2) unsupported(node, "MatMul of other than 2-D operands");
+      p.m = a[0];
+      p.k = a[1];
+      p.n = b[1];
+    } else {
+      p = graph::gemm_params(g_, node);
+    }
+    std::string a_key = node.input(0);
+    if (p.trans_a) {  // the host transposes A before streaming it
+      if (plan_.tensors.count(a_key)) unsupported(node, "transA=1 of a tensor computed on the PL");
+      HostPacking pk;
+      pk.kind = HostPacking::Kind::transpose;
+      a_key = packed_input(node, a_key, pk, p.m, p.k, "a_transposed");
+    }
+    const PlTensor& in = input(node, a_key);
     require_float(node, in);
-    const auto p = graph::gemm_params(g_, node);
-    if (p.trans_a) unsupported(node, "transA=1 (the streamed operand must be A)");
-    const Tensor& b = constant(node, 1);
-    const auto bv = as_floats(b);
     PlLayer& layer = add_layer(LayerKind::dense, node);
-    layer.inputs = {node.input(0)};
+    layer.inputs = {a_key};
     layer.pixels = p.m;
     layer.in_c = p.k;
     layer.out_c = p.n;
     if (in.channels != p.k || in.pixels != p.m) unsupported(node, "A is not [M, K] on the stream");
-    // Weights [n][j] with j in stream order: column j of the stream is ONNX column onnx_index(j)
-    // (a flattened NCHW tensor arrives NHWC).
-    layer.weights.resize(static_cast<std::size_t>(p.n * p.k));
-    for (std::int64_t n = 0; n < p.n; ++n)
-      for (std::int64_t j = 0; j < p.k; ++j) {
-        const std::int64_t k = in.order.onnx_index(j);
-        const float v = p.trans_b ? bv[static_cast<std::size_t>(n * p.k + k)] : bv[static_cast<std::size_t>(k * p.n + n)];
-        layer.weights[static_cast<std::size_t>(n * p.k + j)] = p.alpha * v;
-      }
+    const ElementOrder columns = in.order;
+    if (!g_.is_constant(node.input(1))) {
+      if (plan_.precision.kind == PrecisionKind::int8) unsupported(node, "run-time weights with int8 precision");
+      HostPacking pk;
+      pk.kind = HostPacking::Kind::mvu_weights;
+      pk.trans_b = p.trans_b;
+      pk.out_c = p.n;
+      pk.in_c = p.k;
+      pk.factor = p.alpha;
+      pk.columns = columns;
+      layer.weight_port = packed_input(node, node.input(1), pk, 1, p.n * p.k, "weights");
+    } else {
+      const auto bv = as_floats(constant(node, 1));
+      // Weights [n][j] with j in stream order: column j of the stream is ONNX column onnx_index(j)
+      // (a flattened NCHW tensor arrives NHWC).
+      layer.weights.resize(static_cast<std::size_t>(p.n * p.k));
+      for (std::int64_t n = 0; n < p.n; ++n)
+        for (std::int64_t j = 0; j < p.k; ++j) {
+          const std::int64_t k = columns.onnx_index(j);
+          const float v = p.trans_b ? bv[static_cast<std::size_t>(n * p.k + k)] : bv[static_cast<std::size_t>(k * p.n + n)];
+          layer.weights[static_cast<std::size_t>(n * p.k + j)] = p.alpha * v;
+        }
+    }
     layer.bias.assign(static_cast<std::size_t>(p.n), 0.0F);
-    if (node.has_input(2) && p.beta != 0.0F) {
+    const bool has_c = !matmul && node.has_input(2) && p.beta != 0.0F;
+    bool c_stream = false;
+    if (has_c && g_.is_constant(node.input(2))) {
       const Tensor& c = constant(node, 2);
       const auto full = broadcast_to(c, {p.m, p.n}, node);
-      for (std::int64_t n = 0; n < p.n; ++n) {
+      bool rows_equal = true;
+      for (std::int64_t n = 0; n < p.n; ++n)
         for (std::int64_t m = 1; m < p.m; ++m)
-          if (full[static_cast<std::size_t>(m * p.n + n)] != full[static_cast<std::size_t>(n)])
-            unsupported(node, "a bias C that differs between rows");
-        layer.bias[static_cast<std::size_t>(n)] = p.beta * full[static_cast<std::size_t>(n)];
-      }
+          rows_equal = rows_equal && full[static_cast<std::size_t>(m * p.n + n)] == full[static_cast<std::size_t>(n)];
+      if (!rows_equal) unsupported(node, "a constant bias C that differs between rows");
+      for (std::int64_t n = 0; n < p.n; ++n) layer.bias[static_cast<std::size_t>(n)] = p.beta * full[static_cast<std::size_t>(n)];
+    } else if (has_c) {
+      c_stream = true;
     }
-    set_output(layer, node);
+    if (!c_stream) {
+      set_output(layer, node);
+      return;
+    }
+    // Run-time C: the host broadcasts beta*C to [M, N]; an elementwise add follows the MVU.
+    if (plan_.precision.kind == PrecisionKind::int8) unsupported(node, "a run-time bias C with int8 precision");
+    PlTensor mid = make_tensor(value(node.outputs[0]), ids_.sanitized_identifier("s_" + node.name + "_product"));
+    mid.value = node.outputs[0] + "\x01product";
+    produced_.insert(mid.id);
+    plan_.tensors.emplace(mid.value, mid);
+    layer.output = mid.value;
+    HostPacking pk;
+    pk.kind = HostPacking::Kind::broadcast;
+    pk.shape = {p.m, p.n};
+    pk.factor = p.beta;
+    const std::string c_key = packed_input(node, node.input(2), pk, p.m, p.n, "bias");
+    PlLayer& add = add_layer(LayerKind::eltwise, node);
+    add.id = ids_.sanitized_identifier("l_" + node.name + "_bias");
+    add.ops = "Gemm(+C)";
+    add.inputs = {mid.value, c_key};
+    add.binary = BinaryOp::add;
+    add.pixels = p.m;
+    add.in_c = add.out_c = p.n;
+    set_output(add, node);
   }
 
   void lower_activation(const Node& node) {
     const PlTensor& in = input(node, node.input(0));
     if (node.op != "Clip" && node.op != "Relu") require_float(node, in);
+    if (node.op == "Clip" && g_.opset >= 11 &&
+        ((node.has_input(1) && !g_.is_constant(node.input(1))) || (node.has_input(2) && !g_.is_constant(node.input(2)))))
+      return lower_clip_stream(node, in);
     if (in.dtype != DType::float32 && in.dtype != DType::int8 && in.dtype != DType::uint8 && in.dtype != DType::int32)
       unsupported(node, fmt::format("{} elements", graph::to_string(in.dtype)));
     Activation a;
@@ -397,6 +520,9 @@ class Lowering {
         lo = node.get_float("min", -std::numeric_limits<float>::max());
         hi = node.get_float("max", std::numeric_limits<float>::max());
       } else {
+        const bool runtime_lo = node.has_input(1) && !g_.is_constant(node.input(1));
+        const bool runtime_hi = node.has_input(2) && !g_.is_constant(node.input(2));
+        if (runtime_lo || runtime_hi) return lower_clip_stream(node, in);
         if (node.has_input(1)) lo = constant(node, 1).to_doubles().at(0);
         if (node.has_input(2)) hi = constant(node, 2).to_doubles().at(0);
       }
@@ -458,11 +584,38 @@ class Lowering {
       set_output(layer, node);
       return;
     }
+    const auto& shape_a = value(node.input(0)).shape;
+    const auto& shape_b = value(node.input(1)).shape;
+    if (shape_a != shape_b) {
+      // One operand broadcast along the other's channels: read once per frame.
+      const bool b_small = shape_a == out_shape;
+      const std::string& data = node.input(b_small ? 0 : 1);
+      const std::string& small = node.input(b_small ? 1 : 0);
+      const PlTensor& in = input(node, data);
+      require_float(node, in);
+      const auto& ss = value(small).shape;
+      const bool per_channel = !is_image(in) && !ss.empty() && ss.back() == in.channels &&
+                               std::all_of(ss.begin(), ss.end() - 1, [](std::int64_t d) { return d == 1; });
+      if (!per_channel || in.shape != out_shape)
+        unsupported(node, "two run-time operands broadcast other than along the last axis");
+      if (value(small).dtype != graph::DType::float32) unsupported(node, "a non-float run-time operand");
+      const std::string key = input(node, small).value;
+      PlTensor& params = plan_.tensors.at(key);
+      params.pixels = 1;
+      params.channels = in.channels;
+      PlLayer& layer = add_layer(LayerKind::channel_stream, node);
+      layer.inputs = {data, key};
+      layer.binary = bop;
+      layer.pixels = in.pixels;
+      layer.in_c = layer.out_c = in.channels;
+      layer.outer = b_small ? 0 : 1;  // 1: the broadcast operand is the left one
+      set_output(layer, node);
+      return;
+    }
     const PlTensor& a = input(node, node.input(0));
     const PlTensor& b = input(node, node.input(1));
     require_float(node, a);
     require_float(node, b);
-    if (a.shape != b.shape) unsupported(node, "two run-time operands of different shapes (broadcasting)");
     if (a.order.channels_major != b.order.channels_major || a.order.pixels_major != b.order.pixels_major ||
         a.channels != b.channels)
       unsupported(node, "operands with different stream layouts");
@@ -502,6 +655,53 @@ class Lowering {
     set_output(add, node);
   }
 
+  void lower_clip_stream(const Node& node, const PlTensor& in) {
+    if (in.dtype != DType::float32 && in.dtype != DType::int8 && in.dtype != DType::uint8 && in.dtype != DType::int32)
+      unsupported(node, fmt::format("{} elements", graph::to_string(in.dtype)));
+    std::vector<std::string> inputs{node.input(0), "", ""};
+    for (std::size_t i = 1; i <= 2; ++i) {
+      if (!node.has_input(i)) continue;
+      if (g_.is_constant(node.input(i))) unsupported(node, "one constant and one run-time bound");
+      if (value(node.input(i)).dtype != in.dtype) unsupported(node, "bounds of another type than x");
+      inputs[i] = input(node, node.input(i)).value;
+    }
+    const std::int64_t pixels = in.pixels, channels = in.channels;
+    PlLayer& layer = add_layer(LayerKind::clip_stream, node);
+    layer.inputs = inputs;
+    layer.pixels = pixels;
+    layer.in_c = layer.out_c = channels;
+    set_output(layer, node);
+  }
+
+  void lower_batchnorm(const Node& node) {
+    const PlTensor& in = input(node, node.input(0));
+    require_float(node, in);
+    if (in.shape.size() < 2) unsupported(node, "input of rank below 2");
+    if (node.outputs.size() > 1) unsupported(node, "training-mode outputs");
+    // Channel axis 1: per element, (i / inner) % C in the stream's order.
+    std::int64_t inner = 1;
+    const std::int64_t c_count = in.shape[1];
+    if (!is_image(in))
+      for (std::size_t d = 2; d < in.shape.size(); ++d) inner *= in.shape[d];
+    std::vector<std::string> inputs{node.input(0)};
+    for (std::size_t i = 1; i <= 4; ++i) {
+      if (g_.is_constant(node.input(i))) unsupported(node, "a mix of constant and run-time statistics");
+      PlTensor& params = plan_.tensors.count(node.input(i)) ? plan_.tensors.at(node.input(i))
+                                                              : const_cast<PlTensor&>(input(node, node.input(i)));
+      params.pixels = 1;
+      params.channels = c_count;
+      inputs.push_back(node.input(i));
+    }
+    const std::int64_t total = in.elements();
+    PlLayer& layer = add_layer(LayerKind::batchnorm_stream, node);
+    layer.inputs = inputs;
+    layer.pixels = total / c_count;
+    layer.in_c = layer.out_c = c_count;
+    layer.inner_a = inner;
+    layer.epsilon = node.get_float("epsilon", 1e-5F);
+    set_output(layer, node);
+  }
+
   void lower_concat(const Node& node) {
     std::vector<std::string> parts;
     for (const auto& v : node.inputs)
@@ -512,7 +712,10 @@ class Lowering {
     std::int64_t axis = node.get_int("axis", 1);
     if (axis < 0) axis += rank;
     const std::int64_t channel_axis = is_image(first) ? 1 : rank - 1;
-    if (axis != channel_axis) unsupported(node, fmt::format("axis {} is not the channel axis", axis));
+    if (axis != channel_axis) {
+      if (is_image(first)) unsupported(node, fmt::format("axis {} of an image (only the channel axis)", axis));
+      return lower_concat_rows(node, parts, axis);
+    }
     std::string current = parts[0];
     for (std::size_t i = 1; i < parts.size(); ++i) {
       const PlTensor a = input(node, current);
@@ -533,6 +736,50 @@ class Lowering {
         mid.id = ids_.sanitized_identifier("s_" + node.name + "_part" + std::to_string(i));
         mid.channels = layer.out_c;
         mid.order = {mid.channels, mid.pixels};
+        produced_.insert(mid.id);
+        plan_.tensors.emplace(mid.value, mid);
+        layer.output = mid.value;
+      }
+      current = layer.output;
+    }
+  }
+
+  // Row-major concatenation along `axis`: per outer index, a block of each input in turn.
+  void lower_concat_rows(const Node& node, const std::vector<std::string>& parts, std::int64_t axis) {
+    std::string current = parts[0];
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+      const PlTensor a = input(node, current);
+      const PlTensor b = input(node, parts[i]);
+      if (a.dtype != DType::float32 || b.dtype != DType::float32) unsupported(node, "non-float inputs");
+      const auto& sa = a.shape;
+      const auto& sb = b.shape;
+      std::int64_t outer = 1, inner_a = 1, inner_b = 1;
+      for (std::int64_t d = 0; d < static_cast<std::int64_t>(sa.size()); ++d) {
+        if (d < axis) outer *= sa[static_cast<std::size_t>(d)];
+        else {
+          inner_a *= sa[static_cast<std::size_t>(d)];
+          inner_b *= sb[static_cast<std::size_t>(d)];
+        }
+      }
+      PlLayer& layer = add_layer(LayerKind::concat, node);
+      if (i > 1) layer.id = ids_.sanitized_identifier("l_" + node.name + "_" + std::to_string(i));
+      layer.inputs = {current, parts[i]};
+      layer.outer = outer;
+      layer.inner_a = inner_a;
+      layer.inner_b = inner_b;
+      layer.pixels = a.pixels;
+      layer.in_c = a.channels;
+      if (i + 1 == parts.size()) {
+        set_output(layer, node);
+      } else {
+        PlTensor mid = a;
+        mid.value = node.outputs[0] + "\x01part" + std::to_string(i);
+        mid.id = ids_.sanitized_identifier("s_" + node.name + "_part" + std::to_string(i));
+        graph::Shape shape = sa;
+        shape[static_cast<std::size_t>(axis)] += sb[static_cast<std::size_t>(axis)];
+        mid.shape = shape;
+        mid.channels = shape.back();
+        mid.pixels = (outer * (inner_a + inner_b)) / mid.channels;
         produced_.insert(mid.id);
         plan_.tensors.emplace(mid.value, mid);
         layer.output = mid.value;

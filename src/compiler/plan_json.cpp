@@ -20,6 +20,9 @@ const char* kind_name(LayerKind k) {
     case LayerKind::channel_const: return "channel_const";
     case LayerKind::eltwise: return "eltwise";
     case LayerKind::concat: return "concat";
+    case LayerKind::channel_stream: return "channel_stream";
+    case LayerKind::clip_stream: return "clip_stream";
+    case LayerKind::batchnorm_stream: return "batchnorm_stream";
   }
   return "?";
 }
@@ -30,7 +33,14 @@ json port_json(const PlTensor& t) {
               {"pixels", t.pixels}, {"channels", t.channels},  {"height", t.height},
               {"width", t.width},   {"nchw_to_nhwc", !t.order.identity()},
               {"order_channels", t.order.channels_major}, {"order_pixels", t.order.pixels_major},
-              {"scale", t.scale},   {"zero_point", t.zero_point}};
+              {"scale", t.scale},   {"zero_point", t.zero_point},
+              {"host_packing", {{"kind", static_cast<int>(t.packing.kind)}, {"conv", t.packing.conv},
+                                {"trans_b", t.packing.trans_b}, {"out_c", t.packing.out_c}, {"in_c", t.packing.in_c},
+                                {"kernel_h", t.packing.kernel_h}, {"kernel_w", t.packing.kernel_w},
+                                {"pe", t.packing.pe}, {"simd", t.packing.simd},
+                                {"columns_channels", t.packing.columns.channels_major},
+                                {"columns_pixels", t.packing.columns.pixels_major},
+                                {"shape", t.packing.shape}, {"factor", t.packing.factor}}}};
 }
 
 json node_list(const LayerPlan& plan, const std::vector<std::size_t>& nodes) {
@@ -72,13 +82,19 @@ std::string plan_to_json(const LayerPlan& plan, const NetworkEstimate& estimate,
   json layers = json::array();
   for (const auto& l : plan.layers) {
     json inputs = json::array();
-    for (const auto& v : l.inputs) inputs.push_back(plan.tensor(v).id);
+    for (const auto& v : l.inputs) inputs.push_back(v.empty() ? std::string() : plan.tensor(v).id);
     layers.push_back({{"layer", l.id}, {"kind", kind_name(l.kind)}, {"ops", l.ops}, {"nodes", l.nodes},
                       {"inputs", inputs}, {"output", plan.tensor(l.output).id}, {"pe", l.pe}, {"simd", l.simd}});
   }
   json in = json::array(), out = json::array();
-  for (const auto& v : plan.pl_inputs) in.push_back(port_json(plan.tensor(v)));
-  for (const auto& v : plan.pl_outputs) out.push_back(port_json(plan.tensor(v)));
+  for (const auto& v : plan.pl_inputs) {
+    in.push_back(port_json(plan.tensor(v)));
+    in.back()["key"] = v;
+  }
+  for (const auto& v : plan.pl_outputs) {
+    out.push_back(port_json(plan.tensor(v)));
+    out.back()["key"] = v;
+  }
   json doc{{"schema_version", 1},
            {"model", model},
            {"kernel", plan.kernel},
@@ -126,8 +142,24 @@ LayerPlan host_plan_from_json(const std::string& json_text, graph::Graph graph, 
         t.order = {p.at("order_channels").get<std::int64_t>(), p.at("order_pixels").get<std::int64_t>()};
         t.scale = p.at("scale").get<float>();
         t.zero_point = p.at("zero_point").get<std::int32_t>();
-        names.push_back(t.value);
-        plan.tensors.emplace(t.value, t);
+        const auto& k = p.at("host_packing");
+        const int kind = k.at("kind").get<int>();
+        if (kind < 0 || kind > 3) throw Error(ErrorCode::invalid_argument, "unknown host packing", origin);
+        t.packing.kind = static_cast<HostPacking::Kind>(kind);
+        t.packing.conv = k.at("conv").get<bool>();
+        t.packing.trans_b = k.at("trans_b").get<bool>();
+        t.packing.out_c = k.at("out_c").get<std::int64_t>();
+        t.packing.in_c = k.at("in_c").get<std::int64_t>();
+        t.packing.kernel_h = k.at("kernel_h").get<std::int64_t>();
+        t.packing.kernel_w = k.at("kernel_w").get<std::int64_t>();
+        t.packing.pe = k.at("pe").get<int>();
+        t.packing.simd = k.at("simd").get<int>();
+        t.packing.columns = {k.at("columns_channels").get<std::int64_t>(), k.at("columns_pixels").get<std::int64_t>()};
+        t.packing.shape = k.at("shape").get<graph::Shape>();
+        t.packing.factor = k.at("factor").get<float>();
+        const std::string key = p.at("key").get<std::string>();
+        names.push_back(key);
+        plan.tensors.emplace(key, t);
       }
     };
     read_ports(doc.at("pl_inputs"), plan.pl_inputs);

@@ -28,6 +28,28 @@ struct ElementOrder {
   }
 };
 
+// How the host prepares a run-time operand before streaming it (a PS step): weights packed
+// into the matrix-vector unit's tile order, or a tensor broadcast to a full shape and scaled.
+struct HostPacking {
+  enum class Kind { none, mvu_weights, broadcast, transpose } kind = Kind::none;
+  // mvu_weights: ONNX weights (conv OIHW, or Gemm B [K,N] / [N,K] with trans_b) scaled by
+  // `factor`, with the dense input columns in the stream order of `columns`.
+  bool conv = false, trans_b = false;
+  std::int64_t out_c = 0, in_c = 0, kernel_h = 1, kernel_w = 1;
+  int pe = 1, simd = 1;
+  ElementOrder columns;
+  // broadcast: to `shape`, times `factor`. transpose: a 2-D tensor transposed.
+  graph::Shape shape;
+  float factor = 1.0F;
+};
+
+// The weights in the matrix-vector unit's [PE][TILES][SIMD] order (weight_layout.h), flattened.
+std::vector<float> pack_mvu_weights(const HostPacking& packing, const std::vector<float>& onnx_weights);
+
+// What the host streams for a PL input port: `x` prepared as `t.packing` says (packed weights,
+// broadcast, transposed), or x itself; in stream order (NHWC for an image). float32 elements.
+std::vector<float> host_prepare(const graph::Tensor& x, const struct PlTensor& t);
+
 // A tensor streaming on the PL: `pixels` words-groups of `channels` elements.
 struct PlTensor {
   std::string value;  // graph value name
@@ -40,10 +62,16 @@ struct PlTensor {
   // int8 precision: the quantization of the stream's values (real = scale * (q - zero_point)).
   float scale = 1.0F;
   std::int32_t zero_point = 0;
+  HostPacking packing;  // PL input ports only
   std::int64_t elements() const { return pixels * channels; }
 };
 
-enum class LayerKind { conv, depthwise_conv, pool, global_pool, dense, activation, channel_const, eltwise, concat };
+enum class LayerKind {
+  conv, depthwise_conv, pool, global_pool, dense, activation, channel_const, eltwise, concat,
+  channel_stream,  // per-channel parameters from a run-time stream, read once per frame
+  clip_stream,     // Clip with run-time bounds
+  batchnorm_stream // BatchNormalization with run-time statistics
+};
 enum class ActivationKind { none, relu, leaky_relu, clip, sigmoid };
 enum class BinaryOp { add, mul };
 
@@ -82,6 +110,12 @@ struct PlLayer {
   std::int32_t out_zero_point = 0, out_lo = -128, out_hi = 127;
 
   int pe = 1, simd = 1;  // folding (parallel output channels, parallel inputs)
+
+  // Run-time weights (conv, dense): the PL input port streaming them, loaded once per frame.
+  std::string weight_port;
+  // concat along a non-channel axis: OUTER blocks of inner_a then inner_b elements.
+  std::int64_t outer = 0, inner_a = 0, inner_b = 0;
+  float epsilon = 1e-5F;  // batchnorm_stream
 };
 
 struct LayerPlan {
