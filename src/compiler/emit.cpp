@@ -256,6 +256,7 @@ class Emitter {
     return t_.weight + "(" + float_literal(v) + ")";
   }
   std::string acc_literal(float v) const {
+    if (t_.acc == "ap_int<32>") return std::to_string(static_cast<long long>(v));
     if (plan_.precision.kind == PrecisionKind::float32) return float_literal(v);
     return t_.acc + "(" + float_literal(v) + ")";
   }
@@ -386,6 +387,10 @@ class Emitter {
         }
         break;
       }
+      case LayerKind::zero_point:
+        d.set(l.inputs.size() > 1 && !l.inputs[1].empty() ? "is_zero_point" : "is_widen", true);
+        d.set("activation", std::string("znn_identity()"));
+        break;
       case LayerKind::batchnorm_stream:
         d.set("is_batchnorm", true);
         d.set("inner", std::to_string(l.inner_a));
@@ -405,9 +410,24 @@ class Emitter {
 
   // Weights, bias and what follows the accumulator (activation or nothing).
   void emit_mvu(const PlLayer& l, data& d, const PlTensor&, const PlTensor& out_t) {
+    if (l.integer) {  // ConvInteger/MatMulInteger: int16 operands after the zero points, int32 sums
+      const Types saved = t_;
+      t_.weight = "ap_int<16>";
+      t_.acc = "ap_int<32>";
+      d.set("t_w", t_.weight);
+      d.set("t_acc", t_.acc);
+      d.set("pad_value", std::string("ap_int<16>(0)"));
+      emit_mvu_body(l, d, out_t);
+      t_ = saved;
+      return;
+    }
     d.set("t_acc", t_.acc);
     d.set("pad_value", plan_.precision.kind == PrecisionKind::float32 ? std::string("0.0f")
                        : int8() ? fmt::format("ap_int<8>({})", plan_.tensor(l.inputs.at(0)).zero_point) : t_.act + "(0)");
+    emit_mvu_body(l, d, out_t);
+  }
+
+  void emit_mvu_body(const PlLayer& l, data& d, const PlTensor& out_t) {
     const std::int64_t pe = l.pe, simd = l.simd;
     if (l.kind == LayerKind::depthwise_conv) {
       const std::int64_t folds = l.in_c / simd, k = l.kernel_h * l.kernel_w;
@@ -504,7 +524,7 @@ class Emitter {
 
   const LayerPlan& plan_;
   std::string model_;
-  Types t_;
+  Types t_;  // element types of the layer being emitted (integer layers swap them)
   std::map<std::string, int> readers_;
   std::map<std::string, std::deque<std::string>> copies_;
   data streams_{data::type::list}, steps_{data::type::list}, roms_{data::type::list};

@@ -177,14 +177,14 @@ void write_slot(std::vector<std::byte>& bytes, std::int64_t j, int bits, std::ui
 
 std::vector<std::byte> to_stream(const Tensor& x, const PlTensor& t, const StreamLayout& l, const Precision& p) {
   std::vector<std::byte> bytes(static_cast<std::size_t>(l.bytes));
-  if (x.dtype() != DType::float32) {  // integer tensors stream as they are
-    if (x.size() != t.elements() || t.packing.kind != HostPacking::Kind::none)
-      throw Error(ErrorCode::invalid_argument, fmt::format("{} elements given, the accelerator takes {}", x.size(), t.elements()),
+  if (x.dtype() != DType::float32) {  // integer tensors stream as they are (packed if weights)
+    const std::vector<float> values = host_prepare(x, t);
+    if (static_cast<std::int64_t>(values.size()) != l.elements)
+      throw Error(ErrorCode::invalid_argument, fmt::format("{} elements given, the accelerator takes {}", values.size(), l.elements),
                   t.value);
-    const auto values = x.to_doubles();
-    for (std::int64_t j = 0; j < t.elements(); ++j)
+    for (std::int64_t j = 0; j < l.elements; ++j)
       write_slot(bytes, j, l.element_bits,
-                 static_cast<std::uint64_t>(static_cast<std::int64_t>(values[static_cast<std::size_t>(t.order.onnx_index(j))])));
+                 static_cast<std::uint64_t>(static_cast<std::int64_t>(values[static_cast<std::size_t>(j)])));
     return bytes;
   }
   const std::vector<float> values = host_prepare(x, t);

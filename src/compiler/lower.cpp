@@ -31,7 +31,7 @@ const std::set<std::string, std::less<>> kHostOps = {"Reshape",   "Flatten",    
 const std::set<std::string, std::less<>> kPlOps = {
     "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Gemm", "Relu", "LeakyRelu",
     "Clip", "Sigmoid", "Add",     "Mul",         "Concat",            "Pad",           "ChannelAffine", "Flatten",
-    "Reshape", "MatMul", "BatchNormalization"};
+    "Reshape", "MatMul", "BatchNormalization", "ConvInteger", "MatMulInteger"};
 
 [[noreturn]] void unsupported(const Node& node, std::string_view why) { graph::throw_unsupported(node, why); }
 
@@ -243,6 +243,7 @@ class Lowering {
     if (op == "GlobalAveragePool" || op == "GlobalMaxPool") return lower_global_pool(node);
     if (op == "Gemm" || op == "MatMul") return lower_gemm(node);
     if (op == "BatchNormalization") return lower_batchnorm(node);
+    if (op == "ConvInteger" || op == "MatMulInteger") return lower_integer(node);
     if (op == "Relu" || op == "LeakyRelu" || op == "Clip" || op == "Sigmoid") return lower_activation(node);
     if (op == "Add" || op == "Mul") return lower_binary(node);
     if (op == "ChannelAffine") return lower_affine(node);
@@ -653,6 +654,92 @@ class Lowering {
     add.in_c = add.out_c = in.channels;
     add.ops = "ChannelAffine(shift)";
     set_output(add, node);
+  }
+
+  // `key` minus the zero point `zp` (a run-time scalar, or none), as int16.
+  std::string zero_point_shift(const Node& node, const std::string& key, const std::string& zp, const std::string& role) {
+    const PlTensor& in = input(node, key);
+    if (in.dtype != DType::uint8 && in.dtype != DType::int8) unsupported(node, fmt::format("{} {}", graph::to_string(in.dtype), role));
+    std::string zp_key;
+    if (!zp.empty()) {
+      if (g_.is_constant(zp)) unsupported(node, "a constant zero point with run-time operands");
+      if (value(zp).dtype != in.dtype) unsupported(node, "a zero point of another type than its operand");
+      zp_key = input(node, zp).value;
+    }
+    PlTensor shifted = in;
+    shifted.value = key + "\x01shifted\x01" + node.name;
+    shifted.id = ids_.sanitized_identifier("s_" + node.name + "_" + role + "_shifted");
+    shifted.dtype = DType::int16;
+    shifted.packing = {};
+    produced_.insert(shifted.id);
+    plan_.tensors.emplace(shifted.value, shifted);
+    PlLayer& layer = add_layer(LayerKind::zero_point, node);
+    layer.id = ids_.sanitized_identifier("l_" + node.name + "_" + role + "_zero_point");
+    layer.ops = node.op + "(" + role + " zero point)";
+    layer.inputs = {key, zp_key};
+    layer.pixels = in.pixels;
+    layer.in_c = layer.out_c = in.channels;
+    layer.output = shifted.value;
+    return shifted.value;
+  }
+
+  void lower_integer(const Node& node) {
+    const bool conv = node.op == "ConvInteger";
+    if (plan_.precision.kind != PrecisionKind::float32) unsupported(node, "integer operators need --precision float32 (types as given)");
+    if (g_.is_constant(node.input(1))) unsupported(node, "constant integer weights (run-time weights only)");
+    const auto& xs = value(node.input(0)).shape;
+    const auto& ws = value(node.input(1)).shape;
+    HostPacking pk;
+    pk.kind = HostPacking::Kind::mvu_weights;
+    std::int64_t rows = 1;
+    graph::ConvParams cp;
+    if (conv) {
+      cp = graph::conv_params(g_, node);
+      if (cp.batch != 1 || cp.group != 1) unsupported(node, "batch or groups above 1");
+      pk.conv = true;
+      pk.out_c = cp.out_channels;
+      pk.in_c = cp.in_channels;
+      pk.kernel_h = cp.kernel_h;
+      pk.kernel_w = cp.kernel_w;
+    } else {
+      if (xs.size() != 2 || ws.size() != 2) unsupported(node, "operands other than 2-D");
+      rows = xs[0];
+      pk.out_c = ws[1];
+      pk.in_c = ws[0];
+    }
+    const std::string x_zp = node.has_input(2) ? node.input(2) : "";
+    const std::string w_zp = node.has_input(3) ? node.input(3) : "";
+    const std::string x = zero_point_shift(node, node.input(0), x_zp, "x");
+    const std::string w_port = packed_input(node, node.input(1), pk, 1, pk.out_c * pk.in_c * pk.kernel_h * pk.kernel_w, "weights");
+    const std::string w = zero_point_shift(node, w_port, w_zp, "w");
+    const PlTensor& in = plan_.tensors.at(x);
+    PlLayer& layer = add_layer(conv ? LayerKind::conv : LayerKind::dense, node);
+    layer.integer = true;
+    layer.inputs = {x};
+    layer.weight_port = w;
+    layer.in_c = pk.in_c;
+    layer.out_c = pk.out_c;
+    layer.bias.assign(static_cast<std::size_t>(pk.out_c), 0.0F);
+    if (conv) {
+      layer.in_h = in.height;
+      layer.in_w = in.width;
+      layer.kernel_h = cp.kernel_h;
+      layer.kernel_w = cp.kernel_w;
+      layer.stride_h = cp.stride_h;
+      layer.stride_w = cp.stride_w;
+      layer.dilation_h = cp.dilation_h;
+      layer.dilation_w = cp.dilation_w;
+      layer.pad_top = cp.pad_top;
+      layer.pad_left = cp.pad_left;
+      layer.pad_bottom = cp.pad_bottom;
+      layer.pad_right = cp.pad_right;
+      layer.out_h = cp.out_h;
+      layer.out_w = cp.out_w;
+    } else {
+      layer.pixels = rows;
+      if (in.channels != pk.in_c) unsupported(node, "A is not [M, K] on the stream");
+    }
+    set_output(layer, node);
   }
 
   void lower_clip_stream(const Node& node, const PlTensor& in) {

@@ -35,9 +35,13 @@ std::vector<float> pack_mvu_weights(const HostPacking& p, const std::vector<floa
 }
 
 std::vector<float> host_prepare(const graph::Tensor& x, const PlTensor& t) {
-  if (x.dtype() != graph::DType::float32) throw Error(ErrorCode::invalid_argument, "float32 tensor expected", t.value);
-  const auto v = x.data<float>();
-  std::vector<float> values(v.begin(), v.end());
+  std::vector<float> values;
+  if (x.dtype() == graph::DType::float32) {
+    const auto v = x.data<float>();
+    values.assign(v.begin(), v.end());
+  } else {  // integer operands (8/16-bit) are exact as float
+    for (double d : x.to_doubles()) values.push_back(static_cast<float>(d));
+  }
   switch (t.packing.kind) {
     case HostPacking::Kind::none: {
       if (x.size() != t.elements())

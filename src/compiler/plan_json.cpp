@@ -23,6 +23,7 @@ const char* kind_name(LayerKind k) {
     case LayerKind::channel_stream: return "channel_stream";
     case LayerKind::clip_stream: return "clip_stream";
     case LayerKind::batchnorm_stream: return "batchnorm_stream";
+    case LayerKind::zero_point: return "zero_point";
   }
   return "?";
 }

@@ -30,7 +30,9 @@ TEST(CheckOnnxCli, NodeFixturesPassOrAreUnsupportedWithAReason) {
   const auto& s = doc.at("summary");
   for (const auto& r : doc.at("results")) {
     EXPECT_NE(r.at("status"), "fail") << r.at("dir") << ": " << r.at("reason");
-    if (r.at("status") == "unsupported") EXPECT_TRUE(r.at("reason").get<std::string>().starts_with("unsupported: ")) << r.at("dir");
+    if (r.at("status") == "unsupported") {
+      EXPECT_TRUE(r.at("reason").get<std::string>().starts_with("unsupported: ")) << r.at("dir");
+    }
   }
   EXPECT_EQ(s.at("total").get<int>(), folders);
   EXPECT_EQ(s.at("fail").get<int>(), 0);

@@ -70,7 +70,8 @@ enum class LayerKind {
   conv, depthwise_conv, pool, global_pool, dense, activation, channel_const, eltwise, concat,
   channel_stream,  // per-channel parameters from a run-time stream, read once per frame
   clip_stream,     // Clip with run-time bounds
-  batchnorm_stream // BatchNormalization with run-time statistics
+  batchnorm_stream, // BatchNormalization with run-time statistics
+  zero_point        // integer operand minus its (run-time) zero point, widened to int16
 };
 enum class ActivationKind { none, relu, leaky_relu, clip, sigmoid };
 enum class BinaryOp { add, mul };
@@ -116,6 +117,7 @@ struct PlLayer {
   // concat along a non-channel axis: OUTER blocks of inner_a then inner_b elements.
   std::int64_t outer = 0, inner_a = 0, inner_b = 0;
   float epsilon = 1e-5F;  // batchnorm_stream
+  bool integer = false;   // ConvInteger/MatMulInteger: int16 operands, int32 accumulators
 };
 
 struct LayerPlan {
