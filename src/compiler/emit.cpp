@@ -49,13 +49,17 @@ std::string dims_text(const std::vector<std::int64_t>& dims) {
   return out;
 }
 
+// Model names in generated comments: letters, digits and a few harmless punctuation marks
+// survive; anything else (quotes, brackets, semicolons, backslashes, newlines) becomes '?'.
 std::string comment_safe(std::string text) {
-  for (char& c : text)
-    if (c == '\n' || c == '\r' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+  for (char& c : text) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+                      c == '-' || c == ':' || c == '+' || c == ',' || c == '/' || c == ' ' || c == '(' || c == ')';
+    if (!keep) c = '?';
+  }
   std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {  // no comment terminators or continuations
-    if (text[i] == '*' && i + 1 < text.size() && text[i + 1] == '/') out += "*?";
-    else if (text[i] == '\\') out += '/';
+  for (std::size_t i = 0; i < text.size(); ++i) {  // never a comment opener or closer
+    if ((text[i] == '/' && i + 1 < text.size() && (text[i + 1] == '*' || text[i + 1] == '/'))) out += "/?";
     else out += text[i];
   }
   return out;

