@@ -1,0 +1,450 @@
+"""The zynqnn demo (`make demo`): the Fashion-MNIST CNN compiled to an int8 dataflow
+accelerator for the PYNQ-Z1, run on the virtual board on the 10,000 test images, compared with
+the float model under onnxruntime, then kept running through a seeded fault campaign; ends with
+build/demo/summary.json and build/demo/report.html.
+
+    python3 demo.py --zynqnn build/bin/zynqnn --out build/demo
+
+Every stage must succeed: a failing stage stops the demo with its name and the reason, and
+no summary or report is written from a partial run (docs/demo.md).
+"""
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+DATASET = Path("/usr/share/datasets/fashion-mnist")
+MODEL = HERE / "fashion_cnn.onnx"
+CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+# Faults per call for the campaign (kinds of `zynqnn campaign --faults`).
+CAMPAIGN_FAULTS = "hang=0.003,stall=0.003,missing_tlast=0.002,extra_words=0.002,bus_error=0.002,corrupt=0.002,drift=0.001"
+CAMPAIGN_POLICY = "adaptive"  # the policy the summary reports (the campaign runs all of them)
+
+
+class StageError(RuntimeError):
+    """A stage of the demo failed; the message names the stage and why."""
+
+
+def stage(title):
+    print(f"\n== {title}", flush=True)
+
+
+# ----------------------------------------------------------------------------- data
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    magic = int.from_bytes(data[0:4], "big")
+    if magic >> 8 != 0x08:  # unsigned bytes
+        raise StageError(f"{path}: not an IDX file of unsigned bytes (magic {magic:#x})")
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(magic & 0xFF)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * len(dims)).reshape(dims)
+
+
+def load_split(split):
+    """Images as float32 [N,1,28,28] in [0, 1] (as train.py feeds the model) and int64 labels."""
+    prefix = "train" if split == "train" else "t10k"
+    images_path = DATASET / f"{prefix}-images-idx3-ubyte.gz"
+    labels_path = DATASET / f"{prefix}-labels-idx1-ubyte.gz"
+    for path in (images_path, labels_path):
+        if not path.exists():
+            raise StageError(f"{path} is missing: install Debian's dataset-fashion-mnist (scripts/install-deps.sh)")
+    images = read_idx(images_path).astype(np.float32) / 255.0
+    labels = read_idx(labels_path).astype(np.int64)
+    if len(images) != len(labels):
+        raise StageError(f"{images_path}: {len(images)} images but {len(labels)} labels")
+    return images[:, None, :, :], labels
+
+
+def make_calibration(train_images, count, seed, path):
+    """`count` training images, drawn without replacement, as one float32 .npy [count,1,28,28]."""
+    rng = np.random.default_rng(seed)
+    picked = np.sort(rng.choice(len(train_images), size=count, replace=False))
+    np.save(path, np.ascontiguousarray(train_images[picked], dtype=np.float32))
+    return picked
+
+
+# ----------------------------------------------------------------------------- CLI stages
+def run_cli(args, what, capture=True):
+    """Runs `zynqnn ...`; raises StageError with the tool's message when it fails."""
+    try:
+        done = subprocess.run([str(a) for a in args], capture_output=capture, text=True, timeout=1800)
+    except FileNotFoundError:
+        raise StageError(f"{what}: {args[0]} not found (run `make build`)") from None
+    except subprocess.TimeoutExpired:
+        raise StageError(f"{what}: `{' '.join(map(str, args[:2]))}` did not finish in 30 minutes") from None
+    if done.returncode != 0:
+        message = (done.stderr or "").strip() if capture else ""
+        raise StageError(f"{what}: `{' '.join(map(str, args))}` exited with {done.returncode}"
+                         + (f":\n{message}" if message else ""))
+    return done.stdout if capture else ""
+
+
+def parse_json_output(text, what):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise StageError(f"{what}: the output is not one JSON object ({e})") from None
+
+
+def check_cli(zynqnn):
+    """Every verb the demo calls must exist before anything runs (a missing one names its producer)."""
+    if not Path(zynqnn).is_file():
+        raise StageError(f"{zynqnn} is missing: run `make build` first")
+    usage = run_cli([zynqnn, "--help"], "zynqnn --help")
+    missing = [verb for verb in ("compile", "estimate", "calibrate", "campaign") if verb not in usage]
+    if missing:
+        raise StageError(f"this build of zynqnn has no {', '.join(missing)} verb(s); the demo needs all of "
+                         "compile, estimate, calibrate and campaign")
+
+
+def print_estimate(est):
+    print(f"  {'layer':<34} {'operators':<12} {'PE':>3} {'SIMD':>4} {'cycles':>9} {'DSP':>5} {'BRAM18':>7} {'LUT':>7}")
+    for layer in est["layers"]:
+        print(f"  {layer['name']:<34} {layer['ops']:<12} {layer['pe'] or '':>3} {layer['simd'] or '':>4} "
+              f"{layer['cycles']:>9,} {_n(layer['dsp']):>5} {_n(layer['bram18']):>7} {_n(layer['lut']):>7}")
+    print(f"  interval {est['interval_cycles']:,} cycles -> {est['fps']:,.1f} frames/s at {est['clock_mhz']:g} MHz; "
+          f"latency {est['latency_cycles']:,} cycles = {est['latency_cycles'] / est['clock_mhz'] / 1e3:.3f} ms")
+    for key, label in (("lut", "LUT"), ("ff", "FF"), ("bram18", "BRAM18"), ("dsp", "DSP")):
+        total, budget = est["totals"][key], est["budget"][key]
+        used = "not estimated" if total is None else f"{total:,.0f} ({100.0 * total / budget:.1f} %)"
+        print(f"  {label:<7} {used:>20} of {budget:,.0f} on the {est['device']}")
+    print("  (all figures are analytical estimates, not synthesis results)")
+
+
+def _n(value):
+    return "-" if value is None else f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+# ----------------------------------------------------------------------------- the accelerator
+class HostCodec:
+    """What the host does around the PL, as the compiler's plan.json says: quantize the float
+    image into the input stream's int8 values (real = scale * (q - zero_point), round half to
+    even, NCHW -> stream order) and dequantize the logits. Only a plan whose PS part before and
+    after the PL is empty is accepted (the example model's)."""
+
+    def __init__(self, plan, manifest):
+        if plan.get("precision") != "int8":
+            raise StageError(f"plan.json: precision {plan.get('precision')!r}, the demo runs int8")
+        if plan.get("ps_before_pl") or plan.get("ps_after_pl"):
+            raise StageError("plan.json: operators run on the PS around the PL; the demo expects a model that runs "
+                             "wholly on the PL")
+        if len(plan.get("pl_inputs", [])) != 1 or len(plan.get("pl_outputs", [])) != 1:
+            raise StageError("plan.json: the demo expects one PL input and one PL output")
+        self.input, self.output = plan["pl_inputs"][0], plan["pl_outputs"][0]
+        streams = {s["name"]: s for s in manifest["streams"]}
+        for port in (self.input, self.output):
+            stream = streams.get(port["stream"])
+            if stream is None or stream["dtype"] != "int8":
+                raise StageError(f"manifest.json: stream {port['stream']!r} missing or not int8")
+        self.input_shape = tuple(streams[self.input["stream"]]["shape"])
+        self.input_index = self._stream_order(self.input)
+
+    @staticmethod
+    def _stream_order(port):
+        """ONNX (row-major) index of each stream element: the plan's ElementOrder."""
+        n = int(port["pixels"]) * int(port["channels"])
+        j = np.arange(n)
+        c, p = int(port["order_channels"]), int(port["order_pixels"])
+        if c == 1 or p == 1:
+            return j
+        return (j % c) * p + j // c
+
+    def quantize(self, image):
+        scale = np.float64(np.float32(self.input["scale"]))
+        flat = image.reshape(-1).astype(np.float64)[self.input_index]
+        q = np.clip(np.rint(flat / scale) + self.input["zero_point"], -128, 127).astype(np.int8)
+        return q.reshape(self.input_shape)
+
+    def dequantize(self, q):
+        values = (np.asarray(q, dtype=np.float32).reshape(-1) - np.float32(self.output["zero_point"])) \
+            * np.float32(self.output["scale"])
+        out = np.empty_like(values)
+        out[self._stream_order(self.output)] = values
+        return out
+
+
+class Progress:
+    """A one-line progress bar, only when stdout is a terminal."""
+
+    def __init__(self, total, label):
+        self.total, self.label, self.start = total, label, time.monotonic()
+        self.enabled = sys.stdout.isatty()
+        self.last = 0.0
+
+    def update(self, done):
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if done != self.total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 40
+        filled = int(width * done / self.total)
+        rate = done / max(now - self.start, 1e-9)
+        print(f"\r  {self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{self.total:,} "
+              f"{rate:,.0f}/s", end="" if done != self.total else "\n", flush=True)
+
+    def note(self, text):
+        """A line of its own, above the bar."""
+        print(("\r\033[K" if self.enabled else "") + text, flush=True)
+
+
+def run_accelerator(accelerator, codec, images, zynqnn_module):
+    """Every image through acc(x), one call each. A failed call is counted and its image scored
+    wrong (prediction -1); the runtime resets the DMA before the next call. (The Python API has
+    no watchdog yet: once it has one, `accelerator` is the watchdog-wrapped accelerator and its
+    outcome counts replace `failures`.)"""
+    predictions = np.full(len(images), -1, dtype=np.int64)
+    latencies = []
+    failures = {}
+    progress = Progress(len(images), "accelerator")
+    start = time.monotonic()
+    for i, image in enumerate(images):
+        try:
+            logits = codec.dequantize(accelerator(codec.quantize(image)))
+        except zynqnn_module.Error as e:
+            failures[type(e).__name__] = failures.get(type(e).__name__, 0) + 1
+        else:
+            predictions[i] = int(np.argmax(logits))
+            latencies.append(int(accelerator.stats()["last_elapsed_ns"]))
+        progress.update(i + 1)
+        if i + 1 == 100 and len(images) > 100:
+            per_image = (time.monotonic() - start) / 100
+            progress.note(f"  {per_image * 1e3:.2f} ms per image on the virtual board: about "
+                          f"{per_image * len(images):.0f} s for {len(images):,} images")
+    seconds = time.monotonic() - start
+    return predictions, latencies, failures, seconds
+
+
+def confusion_matrix(labels, predictions, classes=10):
+    matrix = np.zeros((classes, classes), dtype=np.int64)
+    answered = predictions >= 0
+    np.add.at(matrix, (labels[answered], predictions[answered]), 1)
+    return matrix
+
+
+def run_float(model, images):
+    """The float model under onnxruntime, one image per run (the model's batch is 1)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    predictions = np.empty(len(images), dtype=np.int64)
+    for i, image in enumerate(images):
+        predictions[i] = int(np.argmax(session.run(None, {name: image[None]})[0]))
+    return predictions
+
+
+# ----------------------------------------------------------------------------- campaign
+def campaign_totals(campaign, policy):
+    policies = campaign.get("policies", {})
+    if policy not in policies:
+        raise StageError(f"campaign: no policy {policy!r} in the report (have {', '.join(policies)})")
+    p = policies[policy]
+    faults = p.get("faults", {})
+    return {
+        "faults_injected": sum(int(f["injected"]) for f in faults.values()),
+        "faults_detected": sum(int(f["detected"]) for f in faults.values()),
+        "faults_recovered": sum(int(f["recovered"]) for f in faults.values()),
+        "lost_inputs": int(p["lost"]),
+        "silent_corruptions": int(p.get("silent_corruptions", 0)),
+        "false_positives": int(p.get("false_positives", 0)),
+        "availability": float(p.get("availability", float("nan"))),
+    }
+
+
+def write_json(path, value):
+    temporary = Path(str(path) + ".tmp")
+    temporary.write_text(json.dumps(value, indent=2) + "\n")
+    os.replace(temporary, path)
+
+
+# ----------------------------------------------------------------------------- main
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--zynqnn", type=Path, default=REPO / "build" / "bin" / "zynqnn", help="the zynqnn CLI")
+    parser.add_argument("--out", type=Path, default=REPO / "build" / "demo", help="where everything is written")
+    parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--images", type=int, default=10000, help="test images to run (the first N)")
+    parser.add_argument("--calib-images", type=int, default=300, help="training images for int8 calibration")
+    parser.add_argument("--campaign-calls", type=int, default=2000, help="calls per policy in the fault campaign")
+    parser.add_argument("--faults", default=CAMPAIGN_FAULTS, help="fault rates of the campaign (KIND=RATE,...)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except StageError as e:
+        print(f"\ndemo FAILED: {e}", file=sys.stderr)
+        print("no summary or report was written from this run", file=sys.stderr)
+        return 1
+
+
+def run(args):
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    # Never leave a previous run's results looking current.
+    for stale in ("summary.json", "report.html", "estimate.json", "confusion.json", "latency.json", "campaign.json",
+                  "campaign_trace.jsonl", "watchdog_calibration.json"):
+        (out / stale).unlink(missing_ok=True)
+    project = out / "accelerator"
+    started = time.monotonic()
+    timings = {}
+
+    stage("preflight: the zynqnn CLI and the Python package")
+    check_cli(args.zynqnn)
+    sys.path.append(str(REPO / "python"))  # after PYTHONPATH: an installed or chosen package wins
+    try:
+        import zynqnn
+        from zynqnn import report
+    except Exception as e:  # the package or its native library (libzynqnn_capi.so) is missing
+        raise StageError(f"cannot import the zynqnn Python package ({type(e).__name__}: {e}); "
+                         "`make build` builds its native library") from None
+    print(f"  {args.zynqnn}, zynqnn {zynqnn.__version__}")
+
+    stage(f"(a) calibration inputs: {args.calib_images} training images")
+    t = time.monotonic()
+    train_images, _ = load_split("train")
+    test_images, test_labels = load_split("test")
+    if not 0 < args.images <= len(test_images):
+        raise StageError(f"--images must be in 1..{len(test_images)}")
+    test_images, test_labels = test_images[:args.images], test_labels[:args.images]
+    calib_path = out / "calibration_inputs.npy"
+    make_calibration(train_images, args.calib_images, args.seed, calib_path)
+    print(f"  {calib_path} ({args.calib_images} x 1x28x28 float32)")
+    timings["calibration_inputs_s"] = time.monotonic() - t
+
+    stage("(b) compile to int8 for the PYNQ-Z1, and the estimate")
+    t = time.monotonic()
+    print(run_cli([args.zynqnn, "compile", args.model, "-o", project, "--precision", "int8", "--calib", calib_path,
+                   "--board", "pynq-z1"], "compile").rstrip())
+    estimate = parse_json_output(run_cli([args.zynqnn, "estimate", project, "--json"], "estimate"), "estimate")
+    write_json(out / "estimate.json", estimate)
+    est = report.normalize_estimate(estimate)
+    print_estimate(est)
+    manifest_path = project / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    plan = json.loads((project / "plan.json").read_text())
+    sim_library = project / manifest.get("artifacts", {}).get("sim_library", "sim/libkernel.so")
+    if not sim_library.exists():
+        raise StageError(f"compile: {sim_library} was not built: the virtual board has no kernel to run")
+    codec = HostCodec(plan, manifest)
+    timings["compile_s"] = time.monotonic() - t
+
+    stage(f"(c) {len(test_images):,} test images on the virtual board (int8 accelerator)")
+    with zynqnn.Accelerator(manifest_path, board="virtual") as accelerator:
+        predictions, latencies, failures, accel_seconds = run_accelerator(
+            accelerator, codec, test_images, zynqnn)
+        stats = accelerator.stats()
+    timings["accelerator_s"] = accel_seconds
+    if not latencies:
+        raise StageError("accelerator: no call succeeded")
+    accuracy_accelerator = float((predictions == test_labels).mean())
+    matrix = confusion_matrix(test_labels, predictions)
+    print(f"  accuracy {accuracy_accelerator:.4f}; {sum(failures.values())} failed calls{' ' + str(failures) if failures else ''}; "
+          f"{len(test_images) / accel_seconds:,.0f} images/s (host time)")
+
+    stage("(d) the float model under onnxruntime, same images")
+    t = time.monotonic()
+    float_predictions = run_float(args.model, test_images)
+    accuracy_float = float((float_predictions == test_labels).mean())
+    agreement = float((float_predictions == predictions).mean())
+    timings["float_s"] = time.monotonic() - t
+    print(f"  accuracy {accuracy_float:.4f}; the accelerator agrees on {agreement:.4f} of the images")
+
+    stage("(e) watchdog calibration and a fault campaign on the same accelerator")
+    t = time.monotonic()
+    calibration_file = out / "watchdog_calibration.json"
+    calibration = parse_json_output(run_cli([args.zynqnn, "calibrate", project, "--calls", 500, "--out",
+                                             calibration_file, "--json"], "calibrate"), "calibrate")
+    threshold_ns = calibration.get("threshold_ns")
+    if threshold_ns is None:
+        raise StageError("calibrate: the output has no threshold_ns")
+    median_ns = float(np.median(latencies))
+    if threshold_ns < median_ns:
+        raise StageError(f"calibrate: threshold {threshold_ns} ns is below the median call latency of the accuracy "
+                         f"run ({median_ns:.0f} ns): the calibration does not describe this accelerator")
+    trace_path = out / "campaign_trace.jsonl"
+    trace_path.unlink(missing_ok=True)
+    campaign = parse_json_output(run_cli([args.zynqnn, "campaign", project, "--calls", args.campaign_calls,
+                                          "--faults", args.faults, "--seed", args.seed, "--trace", trace_path, "--json"], "campaign"), "campaign")
+    if not trace_path.exists():
+        raise StageError(f"campaign: no per-call trace was written to {trace_path}")
+    write_json(out / "campaign.json", campaign)
+    totals = campaign_totals(campaign, CAMPAIGN_POLICY)
+    timings["campaign_s"] = time.monotonic() - t
+    print(f"  {'policy':<9} {'injected':>8} {'detected':>8} {'recovered':>9} {'lost':>5} {'corrupt':>7}")
+    for name in campaign["policies"]:
+        p = campaign_totals(campaign, name)
+        print(f"  {name:<9} {p['faults_injected']:>8} {p['faults_detected']:>8} {p['faults_recovered']:>9} "
+              f"{p['lost_inputs']:>5} {p['silent_corruptions']:>7}")
+
+    stage("(f) summary and report")
+    write_json(out / "confusion.json", {"classes": CLASSES, "matrix": matrix.tolist(),
+                                        "rows": "true class", "columns": "predicted class (accelerator)"})
+    write_json(out / "latency.json", {"samples_ns": latencies, "threshold_ns": threshold_ns,
+                                      "clock": "virtual board clock", "calibration_file": str(calibration_file)})
+    reference = json.loads((HERE / "fashion_cnn.json").read_text()).get("test_accuracy_torch")
+    summary = {
+        "data_origin": "demo",
+        "model": args.model.name, "precision": "int8", "board": "pynq-z1", "run_on": "virtual board",
+        "images": int(len(test_images)),
+        "accuracy_float": accuracy_float,
+        "accuracy_accelerator": accuracy_accelerator,
+        "accuracy_torch_reference": reference,
+        "agreement_float_accelerator": agreement,
+        "accelerator_failures": int(sum(failures.values())),
+        "accelerator_failures_by_kind": failures,
+        "accelerator_stats": {k: int(v) for k, v in stats.items()},
+        "throughput_images_per_s": len(test_images) / accel_seconds,
+        "modeled_latency_ms": est["latency_cycles"] / est["clock_mhz"] / 1e3,
+        "measured_latency_ns_median": int(np.median(latencies)),
+        "fps_estimate": est["fps"],
+        "clock_mhz": est["clock_mhz"],
+        "watchdog_threshold_ns": threshold_ns,
+        "campaign_policy": CAMPAIGN_POLICY,
+        "campaign_calls": int(campaign.get("calls", args.campaign_calls)),
+        "campaign_seed": args.seed,
+        "campaign_faults": args.faults,
+        **totals,
+        "timings_s": {k: round(v, 2) for k, v in timings.items()},
+        "report": str(out / "report.html"),
+    }
+    # The report first: summary.json appears only when everything, the report included, exists.
+    summary_pending = out / "summary.json.pending"
+    write_json(summary_pending, summary)
+    os.replace(summary_pending, out / "summary.json")
+    try:
+        report.write_report(out, out / "report.html")
+    except report.ReportDataError as e:
+        (out / "summary.json").unlink(missing_ok=True)
+        raise StageError(f"report: {e}") from None
+
+    rows = [("images", f"{summary['images']:,}"), ("accuracy, float (onnxruntime)", f"{accuracy_float:.4f}"),
+            ("accuracy, accelerator (int8)", f"{accuracy_accelerator:.4f}"),
+            (f"faults injected / detected / recovered ({CAMPAIGN_POLICY})",
+             f"{totals['faults_injected']} / {totals['faults_detected']} / {totals['faults_recovered']}"),
+            ("inputs lost", str(totals["lost_inputs"])),
+            ("throughput, virtual board (host time)", f"{summary['throughput_images_per_s']:,.0f} images/s"),
+            ("latency per image (estimate)", f"{summary['modeled_latency_ms']:.3f} ms"),
+            ("frames/s at the PL clock (estimate)", f"{est['fps']:,.1f}")]
+    width = max(len(label) for label, _ in rows)
+    print()
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value}")
+    print(f"\n  summary: {out / 'summary.json'}\n  report:  {out / 'report.html'}")
+    print(f"  demo finished in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+#pragma once
+// The virtual PYNQ-Z1 board: register-accurate AXI DMA v7.1 models (direct-register mode),
+// simulated DDR, the PL kernel's C-simulation on a PL thread, modeled time and fault
+// injection. The DMA driver cannot tell it from the real board. See docs/virtual-board.md.
+#include <ap_axi_sdata.h>
+#include <hls_stream.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "zynqnn/board/virtual/modeled_clock.hpp"
+#include "zynqnn/runtime/board.hpp"
+
+namespace zynqnn::virtual_board {
+
+struct DmaConfig {
+  std::string name = "axi_dma_0";
+  std::uint64_t base = 0x40400000;
+  bool has_mm2s = true;
+  bool has_s2mm = true;
+  unsigned mm2s_stream_bits = 32;  // 32 or 64
+  unsigned s2mm_stream_bits = 32;  // 32 or 64
+  unsigned length_width = 26;      // C_SG_LENGTH_WIDTH, 8..26
+};
+
+enum class TimeMode { modeled, real };
+
+struct VirtualBoardConfig {
+  std::vector<DmaConfig> dmas{DmaConfig{}};
+  std::size_t ddr_bytes = 64u << 20;
+  std::uint64_t ddr_base = 0x10000000;  // fake physical addresses of the simulated DDR
+  double pl_clock_mhz = 100.0;
+  std::size_t stream_depth_words = 64;  // AXI4-Stream FIFO depth between a DMA and the kernel
+  TimeMode time = TimeMode::modeled;
+  Nanoseconds reconfigure_time = std::chrono::milliseconds(120);
+  // Standard deviation of a seeded, deterministic normal jitter added to a frame's modeled
+  // time (the S2MM transfer); 0 disables it.
+  Nanoseconds latency_jitter = std::chrono::nanoseconds(100);
+  std::uint64_t seed = 1;
+};
+
+enum class FaultKind { hang, stall, missing_tlast, extra_words, corrupt_output, bus_error };
+const char* to_string(FaultKind kind) noexcept;
+
+struct Fault {
+  FaultKind kind;
+  bool persistent = false;    // false: the next frame (or transfer) only; true: until reconfigure()
+  double stall_factor = 8.0;  // stall: the frame's modeled time is multiplied by this
+  unsigned extra_words = 3;   // extra_words: words appended after the last one
+};
+
+using AxisWord32 = ap_axiu<32, 0, 0, 0>;
+using AxisWord64 = ap_axiu<64, 0, 0, 0>;
+
+// An AXI4-Stream port between a DMA channel and the kernel: a bounded hls::stream of 32- or
+// 64-bit words (data, keep, last).
+class AxisPort {
+ public:
+  AxisPort(std::string name, unsigned width_bits, std::size_t depth_words);
+  unsigned width_bits() const noexcept { return width_bits_; }
+  const std::string& name() const noexcept { return name_; }
+  // The stream of the port's width; asking for the other width is an Error (invalid_argument).
+  hls::stream<AxisWord32>& stream32();
+  hls::stream<AxisWord64>& stream64();
+  // The stream as the ABI passes it: hls::stream<ap_axiu<width_bits,0,0,0>>*.
+  void* stream_pointer() noexcept;
+
+  // Width-independent access for the DMA engines (data in the low width_bits bits).
+  struct Beat {
+    std::uint64_t data = 0;
+    std::uint32_t keep = 0;
+    bool last = false;
+  };
+  void write(const Beat& beat);
+  Beat read();
+  bool empty() const;
+  void close();
+  void reopen();
+
+ private:
+  std::string name_;
+  unsigned width_bits_;
+  std::unique_ptr<hls::stream<AxisWord32>> stream32_;
+  std::unique_ptr<hls::stream<AxisWord64>> stream64_;
+};
+
+// What the programmable logic runs. ap_ctrl_none: the board calls run_frame again and again
+// on its PL thread; the kernel blocks on its input streams between frames.
+class PlKernel {
+ public:
+  virtual ~PlKernel() = default;
+  virtual void run_frame(std::span<AxisPort> inputs, std::span<AxisPort> outputs) = 0;
+  // Modeled compute time of one frame, in PL clock cycles.
+  virtual std::uint64_t frame_latency_cycles() const { return 0; }
+  virtual std::size_t num_inputs() const { return 1; }
+  virtual std::size_t num_outputs() const { return 1; }
+  virtual unsigned input_bits(std::size_t /*i*/) const { return 32; }
+  virtual unsigned output_bits(std::size_t /*j*/) const { return 32; }
+  // Called once on every new PL thread before its first frame with the thread's wait observer
+  // (a kernel living in another shared object forwards it to its own C-simulation state).
+  virtual void prepare_thread(hls::csim::wait_observer* /*observer*/) {}
+};
+
+// The seed paper's pass-through: copies words from input 0 to output 0. With points == 0 a
+// frame ends with the input word that carries TLAST; otherwise a frame is exactly `points`
+// words (NUMBER_OF_POINTS) and the last output word carries TLAST.
+std::shared_ptr<PlKernel> make_loopback_kernel(unsigned stream_bits = 32, std::size_t points = 0);
+
+// dlopen()s a generated C-simulation library exporting zynqnn_pl_kernel_v1 (pl_kernel_abi.h).
+// Checks the ABI version, the port counts and widths (32/64); Error otherwise.
+std::shared_ptr<PlKernel> load_kernel_library(const std::string& path);
+
+struct Stats {
+  std::uint64_t frames = 0;            // run_frame calls that returned
+  std::uint64_t reconfigurations = 0;
+  std::uint64_t mm2s_transfers = 0;    // completed without error
+  std::uint64_t s2mm_transfers = 0;
+  std::uint64_t words_moved = 0;       // stream beats moved by all DMA channels
+  std::uint64_t bytes_moved = 0;
+  std::uint64_t dma_errors = 0;        // transfers ended with DMAIntErr/DMASlvErr/DMADecErr
+  std::uint64_t soft_resets = 0;
+  std::uint64_t faults_applied = 0;    // fault occurrences that hit a frame or transfer
+  std::uint64_t kernel_errors = 0;     // run_frame threw something other than a PL reset
+};
+
+class DmaDevice;
+class FaultState;
+class SimulatedDdr;
+struct BoardCounters;
+
+class VirtualBoard final : public Board {
+ public:
+  VirtualBoard(VirtualBoardConfig config, std::shared_ptr<PlKernel> kernel);
+  ~VirtualBoard() override;
+  VirtualBoard(const VirtualBoard&) = delete;
+  VirtualBoard& operator=(const VirtualBoard&) = delete;
+
+  std::string name() const override { return "virtual"; }
+  // The register space of the DMA whose base matches (size at most 64 KiB); Error otherwise.
+  std::unique_ptr<RegisterSpace> map_registers(std::uint64_t base, std::size_t size) override;
+  // line 0 = mm2s_introut, 1 = s2mm_introut of the DMA at `base`; nullptr if that channel is absent.
+  std::unique_ptr<InterruptLine> open_interrupt(std::uint64_t base, unsigned line) override;
+  DmaMemory& memory() override;
+  Clock& clock() override;
+  void reconfigure() override;
+  std::uint64_t generation() const override;
+
+  void inject(Fault fault);
+  void clear_faults();
+  Stats stats() const;
+  const VirtualBoardConfig& config() const { return config_; }
+
+ private:
+  void start_pl_thread();
+  void stop_pl_thread();
+  void pl_thread_main();
+  void wait_for_frame_start();
+
+  VirtualBoardConfig config_;
+  std::shared_ptr<PlKernel> kernel_;
+  std::shared_ptr<SimulationTime> clock_;
+  std::shared_ptr<SimulatedDdr> ddr_;
+  std::unique_ptr<BoardCounters> counters_;
+  std::unique_ptr<FaultState> faults_;
+  std::vector<AxisPort> inputs_;
+  std::vector<AxisPort> outputs_;
+  std::vector<std::shared_ptr<DmaDevice>> dmas_;
+  std::mutex reconfigure_mutex_;
+  std::thread pl_thread_;
+  std::mutex pl_exit_mutex_;
+  std::condition_variable pl_exited_cv_;
+  bool pl_exited_ = true;
+  std::atomic<bool> pl_stop_{false};
+  std::atomic<std::uint64_t> generation_{0};
+};
+
+}  // namespace zynqnn::virtual_board

@@ -1,0 +1,57 @@
+"""The C ABI (zynqnn.h) through CFFI. The declarations are read from the header itself, so
+Python and C cannot disagree about them."""
+import os
+import re
+from pathlib import Path
+
+import cffi
+
+_HERE = Path(__file__).resolve().parent
+_REPO = _HERE.parents[1]
+
+
+def _header_path():
+    for candidate in (_HERE / "zynqnn.h", _REPO / "include" / "zynqnn" / "zynqnn.h"):
+        if candidate.is_file():
+            return candidate
+    raise ImportError("zynqnn.h not found next to the package or in the source tree")
+
+
+def _library_path():
+    explicit = os.environ.get("ZYNQNN_LIBRARY")
+    candidates = [Path(explicit)] if explicit else []
+    candidates += [_HERE / "libzynqnn_capi.so", _REPO / "build" / "lib" / "libzynqnn_capi.so"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise ImportError("libzynqnn_capi.so not found: install the package with pip, or build with `make build` "
+                      "and set ZYNQNN_LIBRARY")
+
+
+def _declarations(header_text):
+    """The header without the preprocessor and C++ guards: what cdef accepts."""
+    lines, skipping = [], False
+    for line in header_text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#ifdef __cplusplus"):
+            skipping = True
+            continue
+        if skipping:
+            if stripped.startswith("#endif"):
+                skipping = False
+            continue
+        define = re.match(r"#define\s+(\w+)\s+(\d+)\s*$", stripped)
+        if define:
+            lines.append(f"#define {define.group(1)} {define.group(2)}")
+        elif not stripped.startswith("#"):
+            lines.append(line.replace("ZYNQNN_API ", ""))
+    return "\n".join(lines)
+
+
+ffi = cffi.FFI()
+ffi.cdef(_declarations(_header_path().read_text()))
+lib = ffi.dlopen(str(_library_path()))
+
+if lib.zynqnn_abi_version() != lib.ZYNQNN_ABI_VERSION:
+    raise ImportError(f"libzynqnn_capi ABI {lib.zynqnn_abi_version()} does not match zynqnn.h "
+                      f"ABI {lib.ZYNQNN_ABI_VERSION}")

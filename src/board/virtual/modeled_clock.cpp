@@ -1,0 +1,175 @@
+#include "zynqnn/board/virtual/modeled_clock.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "zynqnn/core/error.hpp"
+
+namespace zynqnn::virtual_board {
+namespace {
+
+std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
+  if (b > 0 && a > std::numeric_limits<std::int64_t>::max() - b) return std::numeric_limits<std::int64_t>::max();
+  return a + b;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- ModeledClock
+
+Nanoseconds ModeledClock::now() const {
+  std::lock_guard lock(mutex_);
+  return Nanoseconds{now_ns_};
+}
+
+int ModeledClock::running_threads() const {
+  std::lock_guard lock(mutex_);
+  return running_;
+}
+
+void ModeledClock::sleep_for(Nanoseconds duration) {
+  std::int64_t deadline = 0;
+  {
+    std::lock_guard lock(mutex_);
+    deadline = saturating_add(now_ns_, std::max<std::int64_t>(duration.count(), 0));
+  }
+  wait_until(Nanoseconds{deadline}, {}, false);
+}
+
+void ModeledClock::wake(Waiter& waiter) {
+  waiter.woken = true;
+  // The waker reports the end of a simulation thread's wait on its behalf, so there is no
+  // moment in which a thread that is about to run still counts as blocked.
+  if (waiter.simulation) ++running_;
+}
+
+void ModeledClock::settle() {
+  bool woke_any = false;
+  for (;;) {
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      Waiter& w = **it;
+      if (w.deadline <= now_ns_ || (w.ready && (*w.ready)())) {
+        wake(w);
+        woke_any = true;
+        it = waiters_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (running_ > 0) break;
+    // Time moves only for someone outside the simulation who waits for it (a sleeping or
+    // polling driver); simulation threads alone never push it forward.
+    const bool outside_waiter = std::any_of(waiters_.begin(), waiters_.end(), [](const Waiter* w) { return !w->simulation; });
+    if (!outside_waiter) break;
+    std::int64_t next = std::numeric_limits<std::int64_t>::max();
+    for (const Waiter* w : waiters_) next = std::min(next, w->deadline);
+    if (next == std::numeric_limits<std::int64_t>::max()) break;  // everyone waits for an event
+    now_ns_ = std::max(now_ns_, next);
+  }
+  if (woke_any || running_ == 0) cv_.notify_all();
+}
+
+bool ModeledClock::wait_until(Nanoseconds deadline, const std::function<bool()>& ready, bool simulation_thread) {
+  std::unique_lock lock(mutex_);
+  if (ready && ready()) return true;
+  if (deadline.count() <= now_ns_) return false;
+  Waiter waiter{deadline.count(), ready ? &ready : nullptr, simulation_thread};
+  waiters_.push_back(&waiter);
+  if (simulation_thread) --running_;
+  settle();
+  if (simulation_thread) {
+    // Ended by an event (the predicate's owner calls notify()) or by modeled time.
+    cv_.wait(lock, [&] { return waiter.woken; });
+  } else {
+    // Returns only once the simulation has settled at the new time too: a thread woken at
+    // the same instant (an engine completing a transfer) has done its work first, so what the
+    // caller reads next depends on modeled time alone.
+    std::int64_t seen_now = now_ns_;
+    int seen_running = running_;
+    auto last_progress = std::chrono::steady_clock::now();
+    while (!(waiter.woken && running_ == 0)) {
+      cv_.wait_for(lock, std::chrono::milliseconds(50));
+      if (waiter.woken && running_ == 0) break;
+      if (now_ns_ != seen_now || running_ != seen_running) {
+        seen_now = now_ns_;
+        seen_running = running_;
+        last_progress = std::chrono::steady_clock::now();
+      } else if (std::chrono::steady_clock::now() - last_progress > real_wait_limit_) {
+        if (!waiter.woken) waiters_.remove(&waiter);
+        throw Error(ErrorCode::internal,
+                    fmt::format("modeled time could not advance for {} ms of real time: {} simulation "
+                                "thread(s) kept running without blocking",
+                                real_wait_limit_.count(), running_),
+                    "virtual board ModeledClock");
+      }
+    }
+  }
+  return ready ? ready() : false;
+}
+
+void ModeledClock::notify() {
+  std::lock_guard lock(mutex_);
+  settle();
+}
+
+void ModeledClock::advance(Nanoseconds duration) {
+  std::lock_guard lock(mutex_);
+  now_ns_ = saturating_add(now_ns_, std::max<std::int64_t>(duration.count(), 0));
+  settle();
+}
+
+void ModeledClock::thread_started() {
+  std::lock_guard lock(mutex_);
+  ++running_;
+}
+
+void ModeledClock::thread_finished() {
+  std::lock_guard lock(mutex_);
+  --running_;
+  settle();
+}
+
+void ModeledClock::before_wait() {
+  std::lock_guard lock(mutex_);
+  --running_;
+  settle();
+}
+
+void ModeledClock::after_wait() {
+  std::lock_guard lock(mutex_);
+  ++running_;
+}
+
+// ---------------------------------------------------------------- RealTimeClock
+
+RealTimeClock::RealTimeClock() : origin_(std::chrono::steady_clock::now()) {}
+
+Nanoseconds RealTimeClock::now() const {
+  return std::chrono::duration_cast<Nanoseconds>(std::chrono::steady_clock::now() - origin_);
+}
+
+void RealTimeClock::sleep_for(Nanoseconds duration) {
+  if (duration.count() > 0) std::this_thread::sleep_for(duration);
+}
+
+bool RealTimeClock::wait_until(Nanoseconds deadline, const std::function<bool()>& ready, bool /*simulation_thread*/) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (ready && ready()) return true;
+    const Nanoseconds current = now();
+    if (current >= deadline) return false;
+    // Waits in slices of at most a second: no time_point overflow for far deadlines.
+    const Nanoseconds slice = std::min<Nanoseconds>(deadline - current, std::chrono::seconds(1));
+    cv_.wait_for(lock, slice);
+  }
+}
+
+void RealTimeClock::notify() {
+  std::lock_guard lock(mutex_);
+  cv_.notify_all();
+}
+
+}  // namespace zynqnn::virtual_board
