@@ -7,6 +7,9 @@ namespace zynqnn::cli {
 
 void register_all_verbs(CLI::App& app);
 
+void add_generate_verb(CLI::App& app);
+void add_tcl_check_verb(CLI::App& app);
+
 // The process exit code chosen by the verb that ran (0 unless it said otherwise).
 int exit_code();
 void set_exit_code(int code);

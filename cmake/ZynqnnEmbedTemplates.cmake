@@ -1,0 +1,21 @@
+# Writes OUTPUT: a C++ source with every file under TEMPLATE_DIR as a raw string literal,
+# looked up by its path relative to TEMPLATE_DIR (see src/codegen/template_store.cpp).
+# Run as `cmake -DTEMPLATE_DIR=... -DOUTPUT=... -P ZynqnnEmbedTemplates.cmake`.
+file(GLOB_RECURSE _templates RELATIVE ${TEMPLATE_DIR} ${TEMPLATE_DIR}/*.mustache)
+list(SORT _templates)
+set(_delimiter "zynqnn_tmpl")
+set(_body "// Generated from templates/ at build time. Edit the templates, not this file.\n")
+string(APPEND _body "#include \"codegen/template_store.hpp\"\n\nnamespace zynqnn::codegen {\n\n")
+string(APPEND _body "const std::vector<EmbeddedTemplate>& embedded_templates() {\n")
+string(APPEND _body "  static const std::vector<EmbeddedTemplate> templates{\n")
+foreach(_name ${_templates})
+  file(READ ${TEMPLATE_DIR}/${_name} _text)
+  string(FIND "${_text}" ")${_delimiter}\"" _clash)
+  if(NOT _clash EQUAL -1)
+    message(FATAL_ERROR "template ${_name} contains the raw-string delimiter )${_delimiter}\"")
+  endif()
+  string(APPEND _body "      {\"${_name}\", R\"${_delimiter}(${_text})${_delimiter}\"},\n")
+endforeach()
+string(APPEND _body "  };\n  return templates;\n}\n\n}  // namespace zynqnn::codegen\n")
+file(WRITE ${OUTPUT}.tmp "${_body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,44 @@
+#pragma once
+// The interface generator: from a validated kernel spec to the HLS top and testbench, the
+// Vivado block design and build scripts, the manifest, the host (virtual board) build of the
+// kernel and a typed Python wrapper. Every generated file comes from a template under
+// templates/; names in the spec are validated identifiers before they reach a template.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "zynqnn/manifest/manifest.hpp"
+#include "zynqnn/spec/kernel_spec.hpp"
+
+namespace zynqnn::codegen {
+
+// Register windows the generated block design assigns (and the manifest records).
+inline constexpr std::uint64_t dma_base_address = 0x40400000;
+inline constexpr std::uint64_t dma_address_stride = 0x10000;
+inline constexpr std::uint64_t kernel_control_base_address = 0x43C00000;
+inline constexpr std::uint64_t register_window = 0x10000;
+
+// The manifest of the design generated from `spec`: DMA k carries input k on MM2S and
+// output k on S2MM (inputs and outputs in spec order); latencies are estimates.
+manifest::Manifest build_manifest(const spec::KernelSpec& spec);
+
+struct GenerateOptions {
+  std::filesystem::path output_dir;
+  // The project's C-simulation headers (hls_stream.h, ap_int.h...) for the host build.
+  std::filesystem::path hls_include_dir;
+  bool build_sim = true;  // run OUT/sim/build.sh after writing (needs a C++ compiler)
+};
+
+struct GenerateResult {
+  std::vector<std::filesystem::path> files;  // written, relative to output_dir
+  bool sim_built = false;
+  std::string sim_build_log;  // compiler output when the host build ran
+  std::string sim_skipped_reason;  // why it did not run, when it did not
+};
+
+// Writes everything under options.output_dir (created if missing; existing generated files
+// are overwritten). Throws zynqnn::Error: io when a file cannot be written, internal when a
+// template fails to render, bad_state when the host build ran and failed (with its log).
+GenerateResult generate(const spec::KernelSpec& spec, const GenerateOptions& options);
+
+}  // namespace zynqnn::codegen

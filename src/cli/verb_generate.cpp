@@ -1,0 +1,61 @@
+// `zynqnn generate SPEC.json -o OUT`: the HLS top, testbench, Vivado block design, build
+// scripts, manifest, host build and Python wrapper of a kernel.
+#include <fmt/core.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/verbs.hpp"
+#include "zynqnn/codegen/generator.hpp"
+
+#ifndef ZYNQNN_HLS_INCLUDE_DIR
+#error "ZYNQNN_HLS_INCLUDE_DIR must name the project's hls/include"
+#endif
+
+namespace zynqnn::cli {
+
+void add_generate_verb(CLI::App& app) {
+  struct Options {
+    std::string spec;
+    std::string output;
+    std::string hls_include = ZYNQNN_HLS_INCLUDE_DIR;
+    bool no_build = false;
+    bool json = false;
+  };
+  auto options = std::make_shared<Options>();
+  auto* verb = app.add_subcommand("generate", "Generate HLS, Vivado, manifest, host build and Python wrapper from a kernel spec");
+  verb->add_option("spec", options->spec, "Kernel spec (JSON)")->required();
+  verb->add_option("-o,--output", options->output, "Output folder")->required();
+  verb->add_option("--hls-include", options->hls_include, "zynqnn's C-simulation headers (for the host build)");
+  verb->add_flag("--no-build", options->no_build, "Do not compile the host build (sim/libkernel.so)");
+  verb->add_flag("--json", options->json, "Print one JSON object");
+  verb->callback([options] {
+    const auto spec = spec::load_kernel_spec(options->spec);
+    codegen::GenerateOptions generate_options;
+    generate_options.output_dir = options->output;
+    generate_options.hls_include_dir = options->hls_include;
+    generate_options.build_sim = !options->no_build;
+    const auto result = codegen::generate(spec, generate_options);
+    if (options->json) {
+      nlohmann::json files = nlohmann::json::array();
+      for (const auto& f : result.files) files.push_back(f.string());
+      nlohmann::json out{{"kernel", spec.kernel},
+                         {"output", options->output},
+                         {"files", files},
+                         {"sim_built", result.sim_built}};
+      if (!result.sim_built) out["sim_skipped"] = result.sim_skipped_reason;
+      fmt::print("{}\n", out.dump());
+      return;
+    }
+    fmt::print("generated {} ({} files) in {}\n", spec.kernel, result.files.size(), options->output);
+    for (const auto& f : result.files) fmt::print("  {}\n", f.string());
+    if (result.sim_built) {
+      fmt::print("  sim/libkernel.so (host build for the virtual board)\n");
+    } else {
+      fmt::print("host build not run: {}\n", result.sim_skipped_reason);
+    }
+    fmt::print("bitstream: run vivado/build.sh where Vitis HLS and Vivado are installed\n");
+  });
+}
+
+}  // namespace zynqnn::cli

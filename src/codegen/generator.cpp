@@ -1,0 +1,385 @@
+#include "zynqnn/codegen/generator.hpp"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "codegen/quoting.hpp"
+#include "codegen/render.hpp"
+#include "zynqnn/core/error.hpp"
+
+namespace zynqnn::codegen {
+namespace {
+
+using kainjow::mustache::data;
+using spec::Direction;
+using spec::ElementKind;
+
+// Cycles a dataflow stage needs before its first output (pipeline fill), per stage: an
+// estimate for the unpack → compute → pack chain at II=1.
+constexpr std::uint64_t kStageFillCycles = 8;
+constexpr std::uint64_t kStages = 3;
+
+std::string hex(std::uint64_t value) {
+  std::ostringstream out;
+  out << "0x" << std::hex << std::uppercase << std::setw(8) << std::setfill('0') << value;
+  return out.str();
+}
+
+std::string number(double value) {
+  std::ostringstream out;
+  out << std::setprecision(12) << value;
+  return out.str();
+}
+
+struct Layout {
+  // DMA index and port index (position among inputs or among outputs) of each stream.
+  std::vector<std::size_t> dma_of_stream;
+  std::vector<std::size_t> port_of_stream;
+  std::size_t dma_count = 0;
+};
+
+Layout layout_of(const spec::KernelSpec& spec) {
+  Layout layout;
+  std::size_t inputs = 0, outputs = 0;
+  for (const auto& s : spec.streams) {
+    const std::size_t port = s.direction == Direction::in ? inputs++ : outputs++;
+    layout.port_of_stream.push_back(port);
+    layout.dma_of_stream.push_back(port);
+  }
+  layout.dma_count = std::max(inputs, outputs);
+  return layout;
+}
+
+std::string dma_name(std::size_t index) { return "axi_dma_" + std::to_string(index); }
+
+std::uint64_t stream_latency(const spec::StreamSpec& s) {
+  return static_cast<std::uint64_t>(s.elements()) + kStageFillCycles * kStages;
+}
+
+}  // namespace
+
+manifest::Manifest build_manifest(const spec::KernelSpec& spec) {
+  const Layout layout = layout_of(spec);
+  manifest::Manifest m;
+  m.kernel = spec.kernel;
+  m.board = spec.board.name;
+  m.part = spec.board.part;
+  m.board_part = spec.board.board_part;
+  m.clock_mhz = spec.clock_mhz;
+  m.control.mode = std::string(spec::to_string(spec.control));
+  m.control.instance = spec.kernel + "_0";
+  if (spec.control == spec::Control::axilite) {
+    m.control.base_address = kernel_control_base_address;
+    m.control.address_range = register_window;
+  }
+  for (std::size_t k = 0; k < layout.dma_count; ++k) {
+    manifest::DmaInfo dma;
+    dma.name = dma_name(k);
+    dma.base_address = dma_base_address + k * dma_address_stride;
+    dma.address_range = register_window;
+    dma.length_width = spec::dma_length_width;
+    m.dmas.push_back(dma);
+  }
+  for (std::size_t i = 0; i < spec.streams.size(); ++i) {
+    const auto& s = spec.streams[i];
+    auto& dma = m.dmas[layout.dma_of_stream[i]];
+    const bool in = s.direction == Direction::in;
+    (in ? dma.include_mm2s : dma.include_s2mm) = true;
+    (in ? dma.mm2s_bits : dma.s2mm_bits) = s.stream_bits;
+    manifest::StreamInfo info;
+    info.name = s.name;
+    info.direction = std::string(spec::to_string(s.direction));
+    info.dtype = s.type.name();
+    info.numpy_dtype = s.type.numpy_dtype();
+    info.shape = s.shape;
+    info.element_bits = s.type.slot_bits();
+    info.value_bits = s.type.value_bits;
+    info.fraction_bits = s.type.fraction_bits();
+    info.elements = s.elements();
+    info.stream_bits = s.stream_bits;
+    info.elements_per_word = s.elements_per_word();
+    info.words = s.words();
+    info.bytes = s.bytes();
+    info.dma = dma.name;
+    info.channel = in ? "mm2s" : "s2mm";
+    info.frame_latency_cycles = stream_latency(s);
+    m.frame_latency_cycles = std::max(m.frame_latency_cycles, info.frame_latency_cycles);
+    m.streams.push_back(info);
+  }
+  // Interrupt lines on IRQ_F2P, in the order the block design concatenates them.
+  int irq = 0;
+  for (auto& dma : m.dmas) {
+    if (dma.include_mm2s) dma.mm2s_interrupt = irq++;
+    if (dma.include_s2mm) dma.s2mm_interrupt = irq++;
+  }
+  m.latency_is_estimate = true;
+  m.artifacts.bitstream = "vivado/" + spec.kernel + ".bit";
+  m.artifacts.hwh = "vivado/" + spec.kernel + ".hwh";
+  m.artifacts.sim_library = "sim/libkernel.so";
+  m.artifacts.hls_top = "hls/" + spec.kernel + "_top.cpp";
+  m.artifacts.block_design_tcl = "vivado/build_bd.tcl";
+  return m;
+}
+
+namespace {
+
+data stream_data(const spec::KernelSpec& spec, const Layout& layout, std::size_t i) {
+  const auto& s = spec.streams[i];
+  const bool in = s.direction == Direction::in;
+  data d;
+  d.set("name", s.name);
+  d.set("index", std::to_string(i));
+  d.set("port_index", std::to_string(layout.port_of_stream[i]));
+  d.set("dma", dma_name(layout.dma_of_stream[i]));
+  d.set("is_input", in);
+  d.set("is_output", !in);
+  d.set("dtype", s.type.name());
+  d.set("numpy_dtype", s.type.numpy_dtype());
+  const std::string elem = spec.compute && !spec.compute->parameter_types.empty() ? spec.compute->parameter_types[i]
+                                                                                 : s.type.hls_type();
+  d.set("elem", elem);
+  d.set("hls_type", s.type.hls_type());
+  d.set("is_signed_int", s.type.kind == ElementKind::signed_int);
+  d.set("is_unsigned_int", s.type.kind == ElementKind::unsigned_int);
+  d.set("is_float", s.type.kind == ElementKind::float32);
+  d.set("is_fixed", s.type.kind == ElementKind::fixed);
+  d.set("value_bits", std::to_string(s.type.value_bits));
+  d.set("value_msb", std::to_string(s.type.value_bits - 1));
+  d.set("fraction_bits", std::to_string(s.type.fraction_bits()));
+  d.set("slot_bits", std::to_string(s.type.slot_bits()));
+  d.set("stream_bits", std::to_string(s.stream_bits));
+  d.set("elements", std::to_string(s.elements()));
+  d.set("elements_per_word", std::to_string(s.elements_per_word()));
+  d.set("last_slot", std::to_string(s.elements_per_word() - 1));
+  d.set("words", std::to_string(s.words()));
+  d.set("bytes", std::to_string(s.bytes()));
+  std::string shape, shape_tuple;
+  for (std::size_t k = 0; k < s.shape.size(); ++k) {
+    shape += (k ? ", " : "") + std::to_string(s.shape[k]);
+  }
+  shape_tuple = "(" + shape + (s.shape.size() == 1 ? ",)" : ")");
+  d.set("shape", shape);
+  d.set("shape_tuple", shape_tuple);
+  d.set("sep", std::string(i + 1 < spec.streams.size() ? ", " : ""));
+  return d;
+}
+
+data template_data(const spec::KernelSpec& spec, const manifest::Manifest& m, const GenerateOptions& options) {
+  const Layout layout = layout_of(spec);
+  data root;
+  root.set("kernel", spec.kernel);
+  root.set("instance", m.control.instance);
+  root.set("board", spec.board.name);
+  root.set("part", spec.board.part);
+  root.set("board_part", spec.board.board_part);
+  root.set("clock_mhz", number(spec.clock_mhz));
+  root.set("clock_period_ns", number(1000.0 / spec.clock_mhz));
+  root.set("ctrl_none", spec.control == spec::Control::none);
+  root.set("ctrl_axilite", spec.control == spec::Control::axilite);
+  root.set("has_compute", spec.compute.has_value());
+  bool has_fixed = false;
+  for (const auto& s : spec.streams) has_fixed = has_fixed || s.type.kind == ElementKind::fixed;
+  root.set("has_fixed", has_fixed);
+  root.set("pass_through", !spec.compute.has_value());
+  if (spec.compute) root.set("compute_function", spec.compute->function);
+  root.set("frame_latency_cycles", std::to_string(m.frame_latency_cycles));
+  root.set("hls_include_sh", shell_single_quote(options.hls_include_dir.string()));
+
+  data streams{data::type::list}, inputs{data::type::list}, outputs{data::type::list};
+  std::vector<data> in_items, out_items;
+  for (std::size_t i = 0; i < spec.streams.size(); ++i) {
+    data d = stream_data(spec, layout, i);
+    streams.push_back(d);
+    (spec.streams[i].direction == Direction::in ? in_items : out_items).push_back(d);
+  }
+  for (std::size_t k = 0; k < in_items.size(); ++k) {
+    in_items[k].set("port_sep", std::string(k + 1 < in_items.size() ? ", " : ""));
+    inputs.push_back(in_items[k]);
+  }
+  for (std::size_t k = 0; k < out_items.size(); ++k) {
+    out_items[k].set("port_sep", std::string(k + 1 < out_items.size() ? ", " : ""));
+    outputs.push_back(out_items[k]);
+  }
+  root.set("streams", streams);
+  root.set("inputs", inputs);
+  root.set("outputs", outputs);
+  root.set("num_inputs", std::to_string(in_items.size()));
+  root.set("num_outputs", std::to_string(out_items.size()));
+
+  // Pass-through pairs: output k copies input k.
+  data pairs{data::type::list};
+  if (!spec.compute) {
+    for (std::size_t k = 0; k < in_items.size(); ++k) {
+      data p;
+      p.set("pair", std::to_string(k));
+      p.set("in_index", in_items[k].get("index")->string_value());
+      p.set("out_index", out_items[k].get("index")->string_value());
+      p.set("elem", in_items[k].get("elem")->string_value());
+      p.set("elements", in_items[k].get("elements")->string_value());
+      pairs.push_back(p);
+    }
+  }
+  root.set("pass_pairs", pairs);
+
+  // Block design: DMAs, interconnect ports, interrupts.
+  data dmas{data::type::list}, lite{data::type::list}, masters{data::type::list}, irqs{data::type::list};
+  std::size_t lite_port = 0, master_port = 0, irq_port = 0;
+  auto two = [](std::size_t n) {
+    std::ostringstream out;
+    out << std::setw(2) << std::setfill('0') << n;
+    return out.str();
+  };
+  for (std::size_t k = 0; k < m.dmas.size(); ++k) {
+    const auto& dma = m.dmas[k];
+    data d;
+    d.set("name", dma.name);
+    d.set("include_mm2s", std::string(dma.include_mm2s ? "1" : "0"));
+    d.set("include_s2mm", std::string(dma.include_s2mm ? "1" : "0"));
+    d.set("has_mm2s", dma.include_mm2s);
+    d.set("has_s2mm", dma.include_s2mm);
+    d.set("mm2s_bits", std::to_string(dma.include_mm2s ? dma.mm2s_bits : 32));
+    d.set("s2mm_bits", std::to_string(dma.include_s2mm ? dma.s2mm_bits : 32));
+    d.set("length_width", std::to_string(dma.length_width));
+    d.set("base_address", hex(dma.base_address));
+    d.set("lite_port", two(lite_port));
+    dmas.push_back(d);
+    data l;
+    l.set("port", two(lite_port++));
+    l.set("target", dma.name + "/S_AXI_LITE");
+    lite.push_back(l);
+    for (const char* channel : {"MM2S", "S2MM"}) {
+      const bool included = std::string(channel) == "MM2S" ? dma.include_mm2s : dma.include_s2mm;
+      if (!included) continue;
+      data mp;
+      mp.set("port", two(master_port++));
+      mp.set("source", dma.name + "/M_AXI_" + channel);
+      mp.set("dma", dma.name);
+      mp.set("space", std::string("Data_") + channel);
+      masters.push_back(mp);
+      data irq;
+      irq.set("port", std::to_string(irq_port++));
+      irq.set("source", dma.name + (std::string(channel) == "MM2S" ? "/mm2s_introut" : "/s2mm_introut"));
+      irqs.push_back(irq);
+    }
+  }
+  if (spec.control == spec::Control::axilite) {
+    data l;
+    l.set("port", two(lite_port++));
+    l.set("target", m.control.instance + "/s_axi_control");
+    lite.push_back(l);
+  }
+  root.set("dmas", dmas);
+  root.set("lite_ports", lite);
+  root.set("master_ports", masters);
+  root.set("irq_ports", irqs);
+  root.set("num_lite", std::to_string(lite_port));
+  root.set("num_masters", std::to_string(master_port));
+  root.set("num_irqs", std::to_string(irq_port));
+  root.set("control_base_address", hex(kernel_control_base_address));
+  return root;
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text, bool executable) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) throw Error(ErrorCode::io, "cannot create the folder: " + ec.message(), path.parent_path().string());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw Error(ErrorCode::io, "cannot write the file", path.string());
+  out << text;
+  out.close();
+  if (!out) throw Error(ErrorCode::io, "writing failed", path.string());
+  if (executable) {
+    std::filesystem::permissions(path,
+                                 std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec |
+                                     std::filesystem::perms::others_exec,
+                                 std::filesystem::perm_options::add, ec);
+    if (ec) throw Error(ErrorCode::io, "cannot make the script executable: " + ec.message(), path.string());
+  }
+}
+
+bool compiler_available() {
+  const char* cxx = std::getenv("CXX");
+  const std::string probe = std::string("command -v ") + (cxx && *cxx ? "\"$CXX\"" : "g++") + " >/dev/null 2>&1";
+  return std::system(probe.c_str()) == 0;
+}
+
+// Runs `sh SCRIPT` and returns its exit status and combined output.
+std::pair<int, std::string> run_script(const std::filesystem::path& script) {
+  const std::string command = "sh " + shell_single_quote(script.string()) + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) throw Error(ErrorCode::io, "cannot start the host build", script.string());
+  std::string output;
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+}  // namespace
+
+GenerateResult generate(const spec::KernelSpec& spec, const GenerateOptions& options) {
+  if (spec.compute && spec.compute->parameter_types.size() != spec.streams.size()) {
+    throw Error(ErrorCode::bad_state, "the compute function's signature has not been checked (load the spec with load_kernel_spec)",
+                spec.compute->source.string());
+  }
+  const manifest::Manifest m = build_manifest(spec);
+  const data root = template_data(spec, m, options);
+  const auto& out = options.output_dir;
+  const std::string& k = spec.kernel;
+  GenerateResult result;
+
+  struct Output {
+    std::string template_name;
+    std::filesystem::path path;
+    bool executable;
+  };
+  const std::vector<Output> outputs{
+      {"hls/top.h.mustache", "hls/" + k + "_top.h", false},
+      {"hls/top.cpp.mustache", "hls/" + k + "_top.cpp", false},
+      {"hls/tb.cpp.mustache", "hls/" + k + "_tb.cpp", false},
+      {"hls/run_hls.tcl.mustache", "hls/run_hls.tcl", false},
+      {"vivado/build_bd.tcl.mustache", "vivado/build_bd.tcl", false},
+      {"vivado/build.sh.mustache", "vivado/build.sh", true},
+      {"sim/kernel_abi.cpp.mustache", "sim/" + k + "_abi.cpp", false},
+      {"sim/build.sh.mustache", "sim/build.sh", true},
+      {"python/wrapper.py.mustache", "python/" + k + ".py", false},
+  };
+  for (const auto& o : outputs) {
+    write_file(out / o.path, render(o.template_name, root), o.executable);
+    result.files.push_back(o.path);
+  }
+  if (spec.compute) {
+    std::ifstream in(spec.compute->source, std::ios::binary);
+    if (!in) throw Error(ErrorCode::io, "cannot read the compute source", spec.compute->source.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    const std::filesystem::path path = "hls/" + k + "_compute.cpp";
+    write_file(out / path, text.str(), false);
+    result.files.push_back(path);
+  }
+  write_file(out / "manifest.json", manifest::to_json(m), false);
+  result.files.push_back("manifest.json");
+
+  if (!options.build_sim) {
+    result.sim_skipped_reason = "skipped on request (--no-build)";
+  } else if (!compiler_available()) {
+    result.sim_skipped_reason = "no C++ compiler (g++ or $CXX) on PATH";
+  } else {
+    auto [status, log] = run_script(out / "sim" / "build.sh");
+    result.sim_build_log = log;
+    if (status != 0) {
+      throw Error(ErrorCode::bad_state, "the host build of the kernel failed (exit " + std::to_string(status) + "):\n" + log,
+                  (out / "sim" / "build.sh").string());
+    }
+    result.sim_built = true;
+  }
+  return result;
+}
+
+}  // namespace zynqnn::codegen
