@@ -12,19 +12,8 @@
 #include "ap_axi_sdata.h"
 #include "hls_stream.h"
 #include "test_support.hpp"
+#include "zynqnn/board/virtual/pl_kernel_abi.h"
 #include "zynqnn/core/error.hpp"
-
-extern "C" {
-// The PL kernel ABI, version 1, as the generated sim/<kernel>_abi.cpp exports it.
-typedef struct zynqnn_pl_kernel_abi {
-  unsigned abi_version;
-  unsigned num_inputs, num_outputs;
-  const unsigned* input_bits;
-  const unsigned* output_bits;
-  unsigned long long frame_latency_cycles;
-  void (*run_frame)(void* const* inputs, void* const* outputs);
-} zynqnn_pl_kernel_abi;
-}
 
 namespace zynqnn::codegen {
 namespace {
@@ -43,6 +32,7 @@ class GenerateTest : public ::testing::Test {
     root_ = new std::filesystem::path(scratch_dir("generate"));
     GenerateOptions options;
     options.hls_include_dir = hls_include();
+    options.project_include_dir = std::string(ZYNQNN_SOURCE_DIR) + "/include";
     options.output_dir = *root_ / "mixer";
     mixer_ = new GenerateResult(generate(spec::load_kernel_spec(example_spec("mixer")), options));
     // An output folder whose path needs quoting in the generated shell scripts.
