@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <optional>
@@ -286,13 +287,15 @@ std::vector<std::uint8_t> serialize_npy(const NpyArray& array) {
   header.append((64 - unpadded % 64) % 64, ' ');
   header += '\n';
   if (header.size() > 0xFFFF) throw Error(ErrorCode::invalid_argument, "shape too long for a .npy 1.0 header", "npy");
-  std::vector<std::uint8_t> out(kMagic.begin(), kMagic.end());
-  out.push_back(1);
-  out.push_back(0);
-  out.push_back(static_cast<std::uint8_t>(header.size() & 0xFF));
-  out.push_back(static_cast<std::uint8_t>(header.size() >> 8));
-  out.insert(out.end(), header.begin(), header.end());
-  out.insert(out.end(), array.data.begin(), array.data.end());
+  const std::uint8_t prefix[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                                   static_cast<std::uint8_t>(header.size() & 0xFF),
+                                   static_cast<std::uint8_t>(header.size() >> 8)};
+  std::vector<std::uint8_t> out(sizeof prefix + header.size() + array.data.size());
+  std::memcpy(out.data(), prefix, sizeof prefix);
+  std::memcpy(out.data() + sizeof prefix, header.data(), header.size());
+  if (!array.data.empty()) {
+    std::memcpy(out.data() + sizeof prefix + header.size(), array.data.data(), array.data.size());
+  }
   return out;
 }
 

@@ -69,6 +69,9 @@ TEST_F(GenerateTest, WritesEveryArtifact) {
   EXPECT_TRUE(passthrough_->sim_built);
   EXPECT_TRUE(std::filesystem::is_regular_file(passthrough_dir() / "sim/libkernel.so"));
   const auto m = manifest::load_manifest(mixer_dir() / "manifest.json");
+  // The manifest tests and fuzz seeds use a copy of this manifest: it must stay current.
+  EXPECT_EQ(read_text(mixer_dir() / "manifest.json"),
+            read_text(std::string(ZYNQNN_SOURCE_DIR) + "/fuzz/corpus/manifest/mixer.json"));
   EXPECT_EQ(m.artifacts.sim_library, "sim/libkernel.so");
   EXPECT_EQ(m.artifacts.hls_top, "hls/mixer_top.cpp");
 }
