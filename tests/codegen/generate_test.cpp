@@ -37,6 +37,8 @@ class GenerateTest : public ::testing::Test {
     options.project_include_dir = std::string(ZYNQNN_SOURCE_DIR) + "/include";
     options.output_dir = *root_ / "mixer";
     mixer_ = new GenerateResult(generate(spec::load_kernel_spec(example_spec("mixer")), options));
+    options.output_dir = *root_ / "adder";
+    generate(spec::load_kernel_spec(example_spec("adder")), options);
     // An output folder whose path needs quoting in the generated shell scripts.
     options.output_dir = *root_ / "pass through 'quoted' $(x)";
     passthrough_ = new GenerateResult(generate(spec::load_kernel_spec(example_spec("passthrough")), options));
@@ -48,6 +50,7 @@ class GenerateTest : public ::testing::Test {
     delete root_;
   }
   static std::filesystem::path mixer_dir() { return *root_ / "mixer"; }
+  static std::filesystem::path adder_dir() { return *root_ / "adder"; }
   static std::filesystem::path passthrough_dir() { return *root_ / "pass through 'quoted' $(x)"; }
 
   static std::filesystem::path* root_;
@@ -391,8 +394,12 @@ constexpr std::uint32_t kMm2sControl = 0x00, kMm2sStatus = 0x04, kMm2sAddress = 
 constexpr std::uint32_t kS2mmControl = 0x30, kS2mmStatus = 0x34, kS2mmAddress = 0x48, kS2mmLength = 0x58;
 constexpr std::uint32_t kRunStop = 1u, kIdle = 2u, kErrors = 0x70u;
 
-TEST_F(GenerateTest, FramesRoundTripThroughTheVirtualBoard) {
-  const auto m = manifest::load_manifest(mixer_dir() / "manifest.json");
+// Runs one frame of a generated kernel on the virtual board. `inputs` holds each input's
+// host array bytes (NumPy layout); returns each output's DMA buffer (words, with padding).
+std::map<std::string, std::vector<std::uint8_t>> run_on_virtual_board(
+    const std::filesystem::path& dir, const std::map<std::string, std::vector<std::uint8_t>>& inputs,
+    vb::Stats* stats = nullptr) {
+  const auto m = manifest::load_manifest(dir / "manifest.json");
   vb::VirtualBoardConfig config;
   config.dmas.clear();
   for (const auto& dma : m.dmas) {
@@ -401,25 +408,13 @@ TEST_F(GenerateTest, FramesRoundTripThroughTheVirtualBoard) {
     d.base = dma.base_address;
     d.has_mm2s = dma.include_mm2s;
     d.has_s2mm = dma.include_s2mm;
-    d.mm2s_stream_bits = static_cast<unsigned>(dma.mm2s_bits);
-    d.s2mm_stream_bits = static_cast<unsigned>(dma.s2mm_bits);
+    d.mm2s_stream_bits = static_cast<unsigned>(dma.include_mm2s ? dma.mm2s_bits : 32);
+    d.s2mm_stream_bits = static_cast<unsigned>(dma.include_s2mm ? dma.s2mm_bits : 32);
     d.length_width = static_cast<unsigned>(dma.length_width);
     config.dmas.push_back(d);
   }
   config.pl_clock_mhz = m.clock_mhz;
-  vb::VirtualBoard board(config, vb::load_kernel_library((mixer_dir() / m.artifacts.sim_library).string()));
-
-  // Host arrays (NumPy layout: little-endian elements, packed), as the Python layer hands them.
-  constexpr std::size_t n = 37;
-  std::vector<std::int16_t> a(n);
-  std::vector<std::uint8_t> b(n);
-  std::vector<std::int16_t> c(n);  // fixed<12,4> raw values, sign-extended to 16 bits
-  for (std::size_t i = 0; i < n; ++i) {
-    a[i] = static_cast<std::int16_t>(static_cast<int>(i) * 811 - 15000);
-    b[i] = static_cast<std::uint8_t>(i * 53 + 9);
-    c[i] = static_cast<std::int16_t>(sign_extend(i * 97 + 1500, 12));
-  }
-  const std::map<std::string, const void*> inputs{{"a", a.data()}, {"b", b.data()}, {"c", c.data()}};
+  vb::VirtualBoard board(config, vb::load_kernel_library((dir / m.artifacts.sim_library).string()));
 
   std::map<std::string, std::unique_ptr<DmaBuffer>> buffers;
   std::map<std::string, std::unique_ptr<RegisterSpace>> registers;
@@ -428,7 +423,9 @@ TEST_F(GenerateTest, FramesRoundTripThroughTheVirtualBoard) {
     auto buffer = board.memory().allocate(static_cast<std::size_t>(s.bytes), 64);
     std::memset(buffer->data(), 0, buffer->size());
     if (s.direction == "in") {
-      std::memcpy(buffer->data(), inputs.at(s.name), static_cast<std::size_t>(s.elements * s.element_bits / 8));
+      const auto& host = inputs.at(s.name);
+      EXPECT_EQ(host.size(), static_cast<std::size_t>(s.elements * s.element_bits / 8)) << s.name;
+      std::memcpy(buffer->data(), host.data(), std::min(host.size(), buffer->size()));
       buffer->sync_for_device(0, buffer->size());
     }
     buffers[s.name] = std::move(buffer);
@@ -447,6 +444,7 @@ TEST_F(GenerateTest, FramesRoundTripThroughTheVirtualBoard) {
     regs.write32(kMm2sLength, static_cast<std::uint32_t>(s->bytes));
   }
   // Wait for every channel to go idle, with a bound (modeled time advances while we sleep).
+  std::map<std::string, std::vector<std::uint8_t>> outputs;
   for (const auto& s : m.streams) {
     auto& regs = *registers.at(s.dma);
     const std::uint32_t status = s.channel == "mm2s" ? kMm2sStatus : kS2mmStatus;
@@ -454,34 +452,84 @@ TEST_F(GenerateTest, FramesRoundTripThroughTheVirtualBoard) {
     while ((regs.read32(status) & kIdle) == 0 && polls++ < 200000) {
       board.clock().sleep_for(std::chrono::microseconds(5));
     }
-    ASSERT_NE(regs.read32(status) & kIdle, 0u) << s.name << " never went idle";
+    EXPECT_NE(regs.read32(status) & kIdle, 0u) << s.name << " never went idle";
     EXPECT_EQ(regs.read32(status) & kErrors, 0u) << s.name;
     if (s.channel == "s2mm") {
       EXPECT_EQ(regs.read32(kS2mmLength), static_cast<std::uint32_t>(s.bytes)) << s.name;
+      auto& buffer = *buffers.at(s.name);
+      buffer.sync_for_cpu(0, buffer.size());
+      const auto* bytes = reinterpret_cast<const std::uint8_t*>(buffer.data());
+      outputs[s.name].assign(bytes, bytes + buffer.size());
     }
   }
+  if (stats) *stats = board.stats();
+  return outputs;
+}
 
-  auto output = [&](const std::string& name) {
-    auto& buffer = *buffers.at(name);
-    buffer.sync_for_cpu(0, buffer.size());
-    return reinterpret_cast<const std::uint8_t*>(buffer.data());
-  };
-  std::vector<std::int32_t> y(n);
-  std::vector<std::int16_t> z(n);
-  std::vector<float> f(n);
-  std::memcpy(y.data(), output("y"), n * 4);
-  std::memcpy(z.data(), output("z"), n * 2);
-  std::memcpy(f.data(), output("f"), n * 4);
-  for (std::size_t pad = n * 4; pad < static_cast<std::size_t>(m.find_stream("y")->bytes); ++pad) {
-    EXPECT_EQ(output("y")[pad], 0u) << "padding byte " << pad;
+template <typename T>
+std::vector<std::uint8_t> bytes_of(const std::vector<T>& values) {
+  std::vector<std::uint8_t> out(values.size() * sizeof(T));
+  std::memcpy(out.data(), values.data(), out.size());
+  return out;
+}
+
+template <typename T>
+std::vector<T> values_of(const std::vector<std::uint8_t>& bytes, std::size_t n) {
+  std::vector<T> out(n);
+  EXPECT_GE(bytes.size(), n * sizeof(T));
+  std::memcpy(out.data(), bytes.data(), std::min(bytes.size(), n * sizeof(T)));
+  return out;
+}
+
+TEST_F(GenerateTest, FramesRoundTripThroughTheVirtualBoard) {
+  // Host arrays (NumPy layout: little-endian elements, packed), as the Python layer hands them.
+  constexpr std::size_t n = 37;
+  std::vector<std::int16_t> a(n);
+  std::vector<std::uint8_t> b(n);
+  std::vector<std::int16_t> c(n);  // fixed<12,4> raw values, sign-extended to 16 bits
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = static_cast<std::int16_t>(static_cast<int>(i) * 811 - 15000);
+    b[i] = static_cast<std::uint8_t>(i * 53 + 9);
+    c[i] = static_cast<std::int16_t>(sign_extend(i * 97 + 1500, 12));
+  }
+  vb::Stats stats;
+  const auto out = run_on_virtual_board(mixer_dir(), {{"a", bytes_of(a)}, {"b", bytes_of(b)}, {"c", bytes_of(c)}}, &stats);
+  const auto m = manifest::load_manifest(mixer_dir() / "manifest.json");
+  ASSERT_EQ(out.size(), 3u);
+  const auto y = values_of<std::int32_t>(out.at("y"), n);
+  const auto z = values_of<std::int16_t>(out.at("z"), n);
+  const auto f = values_of<float>(out.at("f"), n);
+  for (std::size_t pad = n * 4; pad < out.at("y").size(); ++pad) {
+    EXPECT_EQ(out.at("y")[pad], 0u) << "padding byte " << pad;
   }
   for (std::size_t i = 0; i < n; ++i) {
     EXPECT_EQ(y[i], a[i] + b[i]) << i;
     EXPECT_EQ(z[i], sign_extend(static_cast<std::uint64_t>(c[i] * 2), 12)) << i;
     EXPECT_EQ(f[i], static_cast<float>(a[i]) * 0.5f) << i;
   }
-  EXPECT_EQ(board.stats().frames, 1u);
-  EXPECT_EQ(board.stats().dma_errors, 0u);
+  EXPECT_EQ(stats.frames, 1u);
+  EXPECT_EQ(stats.dma_errors, 0u);
+}
+
+TEST_F(GenerateTest, TwoInputsOfDifferentTypesIntoOneOutputOnTheVirtualBoard) {
+  // adder: int16[101] + uint8[101] (4 per 32-bit word: the last word holds one) -> int32[101];
+  // DMA 1 has only an MM2S channel.
+  const auto m = manifest::load_manifest(adder_dir() / "manifest.json");
+  ASSERT_EQ(m.dmas.size(), 2u);
+  EXPECT_FALSE(m.dmas[1].include_s2mm);
+  EXPECT_EQ(m.find_stream("b")->words, 26);
+  constexpr std::size_t n = 101;
+  std::vector<std::int16_t> a(n);
+  std::vector<std::uint8_t> b(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    a[i] = static_cast<std::int16_t>(32767 - static_cast<int>(i) * 613);
+    b[i] = static_cast<std::uint8_t>(255 - i * 7);
+  }
+  const auto out = run_on_virtual_board(adder_dir(), {{"a", bytes_of(a)}, {"b", bytes_of(b)}});
+  const auto sum = values_of<std::int32_t>(out.at("sum"), n);
+  for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(sum[i], a[i] + b[i]) << i;
+  std::string output;
+  EXPECT_EQ(run_testbench(adder_dir(), "adder", true, output), 0) << output;
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ class TclCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = scratch_dir(std::string("tclcheck_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    for (const char* name : {"passthrough", "mixer"}) {
+    for (const char* name : {"passthrough", "mixer", "adder"}) {
       codegen::GenerateOptions options;
       options.output_dir = dir_ / name;
       options.build_sim = false;
@@ -57,7 +57,7 @@ class TclCheckTest : public ::testing::Test {
 };
 
 TEST_F(TclCheckTest, GeneratedScriptsPass) {
-  for (const char* kernel : {"passthrough", "mixer"}) {
+  for (const char* kernel : {"passthrough", "mixer", "adder"}) {
     const Report report = check(kernel);
     EXPECT_TRUE(report.passed()) << kernel << "\n" << describe(report);
     for (const auto& f : report.findings) EXPECT_NE(f.severity, "error") << f.message;
