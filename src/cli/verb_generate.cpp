@@ -8,8 +8,8 @@
 #include "cli/verbs.hpp"
 #include "zynqnn/codegen/generator.hpp"
 
-#ifndef ZYNQNN_HLS_INCLUDE_DIR
-#error "ZYNQNN_HLS_INCLUDE_DIR must name the project's hls/include"
+#if !defined(ZYNQNN_HLS_INCLUDE_DIR) || !defined(ZYNQNN_PROJECT_INCLUDE_DIR)
+#error "ZYNQNN_HLS_INCLUDE_DIR and ZYNQNN_PROJECT_INCLUDE_DIR must name the project's hls/include and include/"
 #endif
 
 namespace zynqnn::cli {
@@ -19,6 +19,7 @@ void add_generate_verb(CLI::App& app) {
     std::string spec;
     std::string output;
     std::string hls_include = ZYNQNN_HLS_INCLUDE_DIR;
+    std::string project_include = ZYNQNN_PROJECT_INCLUDE_DIR;
     bool no_build = false;
     bool json = false;
   };
@@ -27,6 +28,7 @@ void add_generate_verb(CLI::App& app) {
   verb->add_option("spec", options->spec, "Kernel spec (JSON)")->required();
   verb->add_option("-o,--output", options->output, "Output folder")->required();
   verb->add_option("--hls-include", options->hls_include, "zynqnn's C-simulation headers (for the host build)");
+  verb->add_option("--include", options->project_include, "zynqnn's include/ folder (for the host build)");
   verb->add_flag("--no-build", options->no_build, "Do not compile the host build (sim/libkernel.so)");
   verb->add_flag("--json", options->json, "Print one JSON object");
   verb->callback([options] {
@@ -34,6 +36,7 @@ void add_generate_verb(CLI::App& app) {
     codegen::GenerateOptions generate_options;
     generate_options.output_dir = options->output;
     generate_options.hls_include_dir = options->hls_include;
+    generate_options.project_include_dir = options->project_include;
     generate_options.build_sim = !options->no_build;
     const auto result = codegen::generate(spec, generate_options);
     if (options->json) {

@@ -194,6 +194,7 @@ data template_data(const spec::KernelSpec& spec, const manifest::Manifest& m, co
   if (spec.compute) root.set("compute_function", spec.compute->function);
   root.set("frame_latency_cycles", std::to_string(m.frame_latency_cycles));
   root.set("hls_include_sh", shell_single_quote(options.hls_include_dir.string()));
+  root.set("project_include_sh", shell_single_quote(options.project_include_dir.string()));
 
   data streams{data::type::list}, inputs{data::type::list}, outputs{data::type::list};
   std::vector<data> in_items, out_items;

@@ -152,6 +152,7 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
   codegen::GenerateOptions gen;
   gen.output_dir = out;
   gen.hls_include_dir = options.hls_include_dir;
+  gen.project_include_dir = ZYNQNN_PROJECT_INCLUDE_DIR_DEFAULT;
   gen.build_sim = false;  // built below, skipped when the sources are unchanged
   auto generated = codegen::generate(spec, gen);
   for (auto& f : generated.files) result.files.push_back(f);

@@ -13,20 +13,10 @@
 #include "ap_axi_sdata.h"
 #include "compiler/plan_json.hpp"
 #include "hls_stream.h"
+#include "zynqnn/board/virtual/pl_kernel_abi.h"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/manifest/manifest.hpp"
 #include "zynqnn/onnx/import.hpp"
-
-extern "C" {
-typedef struct zynqnn_pl_kernel_abi {
-  unsigned abi_version;
-  unsigned num_inputs, num_outputs;
-  const unsigned* input_bits;
-  const unsigned* output_bits;
-  unsigned long long frame_latency_cycles;
-  void (*run_frame)(void* const* inputs, void* const* outputs);
-} zynqnn_pl_kernel_abi;
-}
 
 namespace zynqnn::compiler {
 namespace {

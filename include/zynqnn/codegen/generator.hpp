@@ -26,6 +26,8 @@ struct GenerateOptions {
   std::filesystem::path output_dir;
   // The project's C-simulation headers (hls_stream.h, ap_int.h...) for the host build.
   std::filesystem::path hls_include_dir;
+  // zynqnn's include/ (for zynqnn/board/virtual/pl_kernel_abi.h) for the host build.
+  std::filesystem::path project_include_dir;
   bool build_sim = true;  // run OUT/sim/build.sh after writing (needs a C++ compiler)
 };
 
