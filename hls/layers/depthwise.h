@@ -37,7 +37,7 @@ pixels:
         for (int s = 0; s < CFG::SIMD; ++s) {
 #pragma HLS UNROLL
           const TA base = k == 0 ? bias[s][f] : acc[f].data[s];
-          a.data[s] = base + static_cast<TA>(x.data[s]) * static_cast<TA>(weights[s][f * CFG::KERNEL + k]);
+          a.data[s] = base + static_cast<TA>(x.data[s] * weights[s][f * CFG::KERNEL + k]);
         }
         acc[f] = a;
         if (k == CFG::KERNEL - 1) out.write(a);

@@ -100,7 +100,7 @@ pixels:
             TA sum = sf == 0 ? bias[p][g * CFG::NF + nf] : acc[p];
             for (int s = 0; s < CFG::SIMD; ++s) {
 #pragma HLS UNROLL
-              sum += static_cast<TA>(x.data[s]) * static_cast<TA>(w[p][s]);
+              sum += static_cast<TA>(x.data[s] * w[p][s]);  // product at its natural width
             }
             acc[p] = sum;
             y.data[p] = sum;

@@ -22,7 +22,7 @@ template <typename TA>
 inline TA average_of(const TA& sum, int count) {
 #pragma HLS INLINE
   if constexpr (!is_integer_type<TA>::value) {
-    return static_cast<TA>(sum / count);
+    return static_cast<TA>(sum / static_cast<TA>(count));
   } else {
     const std::int64_t s = static_cast<std::int64_t>(sum);
     std::int64_t q = s / count;

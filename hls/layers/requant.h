@@ -19,7 +19,6 @@
 #include <cmath>
 #include <cstdint>
 
-#include "ap_int.h"
 
 namespace zynqnn_hls {
 

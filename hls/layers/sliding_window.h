@@ -46,9 +46,10 @@ void sliding_window(hls::stream<word<T, CFG::SIMD>>& in, hls::stream<word<T, CFG
   using word_t = word<T, CFG::SIMD>;
   constexpr int ROWS = CFG::BUFFER_ROWS;
   constexpr int GROUP_FOLDS = CFG::FOLDS / CFG::GROUPS;
-  // The line buffer. Static keeps a large buffer off the C-simulation stack; every slot is
-  // written in a frame before it is read in that frame, so no state leaks between frames.
-  static word_t line_buffer[ROWS][CFG::IN_W][CFG::FOLDS];
+  // The line buffer: local, not static, so that two layers with the same configuration can
+  // run concurrently in C-simulation. Every slot is written in a frame before it is read.
+  // (On the host it lives on the stack: ROWS*IN_W*CHANNELS elements.)
+  word_t line_buffer[ROWS][CFG::IN_W][CFG::FOLDS];
 #pragma HLS BIND_STORAGE variable = line_buffer type = ram_s2p impl = bram
   word_t pad_word;
   for (int i = 0; i < CFG::SIMD; ++i) {

@@ -1,57 +1,100 @@
-// `zynqnn estimate OUT`: the per-layer estimate of a compiled project (from its plan.json).
+// `zynqnn estimate LAYERS.json`: analytical cycle/FPS/resource estimates of a layer pipeline
+// on the XC7Z020, and with --target-fps the PE/SIMD folding that meets the target (or the
+// best FPS that fits). Exit code 1 when the design does not fit or misses the target.
 #include <fmt/core.h>
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
 
 #include "cli/verbs.hpp"
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/estimate/estimator.hpp"
+#include "zynqnn/estimate/folding.hpp"
+#include "zynqnn/estimate/json.hpp"
+#include "zynqnn/estimate/layer_json.hpp"
 
 namespace zynqnn::cli {
 
+namespace {
+
+struct EstimateOptions {
+  std::string layers_path;
+  double clock_mhz = 100.0;
+  double target_fps = 0;
+  double max_utilization = 0.85;
+  bool json = false;
+};
+
+nlohmann::json read_json_file(std::string path) {
+  // A `zynqnn compile` output folder: its layers.json.
+  if (std::filesystem::is_directory(path)) path = (std::filesystem::path(path) / "layers.json").string();
+  std::ifstream file(path);
+  if (!file) throw Error(ErrorCode::io, "cannot open the layer description", path);
+  std::stringstream text;
+  text << file.rdbuf();
+  try {
+    return nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(ErrorCode::parse, std::string("malformed JSON: ") + e.what(), path);
+  }
+}
+
+void print_pipeline(const estimate::PipelineEstimate& p) {
+  fmt::print("{:<16} {:<16} {:>4} {:>4} {:>12} {:>9} {:>7} {:>6}\n", "layer", "kind", "pe", "simd", "cycles/frame",
+             "lut", "bram18", "dsp");
+  for (const auto& l : p.layers)
+    fmt::print("{:<16} {:<16} {:>4} {:>4} {:>12} {:>9.0f} {:>7.0f} {:>6.0f}\n", l.name, estimate::to_string(l.kind), l.pe,
+               l.simd, l.cycles_per_frame, l.resources.lut, l.resources.bram18, l.resources.dsp);
+  fmt::print("estimate at {} MHz: {:.1f} frames/s (bottleneck {}), latency <= {:.3f} ms\n", p.clock_mhz,
+             p.frames_per_second, p.layers[p.bottleneck].name, p.latency_ms);
+  fmt::print("estimated resources: {:.0f} LUT, {:.0f} FF, {:.0f} BRAM18, {:.0f} DSP of {} ({:.0f}/{:.0f}/{:.0f}/{:.0f})\n",
+             p.total.lut, p.total.ff, p.total.bram18, p.total.dsp, p.budget.device, p.budget.available.lut,
+             p.budget.available.ff, p.budget.available.bram18, p.budget.available.dsp);
+  for (const auto& o : p.overflows)
+    fmt::print("over budget: {} {:.0f} > {:.0f}\n", o.resource, o.used, o.available);
+}
+
+void run_estimate(const EstimateOptions& options) {
+  const auto layers = estimate::layers_from_json(read_json_file(options.layers_path));
+  if (options.target_fps > 0) {
+    estimate::FoldingRequest request;
+    request.target_fps = options.target_fps;
+    request.clock_mhz = options.clock_mhz;
+    request.max_utilization = options.max_utilization;
+    const auto result = estimate::optimize_folding(layers, request);
+    if (options.json) {
+      fmt::print("{}\n", estimate::to_json(result, request).dump());
+    } else {
+      print_pipeline(result.estimate);
+      fmt::print("target {:.1f} frames/s: {}\n", options.target_fps,
+                 result.target_met ? "met (estimate)"
+                                   : (result.fits ? "not reachable; the best that fits is shown (estimate)"
+                                                  : "nothing fits the budget (estimate)"));
+    }
+    if (!result.target_met) set_exit_code(1);
+  } else {
+    const auto pipeline = estimate::estimate_pipeline(layers, options.clock_mhz);
+    if (options.json) fmt::print("{}\n", estimate::to_json(pipeline).dump());
+    else print_pipeline(pipeline);
+    if (!pipeline.fits()) set_exit_code(1);
+  }
+}
+
+}  // namespace
+
 void add_estimate_verb(CLI::App& app) {
-  struct Options {
-    std::string project;
-    bool json = false;
-  };
-  auto o = std::make_shared<Options>();
-  auto* verb = app.add_subcommand("estimate", "Per-layer cycles and resources of a compiled network (estimates)");
-  verb->add_option("project", o->project, "Output folder of `zynqnn compile`")->required();
-  verb->add_flag("--json", o->json, "Print one JSON object");
-  verb->callback([o] {
-    const auto path = std::filesystem::path(o->project) / "plan.json";
-    std::ifstream in(path);
-    if (!in) throw Error(ErrorCode::io, "cannot read (is this a `zynqnn compile` output folder?)", path.string());
-    std::stringstream text;
-    text << in.rdbuf();
-    nlohmann::json plan;
-    try {
-      plan = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(ErrorCode::parse, e.what(), path.string());
-    }
-    if (!plan.contains("estimate")) throw Error(ErrorCode::not_found, "no PL part: the model runs on the PS only", path.string());
-    const auto& e = plan["estimate"];
-    if (o->json) {
-      nlohmann::json out = e;
-      out["kernel"] = plan["kernel"];
-      out["precision"] = plan["precision"];
-      fmt::print("{}\n", out.dump());
-      return;
-    }
-    fmt::print("{} ({}): estimates at {} MHz, not synthesis results\n", plan["kernel"].get<std::string>(),
-               plan["precision"].get<std::string>(), e["clock_mhz"].get<double>());
-    for (const auto& l : e["layers"])
-      fmt::print("  {:<32} {:<22} cycles~{:<9} DSP~{:<4} BRAM36~{:<5.1f} LUT~{}\n", l["layer"].get<std::string>(),
-                 l["ops"].get<std::string>(), l["cycles_estimate"].get<std::uint64_t>(), l["dsp_estimate"].get<int>(),
-                 l["bram36_estimate"].get<double>(), l["lut_estimate"].get<int>());
-    fmt::print("  interval ~{} cycles, {:.1f} frames/s, latency ~{} cycles; {}\n", e["interval_cycles_estimate"].get<std::uint64_t>(),
-               e["fps_estimate"].get<double>(), e["latency_cycles_estimate"].get<std::uint64_t>(),
-               e["fits_estimate"].get<bool>() ? "fits the XC7Z020" : "does not fit the XC7Z020");
-  });
+  auto options = std::make_shared<EstimateOptions>();
+  auto* verb = app.add_subcommand("estimate", "Analytical cycle, FPS and FPGA resource estimates of a layer pipeline");
+  verb->add_option("layers", options->layers_path, "JSON layer description ({\"layers\": [...]}) or a `zynqnn compile` output folder")->required();
+  verb->add_option("--clock-mhz", options->clock_mhz, "PL clock in MHz")->capture_default_str();
+  verb->add_option("--target-fps", options->target_fps, "choose PE/SIMD per layer to reach this frame rate");
+  verb->add_option("--max-utilization", options->max_utilization, "fraction of the device the folding may use")
+      ->capture_default_str();
+  verb->add_flag("--json", options->json, "print one JSON object");
+  verb->callback([options] { run_estimate(*options); });
 }
 
 }  // namespace zynqnn::cli

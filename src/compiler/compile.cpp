@@ -113,6 +113,8 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
   write_text(out / "plan.json", plan_to_json(plan, result.estimate, options.model.filename().string()));
   result.files.push_back("plan.json");
   if (!plan.uses_pl()) return result;  // every operator runs on the PS: no accelerator
+  write_text(out / "layers.json", layers_json(plan).dump(2) + "\n");
+  result.files.push_back("layers.json");
 
   const NetworkSource source = emit_network(plan, options.model.filename().string());
   const std::string& k = plan.kernel;
@@ -171,9 +173,18 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
       const auto start = std::chrono::steady_clock::now();
       const int status = run_shell(command, log);
       result.sim_build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (status != 0)
-        throw Error(ErrorCode::bad_state, fmt::format("the host build of the kernel failed (exit {}):\n{}", status, log),
+      if (status != 0) {  // the compiler's error lines, not its warnings
+        std::string errors;
+        std::istringstream lines(log);
+        int count = 0;
+        for (std::string line; std::getline(lines, line) && count < 12;)
+          if (line.find("error") != std::string::npos) {
+            errors += line + "\n";
+            ++count;
+          }
+        throw Error(ErrorCode::bad_state, fmt::format("the host build of the kernel failed (exit {}):\n{}", status, errors),
                     (out / "sim" / "build.sh").string());
+      }
       write_text(stamp, hash);
       result.sim_built = true;
     }

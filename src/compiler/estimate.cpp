@@ -2,135 +2,182 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "zynqnn/estimate/estimator.hpp"
 
 namespace zynqnn::compiler {
 namespace {
 
 using u64 = std::uint64_t;
 
-// Per-lane costs (estimates from typical Vivado results for 7-series at 100 MHz):
-// a float multiply-add is 5 DSP48E1 (3 for fmul, 2 for fadd) and ~400 LUTs; an 8-bit
-// multiply-accumulate one DSP (or ~40 LUTs when packed), a fixed-point one 1 DSP up to 18 bits.
-struct LaneCost {
-  int dsp_per_mac;
-  int lut_per_mac;
-  int lut_per_elementwise_lane;
-  int bits;
-};
-
-LaneCost lane_cost(const Precision& p) {
-  switch (p.kind) {
-    case PrecisionKind::float32: return {5, 400, 300, 32};
-    case PrecisionKind::int8: return {1, 40, 30, 8};
-    case PrecisionKind::fixed: return {p.width <= 18 ? 1 : 2, 60, 40, p.width};
+// Operand widths of the plan's datapath, for the estimator's cost model.
+void set_precision(est::LayerDesc& d, const Precision& p, bool integer_layer) {
+  if (integer_layer) {
+    d.input_bits = d.weight_bits = 16;
+    d.accumulator_bits = d.output_bits = 32;
+    return;
   }
-  return {5, 400, 300, 32};
+  switch (p.kind) {
+    case PrecisionKind::float32:
+      d.floating_point = true;
+      d.input_bits = d.weight_bits = d.accumulator_bits = d.output_bits = 32;
+      break;
+    case PrecisionKind::int8:
+      d.input_bits = d.weight_bits = d.output_bits = 8;
+      d.accumulator_bits = 32;
+      break;
+    case PrecisionKind::fixed:
+      d.input_bits = d.weight_bits = d.output_bits = p.width;
+      d.accumulator_bits = std::min(64, 2 * p.width + 8);
+      break;
+  }
 }
 
-constexpr double kBram36Bits = 36864.0;
-constexpr int kLayerControlLut = 250;  // loop control, FIFOs, handshakes of one dataflow stage
-
-// BRAM36 for `partitions` memories of `depth` x `bits`: small memories go to LUTRAM.
-double bram_for(u64 partitions, u64 depth, u64 bits) {
-  if (depth * bits <= 1024) return 0.0;  // distributed RAM/ROM
-  const double per = std::ceil(static_cast<double>(depth * bits) / (kBram36Bits / 2)) / 2.0;  // BRAM18 granularity
-  return per * static_cast<double>(partitions);
-}
-
-u64 window_cycles(const PlLayer& l) {
-  const u64 folds = static_cast<u64>(l.in_c / l.simd);
-  return static_cast<u64>(l.in_h * l.in_w) * folds + static_cast<u64>(l.out_h * l.out_w * l.kernel_h * l.kernel_w) * folds;
-}
+int narrow(std::int64_t v) { return static_cast<int>(v); }
 
 }  // namespace
+
+std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan) {
+  std::vector<est::LayerDesc> out;
+  for (const auto& l : plan.layers) {
+    est::LayerDesc d;
+    d.name = l.id;
+    d.pe = l.pe;
+    d.simd = l.simd;
+    d.in_channels = narrow(l.in_c);
+    set_precision(d, plan.precision, l.integer);
+    auto window = [&] {
+      d.in_h = narrow(l.in_h);
+      d.in_w = narrow(l.in_w);
+      d.kernel_h = narrow(l.kernel_h);
+      d.kernel_w = narrow(l.kernel_w);
+      d.stride_h = narrow(l.stride_h);
+      d.stride_w = narrow(l.stride_w);
+      d.pad_top = narrow(l.pad_top);
+      d.pad_left = narrow(l.pad_left);
+      d.pad_bottom = narrow(l.pad_bottom);
+      d.pad_right = narrow(l.pad_right);
+      d.dilation_h = narrow(l.dilation_h);
+      d.dilation_w = narrow(l.dilation_w);
+    };
+    bool requantized = false;
+    switch (l.kind) {
+      case LayerKind::conv:
+        d.kind = est::LayerKind::conv;
+        window();
+        d.out_channels = narrow(l.out_c);
+        requantized = plan.precision.kind == PrecisionKind::int8;
+        break;
+      case LayerKind::depthwise_conv:
+        d.kind = est::LayerKind::depthwise_conv;
+        window();
+        d.groups = narrow(l.in_c);
+        d.out_channels = narrow(l.out_c);
+        requantized = plan.precision.kind == PrecisionKind::int8;
+        break;
+      case LayerKind::dense:  // M rows: a 1x1 convolution over M pixels
+        d.kind = l.pixels == 1 ? est::LayerKind::fully_connected : est::LayerKind::conv;
+        d.in_h = narrow(l.pixels);
+        d.out_channels = narrow(l.out_c);
+        requantized = plan.precision.kind == PrecisionKind::int8;
+        break;
+      case LayerKind::pool:
+        d.kind = l.pool_max ? est::LayerKind::max_pool : est::LayerKind::avg_pool;
+        window();
+        break;
+      case LayerKind::global_pool:
+        d.kind = est::LayerKind::global_pool;
+        d.in_h = narrow(l.pixels);
+        break;
+      case LayerKind::concat:
+        d.kind = est::LayerKind::concat;
+        if (l.outer > 0) {
+          d.in_h = narrow(l.outer);
+          d.in_channels = narrow(l.inner_a);
+          d.out_channels = narrow(l.inner_a + l.inner_b);
+        } else {
+          d.in_h = narrow(l.pixels);
+          d.out_channels = narrow(l.out_c);
+        }
+        break;
+      case LayerKind::channel_const:
+      case LayerKind::eltwise:
+      case LayerKind::channel_stream:
+      case LayerKind::batchnorm_stream:
+        d.kind = est::LayerKind::eltwise;
+        d.in_h = narrow(l.pixels);
+        break;
+      case LayerKind::activation:
+      case LayerKind::clip_stream:
+      case LayerKind::zero_point:
+        d.kind = est::LayerKind::activation;
+        d.in_h = narrow(l.pixels);
+        break;
+    }
+    out.push_back(d);
+    if (requantized) {  // the requantization stage after the accumulator
+      est::LayerDesc r;
+      r.name = l.id + "_requant";
+      r.kind = est::LayerKind::requantize;
+      r.in_h = narrow(l.kind == LayerKind::dense ? l.pixels : l.out_h);
+      r.in_w = narrow(l.kind == LayerKind::dense ? 1 : l.out_w);
+      r.in_channels = narrow(l.out_c);
+      r.simd = l.kind == LayerKind::depthwise_conv ? l.simd : l.pe;
+      set_precision(r, plan.precision, false);
+      out.push_back(r);
+    }
+  }
+  return out;
+}
 
 NetworkEstimate estimate(const LayerPlan& plan, double clock_mhz) {
   NetworkEstimate est;
   est.clock_mhz = clock_mhz;
-  const LaneCost cost = lane_cost(plan.precision);
-  for (const auto& l : plan.layers) {
+  const auto descs = estimator_layers(plan);
+  if (descs.empty()) return est;
+  est.pipeline = est::estimate_pipeline(descs, clock_mhz);
+  const auto& p = est.pipeline;
+  for (std::size_t i = 0; i < p.layers.size(); ++i) {
+    const auto& le = p.layers[i];
     LayerEstimate e;
-    e.id = l.id;
-    e.ops = l.ops;
-    e.pe = l.pe;
-    e.simd = l.simd;
-    const u64 pe = static_cast<u64>(l.pe), simd = static_cast<u64>(l.simd);
-    const u64 in_folds = static_cast<u64>(l.in_c) / simd;
-    switch (l.kind) {
-      case LayerKind::conv: {
-        const u64 pixels = static_cast<u64>(l.out_h * l.out_w);
-        const u64 nf = static_cast<u64>(l.out_c) / pe, sf = static_cast<u64>(l.kernel_h * l.kernel_w) * in_folds;
-        e.cycles = std::max(window_cycles(l), pixels * nf * sf);
-        e.macs = pixels * static_cast<u64>(l.out_c * l.in_c * l.kernel_h * l.kernel_w);
-        e.dsp = static_cast<int>(pe * simd) * cost.dsp_per_mac;
-        e.lut = static_cast<int>(pe * simd) * cost.lut_per_mac;
-        e.bram36 = bram_for(pe * simd, nf * sf, static_cast<u64>(cost.bits)) +
-                   bram_for(1, static_cast<u64>(l.kernel_h * l.dilation_h) * static_cast<u64>(l.in_w) * in_folds,
-                            simd * static_cast<u64>(cost.bits));
-        break;
-      }
-      case LayerKind::depthwise_conv: {
-        const u64 pixels = static_cast<u64>(l.out_h * l.out_w), k = static_cast<u64>(l.kernel_h * l.kernel_w);
-        e.cycles = std::max(window_cycles(l), pixels * k * in_folds);
-        e.macs = pixels * k * static_cast<u64>(l.in_c);
-        e.dsp = static_cast<int>(simd) * cost.dsp_per_mac;
-        e.lut = static_cast<int>(simd) * cost.lut_per_mac;
-        e.bram36 = bram_for(1, static_cast<u64>(l.kernel_h * l.dilation_h) * static_cast<u64>(l.in_w) * in_folds,
-                            simd * static_cast<u64>(cost.bits));
-        break;
-      }
-      case LayerKind::dense: {
-        const u64 nf = static_cast<u64>(l.out_c) / pe;
-        e.cycles = static_cast<u64>(l.pixels) * nf * in_folds;
-        e.macs = static_cast<u64>(l.pixels * l.out_c * l.in_c);
-        e.dsp = static_cast<int>(pe * simd) * cost.dsp_per_mac;
-        e.lut = static_cast<int>(pe * simd) * cost.lut_per_mac;
-        e.bram36 = bram_for(pe * simd, nf * in_folds, static_cast<u64>(cost.bits));
-        break;
-      }
-      case LayerKind::pool:
-        e.cycles = std::max(window_cycles(l), static_cast<u64>(l.out_h * l.out_w * l.kernel_h * l.kernel_w) * in_folds);
-        e.lut = static_cast<int>(simd) * cost.lut_per_elementwise_lane;
-        e.bram36 = bram_for(1, static_cast<u64>(l.kernel_h * l.dilation_h) * static_cast<u64>(l.in_w) * in_folds,
-                            simd * static_cast<u64>(cost.bits));
-        break;
-      case LayerKind::concat:
-        e.cycles = static_cast<u64>(l.pixels * l.out_c) / simd;
-        e.lut = static_cast<int>(simd) * 8;
-        break;
-      default:  // global pool, activation, per-channel constant, elementwise
-        e.cycles = static_cast<u64>(l.pixels) * in_folds;
-        e.lut = static_cast<int>(simd) * cost.lut_per_elementwise_lane;
-        if (plan.precision.kind == PrecisionKind::float32 &&
-            (l.kind == LayerKind::channel_const || l.kind == LayerKind::eltwise ||
-             (l.kind == LayerKind::global_pool && !l.pool_max) ||
-             (l.kind == LayerKind::activation && l.activation.kind == ActivationKind::sigmoid)))
-          e.dsp = static_cast<int>(simd) * 3;
-        break;
-    }
-    if (plan.precision.kind == PrecisionKind::int8 &&
-        (l.kind == LayerKind::conv || l.kind == LayerKind::dense || l.kind == LayerKind::depthwise_conv))
-      e.dsp += static_cast<int>(l.kind == LayerKind::depthwise_conv ? simd : pe) * 2;  // requantization multiply
-    e.lut += kLayerControlLut;
-    est.interval_cycles = std::max(est.interval_cycles, e.cycles);
-    est.latency_cycles += e.cycles;
-    est.dsp += e.dsp;
-    est.bram36 += e.bram36;
-    est.lut += e.lut;
+    e.id = le.name;
+    e.ops = i < descs.size() ? std::string(est::to_string(descs[i].kind)) : "";
+    for (const auto& l : plan.layers)
+      if (l.id == le.name) e.ops = l.ops;
+    e.pe = le.pe;
+    e.simd = le.simd;
+    e.cycles = le.cycles_per_frame;
+    e.dsp = static_cast<int>(std::lround(le.resources.dsp));
+    e.bram36 = le.resources.bram18 / 2.0;
+    e.lut = static_cast<int>(std::lround(le.resources.lut));
     est.layers.push_back(e);
   }
+  for (std::size_t i = 0; i < plan.layers.size(); ++i) {  // multiply-accumulates per frame
+    const auto& l = plan.layers[i];
+    u64 macs = 0;
+    if (l.kind == LayerKind::conv) macs = static_cast<u64>(l.out_h * l.out_w * l.out_c * l.in_c * l.kernel_h * l.kernel_w);
+    if (l.kind == LayerKind::depthwise_conv) macs = static_cast<u64>(l.out_h * l.out_w * l.in_c * l.kernel_h * l.kernel_w);
+    if (l.kind == LayerKind::dense) macs = static_cast<u64>(l.pixels * l.out_c * l.in_c);
+    for (auto& e : est.layers)
+      if (e.id == l.id) e.macs = macs;
+  }
+  est.interval_cycles = p.cycles_per_frame;
+  est.latency_cycles = p.latency_cycles;
   // Unpacking the inputs and packing the outputs are stages of their own (one element a cycle).
-  for (const auto& v : plan.pl_inputs) {
-    const u64 n = static_cast<u64>(plan.tensor(v).elements());
-    est.interval_cycles = std::max(est.interval_cycles, n);
-    est.latency_cycles += n;
-  }
-  for (const auto& v : plan.pl_outputs) {
-    const u64 n = static_cast<u64>(plan.tensor(v).elements());
-    est.interval_cycles = std::max(est.interval_cycles, n);
-    est.latency_cycles += n;
-  }
+  for (const auto* ports : {&plan.pl_inputs, &plan.pl_outputs})
+    for (const auto& v : *ports) {
+      const u64 n = static_cast<u64>(plan.tensor(v).elements());
+      est.interval_cycles = std::max(est.interval_cycles, n);
+      est.latency_cycles += n;
+    }
   est.fps = est.interval_cycles ? clock_mhz * 1e6 / static_cast<double>(est.interval_cycles) : 0.0;
+  est.dsp = static_cast<int>(std::lround(p.total.dsp));
+  est.bram36 = p.total.bram18 / 2.0;
+  est.lut = static_cast<int>(std::lround(p.total.lut));
+  est.budget.dsp = static_cast<int>(p.budget.available.dsp);
+  est.budget.bram36 = p.budget.available.bram18 / 2.0;
+  est.budget.lut = static_cast<int>(p.budget.available.lut);
   return est;
 }
 

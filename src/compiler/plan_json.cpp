@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/estimate/json.hpp"
 
 namespace zynqnn::compiler {
 namespace {
@@ -66,7 +67,7 @@ json estimate_to_json(const NetworkEstimate& e) {
                       {"dsp_estimate", l.dsp},
                       {"bram36_estimate", l.bram36},
                       {"lut_estimate", l.lut}});
-  return json{{"clock_mhz", e.clock_mhz},
+  json out{{"clock_mhz", e.clock_mhz},
               {"layers", layers},
               {"interval_cycles_estimate", e.interval_cycles},
               {"latency_cycles_estimate", e.latency_cycles},
@@ -77,6 +78,23 @@ json estimate_to_json(const NetworkEstimate& e) {
               {"budget", {{"device", "XC7Z020"}, {"dsp", e.budget.dsp}, {"bram36", e.budget.bram36}, {"lut", e.budget.lut}}},
               {"fits_estimate", e.fits()},
               {"note", "analytical estimates (no HLS synthesis was run)"}};
+  if (!e.pipeline.layers.empty()) out["estimator"] = est::to_json(e.pipeline);
+  return out;
+}
+
+json layers_json(const LayerPlan& plan) {
+  json layers = json::array();
+  for (const auto& d : estimator_layers(plan)) {
+    json l{{"name", d.name}, {"kind", std::string(est::to_string(d.kind))}, {"in_h", d.in_h}, {"in_w", d.in_w},
+           {"in_channels", d.in_channels}, {"out_channels", d.out_channels}, {"kernel_h", d.kernel_h},
+           {"kernel_w", d.kernel_w}, {"stride_h", d.stride_h}, {"stride_w", d.stride_w}, {"pad_top", d.pad_top},
+           {"pad_left", d.pad_left}, {"pad_bottom", d.pad_bottom}, {"pad_right", d.pad_right},
+           {"dilation_h", d.dilation_h}, {"dilation_w", d.dilation_w}, {"groups", d.groups},
+           {"input_bits", d.input_bits}, {"weight_bits", d.weight_bits}, {"accumulator_bits", d.accumulator_bits},
+           {"output_bits", d.output_bits}, {"floating_point", d.floating_point}, {"pe", d.pe}, {"simd", d.simd}};
+    layers.push_back(l);
+  }
+  return json{{"layers", layers}};
 }
 
 std::string plan_to_json(const LayerPlan& plan, const NetworkEstimate& estimate, const std::string& model) {

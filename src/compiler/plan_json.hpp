@@ -13,6 +13,8 @@ namespace zynqnn::compiler {
 
 std::string plan_to_json(const LayerPlan& plan, const NetworkEstimate& estimate, const std::string& model);
 nlohmann::json estimate_to_json(const NetworkEstimate& estimate);
+// layers.json: the plan's stages in the estimator's layer format (`zynqnn estimate OUT`).
+nlohmann::json layers_json(const LayerPlan& plan);
 
 // Restores the host side of a plan (PS nodes, PL ports) for `graph` (the model imported again).
 LayerPlan host_plan_from_json(const std::string& json_text, graph::Graph graph, const std::string& origin);

@@ -42,6 +42,20 @@ std::vector<V> random_values(std::mt19937& rng, std::size_t count, int lo, int h
   }
 }
 
+// Values for a layer whose element type is TI: integers for integer paths, floats for float,
+// and multiples of 2^-5 (exact in ap_fixed<8,3>) scaled from [lo, hi] / 32 for fixed point.
+template <typename V, typename TI>
+std::vector<V> layer_values(std::mt19937& rng, std::size_t count, int lo, int hi) {
+  if constexpr (std::is_floating_point_v<V> && !std::is_floating_point_v<TI>) {
+    const auto ints = random_ints(rng, count, lo, hi);
+    std::vector<V> v(count);
+    for (std::size_t i = 0; i < count; ++i) v[i] = static_cast<V>(ints[i]) / 32;
+    return v;
+  } else {
+    return random_values<V>(rng, count, lo, hi);
+  }
+}
+
 template <typename V>
 void expect_tensors_match(const std::vector<V>& expected, const std::vector<V>& actual) {
   ASSERT_EQ(expected.size(), actual.size());
@@ -84,10 +98,10 @@ void check_conv(std::uint32_t seed) {
   using M = zh::conv_mvu_config<WCFG, OC, PE>;
   std::mt19937 rng(seed);
   const conv_shape s = shape_of<WCFG>(OC);
-  const auto input = random_values<V>(rng, static_cast<std::size_t>(s.in_h) * s.in_w * s.channels, -128, 127);
-  const auto weights = random_values<V>(rng, static_cast<std::size_t>(OC) * (s.channels / s.groups) * s.k_h * s.k_w,
-                                        -128, 127);
-  const auto bias = random_values<V>(rng, OC, -5000, 5000);
+  const auto input = layer_values<V, TI>(rng, static_cast<std::size_t>(s.in_h) * s.in_w * s.channels, -128, 127);
+  const auto weights = layer_values<V, TW>(
+      rng, static_cast<std::size_t>(OC) * (s.channels / s.groups) * s.k_h * s.k_w, -128, 127);
+  const auto bias = layer_values<V, TA>(rng, OC, -5000, 5000);
   const V pad_value = std::is_integral_v<V> ? V(-3) : V(0);  // an input zero point for ints
   const auto expected = conv_reference<V>(s, input, weights, bias, pad_value);
 
@@ -126,9 +140,9 @@ void check_depthwise(std::uint32_t seed) {
   std::mt19937 rng(seed);
   conv_shape s = shape_of<WCFG>(C);
   s.groups = C;
-  const auto input = random_values<V>(rng, static_cast<std::size_t>(s.in_h) * s.in_w * C, -128, 127);
-  const auto weights = random_values<V>(rng, static_cast<std::size_t>(C) * KK, -128, 127);
-  const auto bias = random_values<V>(rng, C, -5000, 5000);
+  const auto input = layer_values<V, TI>(rng, static_cast<std::size_t>(s.in_h) * s.in_w * C, -128, 127);
+  const auto weights = layer_values<V, TW>(rng, static_cast<std::size_t>(C) * KK, -128, 127);
+  const auto bias = layer_values<V, TA>(rng, C, -5000, 5000);
   const V pad_value = std::is_integral_v<V> ? V(5) : V(0);
   const auto expected = conv_reference<V>(s, input, weights, bias, pad_value);
 

@@ -70,8 +70,7 @@ std::vector<V> pool_sums_reference(const conv_shape& s, const std::vector<V>& in
   return out;
 }
 
-// round_half_even(num / den), den > 0, computed independently of the library (via long double
-// only where exact: |num| < 2^53 in the tests).
+// round_half_even(num / den) for den > 0.
 inline std::int64_t divide_round_half_even(std::int64_t num, std::int64_t den) {
   std::int64_t q = num / den, r = num % den;
   if (r < 0) { q -= 1; r += den; }
@@ -79,11 +78,17 @@ inline std::int64_t divide_round_half_even(std::int64_t num, std::int64_t den) {
   return q;
 }
 
-// round_half_even(acc * m / 2^r) by the FPU: every value involved is exact in long double
-// (64-bit mantissa) while |acc * m| < 2^63, and nearbyint rounds ties to even by default.
+// round_half_even(acc * m / 2^r), |acc * m| < 2^62, 1 <= r <= 62, by truncating division
+// and a symmetric tie rule (a different route from the library's floor-and-remainder).
 inline std::int64_t reference_scaled(std::int64_t acc, std::int32_t m, int r) {
-  const long double exact = std::ldexp(static_cast<long double>(acc) * m, -r);
-  return static_cast<std::int64_t>(std::nearbyint(exact));
+  const std::int64_t value = acc * m;
+  const std::int64_t divisor = std::int64_t{1} << r;
+  std::int64_t q = value / divisor;  // toward zero
+  const std::int64_t rem = value % divisor;
+  const std::int64_t twice = 2 * (rem < 0 ? -rem : rem);
+  const std::int64_t away = value < 0 ? -1 : 1;
+  if (twice > divisor || (twice == divisor && q % 2 != 0)) q += away;
+  return q;
 }
 
 }  // namespace zynqnn_hls_test

@@ -1,15 +1,19 @@
 #pragma once
-// Analytical estimates for a layer plan on the XC7Z020: cycles per frame of each layer (the
-// loop-nest counts the layer library documents), the dataflow interval and latency, and
-// DSP/BRAM/LUT figures from simple per-lane costs. Every figure is an estimate, never a
-// synthesis result (no Vitis HLS runs here).
+// Estimates for a layer plan on the XC7Z020, from the analytical estimator (src/estimate):
+// per-layer cycles per frame (the loop-nest counts of the layer library), the dataflow
+// interval and latency, LUT/BRAM/DSP. Every figure is an estimate, never a synthesis result
+// (no Vitis HLS runs here).
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "zynqnn/compiler/plan.hpp"
+#include "zynqnn/estimate/estimator.hpp"
+#include "zynqnn/estimate/layer.hpp"
 
 namespace zynqnn::compiler {
+
+namespace est = ::zynqnn::estimate;
 
 struct LayerEstimate {
   std::string id, ops;
@@ -37,8 +41,13 @@ struct NetworkEstimate {
   double bram36 = 0;
   int lut = 0;
   DeviceBudget budget;
-  bool fits() const { return dsp <= budget.dsp && bram36 <= budget.bram36 && lut <= budget.lut; }
+  est::PipelineEstimate pipeline;  // the estimator's full result (FF, per-stage cycles...)
+  bool fits() const { return pipeline.layers.empty() || pipeline.fits(); }
 };
+
+// The plan's layers as the estimator's layer descriptions (hls/layers stages, in order; an
+// int8 convolution/dense layer is followed by its requantization stage).
+std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan);
 
 NetworkEstimate estimate(const LayerPlan& plan, double clock_mhz);
 
