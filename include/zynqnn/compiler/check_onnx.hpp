@@ -14,7 +14,7 @@ struct CheckOptions {
   Precision precision;
   std::filesystem::path work_dir;  // one compiled project per case (reused when unchanged)
   std::string sim_opt = "-O1";     // host build optimization level
-  float rtol = 1e-4F, atol = 1e-5F;  // float32 tolerance: |a-e| <= atol or <= rtol*|e|
+  double rtol = 1e-4, atol = 1e-5;  // float32 tolerance: |a-e| <= atol or <= rtol*|e|
 };
 
 struct CaseResult {
