@@ -105,6 +105,14 @@ void add_compile_verb(CLI::App& app) {
                e.latency_cycles);
     fmt::print("  DSP ~{}/{}  BRAM36 ~{:.1f}/{}  LUT ~{}/{}  {}\n", e.dsp, e.budget.dsp, e.bram36, e.budget.bram36, e.lut,
                e.budget.lut, e.fits() ? "fits the XC7Z020 (estimate)" : "does NOT fit the XC7Z020 (estimate)");
+    if (result.target_estimate) {
+      const auto& t = *result.target_estimate;
+      fmt::print("  for {} frames/s (estimate; not emitted: the generated chain is PE=SIMD=1):\n", o->target_fps);
+      for (const auto& l : t.layers)
+        if (l.pe > 1 || l.simd > 1) fmt::print("    {} PE={} SIMD={}\n", l.id, l.pe, l.simd);
+      fmt::print("    interval ~{} cycles ({:.1f} frames/s), DSP ~{} BRAM36 ~{:.1f} LUT ~{}\n", t.interval_cycles, t.fps, t.dsp,
+                 t.bram36, t.lut);
+    }
     fmt::print("  host build: {}\n", result.sim_built ? "sim/libkernel.so" : "not built");
   });
 }

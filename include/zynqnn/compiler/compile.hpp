@@ -22,7 +22,7 @@ struct CompileOptions {
   Precision precision;
   // int8: calibration inputs (each a tensor for the model's single input; .npy or .pb).
   std::vector<graph::TensorMap> calibration;
-  double target_fps = 0;  // 0: no folding beyond PE = SIMD = 1
+  double target_fps = 0;  // > 0: also estimate the folding that meets this frame rate
   std::string board = "pynq-z1";
   double clock_mhz = 100.0;
   std::filesystem::path hls_include_dir;  // hls/include (C-simulation headers)
@@ -35,6 +35,9 @@ struct CompileOptions {
 struct CompileResult {
   LayerPlan plan;
   NetworkEstimate estimate;
+  // --target-fps: the PE/SIMD folding that would meet the target (estimate only; the emitted
+  // design is PE = SIMD = 1).
+  std::optional<NetworkEstimate> target_estimate;
   bool sim_built = false;
   bool sim_cached = false;  // the library was already built from identical sources
   double sim_build_seconds = 0;
