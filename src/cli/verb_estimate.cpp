@@ -3,6 +3,7 @@
 // best FPS that fits). Exit code 1 when the design does not fit or misses the target.
 #include <fmt/core.h>
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -27,7 +28,9 @@ struct EstimateOptions {
   bool json = false;
 };
 
-nlohmann::json read_json_file(const std::string& path) {
+nlohmann::json read_json_file(std::string path) {
+  // A `zynqnn compile` output folder: its layers.json.
+  if (std::filesystem::is_directory(path)) path = (std::filesystem::path(path) / "layers.json").string();
   std::ifstream file(path);
   if (!file) throw Error(ErrorCode::io, "cannot open the layer description", path);
   std::stringstream text;
@@ -85,7 +88,7 @@ void run_estimate(const EstimateOptions& options) {
 void add_estimate_verb(CLI::App& app) {
   auto options = std::make_shared<EstimateOptions>();
   auto* verb = app.add_subcommand("estimate", "Analytical cycle, FPS and FPGA resource estimates of a layer pipeline");
-  verb->add_option("layers", options->layers_path, "JSON layer description ({\"layers\": [...]})")->required();
+  verb->add_option("layers", options->layers_path, "JSON layer description ({\"layers\": [...]}) or a `zynqnn compile` output folder")->required();
   verb->add_option("--clock-mhz", options->clock_mhz, "PL clock in MHz")->capture_default_str();
   verb->add_option("--target-fps", options->target_fps, "choose PE/SIMD per layer to reach this frame rate");
   verb->add_option("--max-utilization", options->max_utilization, "fraction of the device the folding may use")

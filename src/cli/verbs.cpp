@@ -10,6 +10,8 @@ void set_exit_code(int code) { g_exit_code = code; }
 
 void register_all_verbs(CLI::App& app) {
   // each verb_*.cpp adds one line here: add_<verb>_verb(app);
+  add_compile_verb(app);
+  add_check_onnx_verb(app);
   add_estimate_verb(app);
   add_onnx_info_verb(app);
   add_hwh_verb(app);

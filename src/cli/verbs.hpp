@@ -7,11 +7,13 @@ namespace zynqnn::cli {
 
 void register_all_verbs(CLI::App& app);
 
+void add_generate_verb(CLI::App& app);
+void add_tcl_check_verb(CLI::App& app);
+void add_compile_verb(CLI::App& app);
+void add_check_onnx_verb(CLI::App& app);
 void add_estimate_verb(CLI::App& app);
 void add_onnx_info_verb(CLI::App& app);
 void add_hwh_verb(CLI::App& app);
-void add_generate_verb(CLI::App& app);
-void add_tcl_check_verb(CLI::App& app);
 void add_bench_verb(CLI::App& app);
 void add_loopback_verb(CLI::App& app);
 void add_campaign_verb(CLI::App& app);

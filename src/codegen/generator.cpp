@@ -112,6 +112,10 @@ manifest::Manifest build_manifest(const spec::KernelSpec& spec) {
     m.frame_latency_cycles = std::max(m.frame_latency_cycles, info.frame_latency_cycles);
     m.streams.push_back(info);
   }
+  if (spec.frame_latency_cycles) {
+    m.frame_latency_cycles = *spec.frame_latency_cycles;
+    for (auto& stream : m.streams) stream.frame_latency_cycles = *spec.frame_latency_cycles;
+  }
   // Interrupt lines on IRQ_F2P, in the order the block design concatenates them.
   int irq = 0;
   for (auto& dma : m.dmas) {

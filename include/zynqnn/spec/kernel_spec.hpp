@@ -61,6 +61,9 @@ struct KernelSpec {
   Control control = Control::none;
   std::vector<StreamSpec> streams;
   std::optional<ComputeSpec> compute;  // none: pass-through (output k copies input k)
+  // A latency estimate from a model of the compute (e.g. the DNN compiler's per-layer
+  // estimate); none: the generator's streaming estimate.
+  std::optional<std::uint64_t> frame_latency_cycles;
 
   std::vector<const StreamSpec*> inputs() const;
   std::vector<const StreamSpec*> outputs() const;

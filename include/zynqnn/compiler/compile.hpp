@@ -1,0 +1,53 @@
+#pragma once
+// `zynqnn compile`: an ONNX model to a dataflow accelerator project. Imports and lowers the
+// model (plan.hpp), quantizes it for int8, folds layers for a target frame rate, emits the
+// network's HLS C++ (emit.hpp) and hands it to the generator, which writes the HLS top,
+// testbench, run_hls.tcl, the Vivado block design and build.sh, manifest.json, the sim/ host
+// build and the Python wrapper. The compiler adds plan.json (which operators run on the PL
+// and which on the PS, and the estimate) and a copy of the model (the PS runs its operators).
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zynqnn/compiler/estimate.hpp"
+#include "zynqnn/compiler/plan.hpp"
+#include "zynqnn/graph/executor.hpp"
+
+namespace zynqnn::compiler {
+
+struct CompileOptions {
+  std::filesystem::path model;
+  std::filesystem::path output_dir;
+  Precision precision;
+  // int8: calibration inputs (each a tensor for the model's single input; .npy or .pb).
+  std::vector<graph::TensorMap> calibration;
+  double target_fps = 0;  // > 0: also estimate the folding that meets this frame rate
+  std::string board = "pynq-z1";
+  double clock_mhz = 100.0;
+  std::filesystem::path hls_include_dir;  // hls/include (C-simulation headers)
+  std::filesystem::path hls_layers_dir;   // hls/layers (copied into the project)
+  bool build_sim = true;
+  // Optimization level of the host build of the kernel (e.g. "-O1"); empty: sim/build.sh default.
+  std::string sim_cxxflags;
+};
+
+struct CompileResult {
+  LayerPlan plan;
+  NetworkEstimate estimate;
+  // --target-fps: the PE/SIMD folding that would meet the target (estimate only; the emitted
+  // design is PE = SIMD = 1).
+  std::optional<NetworkEstimate> target_estimate;
+  bool sim_built = false;
+  bool sim_cached = false;  // the library was already built from identical sources
+  double sim_build_seconds = 0;
+  std::vector<std::filesystem::path> files;
+};
+
+// Throws zynqnn::Error: unsupported (with the node), io, invalid_argument...
+CompileResult compile_model(const CompileOptions& options);
+
+// The same, from an already imported graph (check-onnx imports once).
+CompileResult compile_graph(graph::Graph graph, const CompileOptions& options);
+
+}  // namespace zynqnn::compiler

@@ -1,0 +1,34 @@
+#pragma once
+// HLS C++ for a layer plan: the network function (the layer chain under DATAFLOW, between
+// element streams the generator's top packs into AXI4-Stream words) and the header of its
+// weights as static const arrays. Both come from the templates under templates/compiler/.
+#include <string>
+#include <vector>
+
+#include "zynqnn/compiler/plan.hpp"
+
+namespace zynqnn::compiler {
+
+struct NetworkPort {
+  std::string name;         // C++ identifier (the PL tensor's id)
+  std::string value;        // ONNX value
+  bool is_input = true;
+  std::string spec_type;    // kernel spec element type: float32, int8, fixed<W,I>...
+  std::string elem;         // HLS element type of the port's stream
+  std::vector<std::int64_t> shape;  // as streamed: [1, H, W, C] for an image, else the ONNX shape
+};
+
+struct NetworkSource {
+  std::string function;              // the network function's name
+  std::string source;                // <kernel>_network.cpp
+  std::string weights_header;        // <kernel>_weights.h
+  std::vector<NetworkPort> ports;    // inputs, then outputs (the function's parameter order)
+};
+
+// `model` names the source model in generated comments (sanitized for a comment).
+NetworkSource emit_network(const LayerPlan& plan, const std::string& model);
+
+// The HLS C++ element type of PL tensors of `dtype` under `precision`.
+std::string element_type(const Precision& precision, graph::DType dtype);
+
+}  // namespace zynqnn::compiler

@@ -1,0 +1,120 @@
+// `zynqnn compile MODEL.onnx -o OUT`: an ONNX model to a dataflow accelerator project (HLS,
+// Vivado, manifest, host build, Python wrapper, plan.json); prints the estimate summary.
+#include <fmt/core.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/verbs.hpp"
+#include "zynqnn/compiler/compile.hpp"
+#include "zynqnn/compiler/npy.hpp"
+#include "zynqnn/onnx/import.hpp"
+
+namespace zynqnn::cli {
+namespace {
+
+// Calibration inputs from an .npy: either one input tensor of the model's input shape, or a
+// stack of them along a leading axis.
+std::vector<graph::TensorMap> load_calibration(const std::string& path, const std::string& model) {
+  const graph::Graph g = onnx_import::import_file(model);
+  if (g.inputs.size() != 1)
+    throw Error(ErrorCode::unsupported, "calibration from one .npy needs a model with one input", path);
+  const auto& shape = g.value(g.inputs[0]).shape;
+  graph::Tensor data = compiler::read_npy(path);
+  if (data.dtype() != graph::DType::float32) throw Error(ErrorCode::invalid_argument, "calibration data must be float", path);
+  std::int64_t per = 1;
+  for (auto d : shape) per *= d;
+  if (per <= 0 || data.size() % per != 0)
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("{} values are not a whole number of inputs of shape {}", data.size(), graph::shape_to_string(shape)), path);
+  std::vector<graph::TensorMap> out;
+  const auto values = data.data<float>();
+  for (std::int64_t n = 0; n < data.size() / per; ++n) {
+    std::vector<float> one(values.begin() + n * per, values.begin() + (n + 1) * per);
+    graph::TensorMap m;
+    m.emplace(g.inputs[0], graph::Tensor::from<float>(shape, one));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_compile_verb(CLI::App& app) {
+  struct Options {
+    std::string model, output, precision = "float32", calib, board = "pynq-z1";
+    double target_fps = 0, clock_mhz = 100;
+    bool no_build = false, json = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* verb = app.add_subcommand("compile", "Compile an ONNX model to a dataflow accelerator project");
+  verb->add_option("model", o->model, "ONNX model")->required();
+  verb->add_option("-o,--output", o->output, "Output folder")->required();
+  verb->add_option("--precision", o->precision, "float32, int8 or fixed<W,I>");
+  verb->add_option("--calib", o->calib, "int8: calibration inputs (.npy, float32, one or more inputs)");
+  verb->add_option("--target-fps", o->target_fps, "Fold layers (PE/SIMD) for this frame rate (estimate)");
+  verb->add_option("--board", o->board, "pynq-z1 or pynq-z2");
+  verb->add_option("--clock-mhz", o->clock_mhz, "PL clock");
+  verb->add_flag("--no-build", o->no_build, "Do not compile the host build (sim/libkernel.so)");
+  verb->add_flag("--json", o->json, "Print one JSON object");
+  verb->callback([o] {
+    compiler::CompileOptions options;
+    options.model = o->model;
+    options.output_dir = o->output;
+    options.precision = compiler::Precision::parse(o->precision);
+    if (options.precision.kind == compiler::PrecisionKind::int8) {
+      if (o->calib.empty()) throw Error(ErrorCode::invalid_argument, "int8 needs --calib FILE.npy", "--precision int8");
+      options.calibration = load_calibration(o->calib, o->model);
+    }
+    options.target_fps = o->target_fps;
+    options.board = o->board;
+    options.clock_mhz = o->clock_mhz;
+    options.hls_include_dir = ZYNQNN_HLS_INCLUDE_DIR_DEFAULT;
+    options.hls_layers_dir = ZYNQNN_HLS_LAYERS_DIR_DEFAULT;
+    options.build_sim = !o->no_build;
+    const auto result = compiler::compile_model(options);
+    const auto& e = result.estimate;
+    if (o->json) {
+      nlohmann::json out{{"output", o->output},
+                         {"kernel", result.plan.kernel},
+                         {"precision", result.plan.precision.name()},
+                         {"ran_on", result.plan.uses_pl() ? "pl" : "ps"},
+                         {"placement", compiler::describe(result.plan)},
+                         {"sim_built", result.sim_built},
+                         {"interval_cycles_estimate", e.interval_cycles},
+                         {"latency_cycles_estimate", e.latency_cycles},
+                         {"fps_estimate", e.fps},
+                         {"dsp_estimate", e.dsp},
+                         {"bram36_estimate", e.bram36},
+                         {"lut_estimate", e.lut},
+                         {"fits_estimate", e.fits()}};
+      fmt::print("{}\n", out.dump());
+      return;
+    }
+    fmt::print("compiled {} ({}) into {}\n", o->model, result.plan.precision.name(), o->output);
+    for (const auto& line : compiler::describe(result.plan)) fmt::print("  {}\n", line);
+    if (!result.plan.uses_pl()) {
+      fmt::print("no operator needs the PL: the whole model runs on the PS (plan.json)\n");
+      return;
+    }
+    fmt::print("estimate at {} MHz (analytical, not synthesis):\n", e.clock_mhz);
+    for (const auto& l : e.layers)
+      fmt::print("  {:<32} {:<22} PE={:<3} SIMD={:<3} cycles~{:<9} DSP~{:<4} BRAM36~{:<5.1f} LUT~{}\n", l.id, l.ops, l.pe,
+                 l.simd, l.cycles, l.dsp, l.bram36, l.lut);
+    fmt::print("  interval ~{} cycles ({:.1f} frames/s estimate), latency ~{} cycles\n", e.interval_cycles, e.fps,
+               e.latency_cycles);
+    fmt::print("  DSP ~{}/{}  BRAM36 ~{:.1f}/{}  LUT ~{}/{}  {}\n", e.dsp, e.budget.dsp, e.bram36, e.budget.bram36, e.lut,
+               e.budget.lut, e.fits() ? "fits the XC7Z020 (estimate)" : "does NOT fit the XC7Z020 (estimate)");
+    if (result.target_estimate) {
+      const auto& t = *result.target_estimate;
+      fmt::print("  for {} frames/s (estimate; not emitted: the generated chain is PE=SIMD=1):\n", o->target_fps);
+      for (const auto& l : t.layers)
+        if (l.pe > 1 || l.simd > 1) fmt::print("    {} PE={} SIMD={}\n", l.id, l.pe, l.simd);
+      fmt::print("    interval ~{} cycles ({:.1f} frames/s), DSP ~{} BRAM36 ~{:.1f} LUT ~{}\n", t.interval_cycles, t.fps, t.dsp,
+                 t.bram36, t.lut);
+    }
+    fmt::print("  host build: {}\n", result.sim_built ? "sim/libkernel.so" : "not built");
+  });
+}
+
+}  // namespace zynqnn::cli

@@ -1,0 +1,197 @@
+#include "zynqnn/compiler/compile.hpp"
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "compiler/plan_json.hpp"
+#include "compiler/quantize_plan.hpp"
+#include "zynqnn/codegen/generator.hpp"
+#include "zynqnn/compiler/emit.hpp"
+#include "zynqnn/core/error.hpp"
+#include "zynqnn/manifest/manifest.hpp"
+#include "zynqnn/onnx/import.hpp"
+
+namespace zynqnn::compiler {
+namespace {
+
+namespace fs = std::filesystem;
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) throw Error(ErrorCode::io, "cannot create the folder: " + ec.message(), path.parent_path().string());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw Error(ErrorCode::io, "cannot write the file", path.string());
+  out << text;
+  if (!out.flush()) throw Error(ErrorCode::io, "writing failed", path.string());
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// FNV-1a over the inputs of the host build: identical sources give the same library.
+std::uint64_t fnv1a(std::uint64_t h, std::string_view text) {
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::string sim_sources_hash(const fs::path& out, const std::string& kernel, const std::string& flags) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const char* name : {"_top.h", "_top.cpp", "_compute.cpp", "_weights.h"})
+    h = fnv1a(h, read_text(out / "hls" / (kernel + name)));
+  h = fnv1a(h, read_text(out / "sim" / (kernel + "_abi.cpp")));
+  h = fnv1a(h, read_text(out / "sim" / "build.sh"));
+  h = fnv1a(h, flags);
+  std::vector<fs::path> layers;
+  for (const auto& e : fs::directory_iterator(out / "hls" / "layers")) layers.push_back(e.path());
+  std::sort(layers.begin(), layers.end());
+  for (const auto& p : layers) h = fnv1a(h, read_text(p));
+  return fmt::format("{:016x}", h);
+}
+
+spec::ElementType parse_type(const std::string& name) {
+  auto t = spec::parse_element_type(name);
+  if (!t) throw Error(ErrorCode::unsupported, "unsupported: stream element type " + name, "compile");
+  return *t;
+}
+
+int run_shell(const std::string& command, std::string& output) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) throw Error(ErrorCode::io, "cannot start", command);
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+CompileResult compile_model(const CompileOptions& options) {
+  return compile_graph(onnx_import::import_file(options.model), options);
+}
+
+CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
+  const auto board = spec::find_board(options.board);
+  if (!board) throw Error(ErrorCode::invalid_argument, "unknown board (supported: pynq-z1, pynq-z2)", "--board " + options.board);
+  std::string name = options.model.stem().string();
+  if (name.empty() || name == "model") name = options.model.parent_path().filename().string();
+  CompileResult result;
+  result.plan = lower(std::move(graph), options.precision, name.empty() ? "network" : name);
+  LayerPlan& plan = result.plan;
+  if (plan.precision.kind == PrecisionKind::int8 && plan.uses_pl()) quantize_plan(plan, options.calibration);
+  // The emitted chain streams one element per word (PE = SIMD = 1): width converters between
+  // folded layers are not emitted yet, so --target-fps reports the folding that would meet
+  // the target as an estimate beside the design's own.
+  if (options.target_fps > 0 && plan.uses_pl()) {
+    LayerPlan folded = plan;
+    fold_for_target(folded, options.clock_mhz, options.target_fps);
+    result.target_estimate = estimate(folded, options.clock_mhz);
+  }
+  result.estimate = estimate(plan, options.clock_mhz);
+  const fs::path& out = options.output_dir;
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) throw Error(ErrorCode::io, "cannot create the output folder: " + ec.message(), out.string());
+  if (options.model.empty() == false && fs::exists(options.model) &&
+      fs::weakly_canonical(options.model) != fs::weakly_canonical(out / "model.onnx")) {
+    fs::copy_file(options.model, out / "model.onnx", fs::copy_options::overwrite_existing, ec);
+    if (ec) throw Error(ErrorCode::io, "cannot copy the model: " + ec.message(), (out / "model.onnx").string());
+  }
+  write_text(out / "plan.json", plan_to_json(plan, result.estimate, options.model.filename().string()));
+  result.files.push_back("plan.json");
+  if (!plan.uses_pl()) return result;  // every operator runs on the PS: no accelerator
+  write_text(out / "layers.json", layers_json(plan).dump(2) + "\n");
+  result.files.push_back("layers.json");
+
+  const NetworkSource source = emit_network(plan, options.model.filename().string());
+  const std::string& k = plan.kernel;
+  write_text(out / "hls" / (k + "_compute.cpp"), source.source);
+  write_text(out / "hls" / (k + "_weights.h"), source.weights_header);
+  result.files.push_back("hls/" + k + "_weights.h");
+  fs::create_directories(out / "hls" / "layers", ec);
+  for (const auto& e : fs::directory_iterator(options.hls_layers_dir))
+    if (e.path().extension() == ".h") {
+      fs::copy_file(e.path(), out / "hls" / "layers" / e.path().filename(), fs::copy_options::overwrite_existing, ec);
+      if (ec) throw Error(ErrorCode::io, "cannot copy the layer library: " + ec.message(), e.path().string());
+      result.files.push_back("hls/layers/" + e.path().filename().string());
+    }
+
+  spec::KernelSpec spec;
+  spec.kernel = k;
+  spec.board = *board;
+  spec.clock_mhz = options.clock_mhz;
+  spec.control = spec::Control::none;
+  spec::ComputeSpec compute;
+  compute.source = out / "hls" / (k + "_compute.cpp");
+  compute.function = source.function;
+  for (const auto& p : source.ports) {
+    spec::StreamSpec s;
+    s.name = p.name;
+    s.direction = p.is_input ? spec::Direction::in : spec::Direction::out;
+    s.type = parse_type(p.spec_type);
+    s.shape = p.shape;
+    s.stream_bits = 32;
+    spec.streams.push_back(s);
+    compute.parameter_types.push_back(p.elem);
+  }
+  spec.compute = compute;
+  // The manifest's latency (the virtual board's modeled time) is the compiler's estimate.
+  spec.frame_latency_cycles = result.estimate.latency_cycles;
+
+  codegen::GenerateOptions gen;
+  gen.output_dir = out;
+  gen.hls_include_dir = options.hls_include_dir;
+  gen.project_include_dir = ZYNQNN_PROJECT_INCLUDE_DIR_DEFAULT;
+  gen.build_sim = false;  // built below, skipped when the sources are unchanged
+  auto generated = codegen::generate(spec, gen);
+  for (auto& f : generated.files) result.files.push_back(f);
+
+  if (options.build_sim) {
+    const std::string hash = sim_sources_hash(out, k, options.sim_cxxflags);
+    const fs::path stamp = out / "sim" / "libkernel.so.sources";
+    if (fs::exists(out / "sim" / "libkernel.so") && read_text(stamp) == hash) {
+      result.sim_built = true;
+      result.sim_cached = true;
+    } else {
+      std::string log;
+      std::string command;
+      if (!options.sim_cxxflags.empty()) command += "ZYNQNN_SIM_OPT='" + options.sim_cxxflags + "' ";
+      command += "sh '" + (out / "sim" / "build.sh").string() + "'";
+      const auto start = std::chrono::steady_clock::now();
+      const int status = run_shell(command, log);
+      result.sim_build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (status != 0) {  // the compiler's error lines, not its warnings
+        std::string errors;
+        std::istringstream lines(log);
+        int count = 0;
+        for (std::string line; std::getline(lines, line) && count < 12;)
+          if (line.find("error") != std::string::npos) {
+            errors += line + "\n";
+            ++count;
+          }
+        throw Error(ErrorCode::bad_state, fmt::format("the host build of the kernel failed (exit {}):\n{}", status, errors),
+                    (out / "sim" / "build.sh").string());
+      }
+      write_text(stamp, hash);
+      result.sim_built = true;
+    }
+  }
+  return result;
+}
+
+}  // namespace zynqnn::compiler

@@ -1,0 +1,227 @@
+#include "zynqnn/compiler/estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "zynqnn/estimate/estimator.hpp"
+
+namespace zynqnn::compiler {
+namespace {
+
+using u64 = std::uint64_t;
+
+// Operand widths of the plan's datapath, for the estimator's cost model.
+void set_precision(est::LayerDesc& d, const Precision& p, bool integer_layer) {
+  if (integer_layer) {
+    d.input_bits = d.weight_bits = 16;
+    d.accumulator_bits = d.output_bits = 32;
+    return;
+  }
+  switch (p.kind) {
+    case PrecisionKind::float32:
+      d.floating_point = true;
+      d.input_bits = d.weight_bits = d.accumulator_bits = d.output_bits = 32;
+      break;
+    case PrecisionKind::int8:
+      d.input_bits = d.weight_bits = d.output_bits = 8;
+      d.accumulator_bits = 32;
+      break;
+    case PrecisionKind::fixed:
+      d.input_bits = d.weight_bits = d.output_bits = p.width;
+      d.accumulator_bits = std::min(64, 2 * p.width + 8);
+      break;
+  }
+}
+
+int narrow(std::int64_t v) { return static_cast<int>(v); }
+
+}  // namespace
+
+std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan) {
+  std::vector<est::LayerDesc> out;
+  for (const auto& l : plan.layers) {
+    est::LayerDesc d;
+    d.name = l.id;
+    d.pe = l.pe;
+    d.simd = l.simd;
+    d.in_channels = narrow(l.in_c);
+    set_precision(d, plan.precision, l.integer);
+    auto window = [&] {
+      d.in_h = narrow(l.in_h);
+      d.in_w = narrow(l.in_w);
+      d.kernel_h = narrow(l.kernel_h);
+      d.kernel_w = narrow(l.kernel_w);
+      d.stride_h = narrow(l.stride_h);
+      d.stride_w = narrow(l.stride_w);
+      d.pad_top = narrow(l.pad_top);
+      d.pad_left = narrow(l.pad_left);
+      d.pad_bottom = narrow(l.pad_bottom);
+      d.pad_right = narrow(l.pad_right);
+      d.dilation_h = narrow(l.dilation_h);
+      d.dilation_w = narrow(l.dilation_w);
+    };
+    bool requantized = false;
+    switch (l.kind) {
+      case LayerKind::conv:
+        d.kind = est::LayerKind::conv;
+        window();
+        d.out_channels = narrow(l.out_c);
+        requantized = plan.precision.kind == PrecisionKind::int8;
+        break;
+      case LayerKind::depthwise_conv:
+        d.kind = est::LayerKind::depthwise_conv;
+        window();
+        d.groups = narrow(l.in_c);
+        d.out_channels = narrow(l.out_c);
+        requantized = plan.precision.kind == PrecisionKind::int8;
+        break;
+      case LayerKind::dense:  // M rows: a 1x1 convolution over M pixels
+        d.kind = l.pixels == 1 ? est::LayerKind::fully_connected : est::LayerKind::conv;
+        d.in_h = narrow(l.pixels);
+        d.out_channels = narrow(l.out_c);
+        requantized = plan.precision.kind == PrecisionKind::int8;
+        break;
+      case LayerKind::pool:
+        d.kind = l.pool_max ? est::LayerKind::max_pool : est::LayerKind::avg_pool;
+        window();
+        break;
+      case LayerKind::global_pool:
+        d.kind = est::LayerKind::global_pool;
+        d.in_h = narrow(l.pixels);
+        break;
+      case LayerKind::concat:
+        d.kind = est::LayerKind::concat;
+        if (l.outer > 0) {
+          d.in_h = narrow(l.outer);
+          d.in_channels = narrow(l.inner_a);
+          d.out_channels = narrow(l.inner_a + l.inner_b);
+        } else {
+          d.in_h = narrow(l.pixels);
+          d.out_channels = narrow(l.out_c);
+        }
+        break;
+      case LayerKind::channel_const:
+      case LayerKind::eltwise:
+      case LayerKind::channel_stream:
+      case LayerKind::batchnorm_stream:
+        d.kind = est::LayerKind::eltwise;
+        d.in_h = narrow(l.pixels);
+        break;
+      case LayerKind::activation:
+      case LayerKind::clip_stream:
+      case LayerKind::zero_point:
+        d.kind = est::LayerKind::activation;
+        d.in_h = narrow(l.pixels);
+        break;
+    }
+    out.push_back(d);
+    if (requantized) {  // the requantization stage after the accumulator
+      est::LayerDesc r;
+      r.name = l.id + "_requant";
+      r.kind = est::LayerKind::requantize;
+      r.in_h = narrow(l.kind == LayerKind::dense ? l.pixels : l.out_h);
+      r.in_w = narrow(l.kind == LayerKind::dense ? 1 : l.out_w);
+      r.in_channels = narrow(l.out_c);
+      r.simd = l.kind == LayerKind::depthwise_conv ? l.simd : l.pe;
+      set_precision(r, plan.precision, false);
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+NetworkEstimate estimate(const LayerPlan& plan, double clock_mhz) {
+  NetworkEstimate est;
+  est.clock_mhz = clock_mhz;
+  const auto descs = estimator_layers(plan);
+  if (descs.empty()) return est;
+  est.pipeline = est::estimate_pipeline(descs, clock_mhz);
+  const auto& p = est.pipeline;
+  for (std::size_t i = 0; i < p.layers.size(); ++i) {
+    const auto& le = p.layers[i];
+    LayerEstimate e;
+    e.id = le.name;
+    e.ops = i < descs.size() ? std::string(est::to_string(descs[i].kind)) : "";
+    for (const auto& l : plan.layers)
+      if (l.id == le.name) e.ops = l.ops;
+    e.pe = le.pe;
+    e.simd = le.simd;
+    e.cycles = le.cycles_per_frame;
+    e.dsp = static_cast<int>(std::lround(le.resources.dsp));
+    e.bram36 = le.resources.bram18 / 2.0;
+    e.lut = static_cast<int>(std::lround(le.resources.lut));
+    est.layers.push_back(e);
+  }
+  for (std::size_t i = 0; i < plan.layers.size(); ++i) {  // multiply-accumulates per frame
+    const auto& l = plan.layers[i];
+    u64 macs = 0;
+    if (l.kind == LayerKind::conv) macs = static_cast<u64>(l.out_h * l.out_w * l.out_c * l.in_c * l.kernel_h * l.kernel_w);
+    if (l.kind == LayerKind::depthwise_conv) macs = static_cast<u64>(l.out_h * l.out_w * l.in_c * l.kernel_h * l.kernel_w);
+    if (l.kind == LayerKind::dense) macs = static_cast<u64>(l.pixels * l.out_c * l.in_c);
+    for (auto& e : est.layers)
+      if (e.id == l.id) e.macs = macs;
+  }
+  est.interval_cycles = p.cycles_per_frame;
+  est.latency_cycles = p.latency_cycles;
+  // Unpacking the inputs and packing the outputs are stages of their own (one element a cycle).
+  for (const auto* ports : {&plan.pl_inputs, &plan.pl_outputs})
+    for (const auto& v : *ports) {
+      const u64 n = static_cast<u64>(plan.tensor(v).elements());
+      est.interval_cycles = std::max(est.interval_cycles, n);
+      est.latency_cycles += n;
+    }
+  est.fps = est.interval_cycles ? clock_mhz * 1e6 / static_cast<double>(est.interval_cycles) : 0.0;
+  est.dsp = static_cast<int>(std::lround(p.total.dsp));
+  est.bram36 = p.total.bram18 / 2.0;
+  est.lut = static_cast<int>(std::lround(p.total.lut));
+  est.budget.dsp = static_cast<int>(p.budget.available.dsp);
+  est.budget.bram36 = p.budget.available.bram18 / 2.0;
+  est.budget.lut = static_cast<int>(p.budget.available.lut);
+  return est;
+}
+
+namespace {
+
+// The next divisor of n above d (or d when there is none).
+int next_divisor(std::int64_t n, int d) {
+  for (std::int64_t c = d + 1; c <= n; ++c)
+    if (n % c == 0) return static_cast<int>(c);
+  return d;
+}
+
+}  // namespace
+
+void fold_for_target(LayerPlan& plan, double clock_mhz, double target_fps) {
+  if (target_fps <= 0) return;
+  const double target_cycles = clock_mhz * 1e6 / target_fps;
+  for (int step = 0; step < 4096; ++step) {
+    const NetworkEstimate est = estimate(plan, clock_mhz);
+    if (static_cast<double>(est.interval_cycles) <= target_cycles) return;
+    // The slowest foldable layer.
+    std::size_t slowest = plan.layers.size();
+    std::uint64_t worst = 0;
+    for (std::size_t i = 0; i < plan.layers.size(); ++i) {
+      const auto k = plan.layers[i].kind;
+      if (k != LayerKind::conv && k != LayerKind::dense) continue;
+      if (est.layers[i].cycles > worst) {
+        worst = est.layers[i].cycles;
+        slowest = i;
+      }
+    }
+    if (slowest == plan.layers.size() || worst < est.interval_cycles) return;  // bound by a stage that does not fold
+    PlLayer& l = plan.layers[slowest];
+    const PlLayer before = l;
+    // Grow SIMD first (input parallelism), then PE.
+    const int simd = next_divisor(l.in_c, l.simd);
+    if (simd != l.simd) l.simd = simd;
+    else l.pe = next_divisor(l.out_c, l.pe);
+    if (l.simd == before.simd && l.pe == before.pe) return;
+    if (!estimate(plan, clock_mhz).fits()) {
+      l = before;
+      return;
+    }
+  }
+}
+
+}  // namespace zynqnn::compiler

@@ -1,0 +1,321 @@
+#include "zynqnn/compiler/host_run.hpp"
+
+#include <dlfcn.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "ap_axi_sdata.h"
+#include "compiler/plan_json.hpp"
+#include "hls_stream.h"
+#include "zynqnn/board/virtual/pl_kernel_abi.h"
+#include "zynqnn/core/error.hpp"
+#include "zynqnn/manifest/manifest.hpp"
+#include "zynqnn/onnx/import.hpp"
+
+namespace zynqnn::compiler {
+namespace {
+
+namespace fs = std::filesystem;
+using graph::DType;
+using graph::Tensor;
+
+template <int BITS>
+using axis_stream = hls::stream<ap_axiu<BITS, 0, 0, 0>>;
+
+// One DMA-side stream of either width, filled from / drained to bytes.
+class WordStream {
+ public:
+  explicit WordStream(unsigned bits) : bits_(bits) {
+    if (bits != 32 && bits != 64) throw Error(ErrorCode::unsupported, fmt::format("{}-bit kernel stream", bits), "sim library");
+  }
+  void* handle() { return bits_ == 32 ? static_cast<void*>(&s32_) : static_cast<void*>(&s64_); }
+
+  void fill(const std::vector<std::byte>& bytes) {
+    const std::size_t word_bytes = bits_ / 8;
+    const std::size_t words = bytes.size() / word_bytes;
+    for (std::size_t w = 0; w < words; ++w) {
+      std::uint64_t value = 0;
+      std::memcpy(&value, bytes.data() + w * word_bytes, word_bytes);  // little-endian host
+      if (bits_ == 32) {
+        ap_axiu<32, 0, 0, 0> word;
+        word.data = static_cast<std::uint32_t>(value);
+        word.keep = -1;
+        word.strb = -1;
+        word.last = w + 1 == words;
+        s32_.write(word);
+      } else {
+        ap_axiu<64, 0, 0, 0> word;
+        word.data = value;
+        word.keep = -1;
+        word.strb = -1;
+        word.last = w + 1 == words;
+        s64_.write(word);
+      }
+    }
+  }
+
+  // Reads exactly bytes.size() bytes of words; the last must carry TLAST and nothing may follow.
+  void drain(std::vector<std::byte>& bytes, const std::string& name) {
+    const std::size_t word_bytes = bits_ / 8;
+    const std::size_t words = bytes.size() / word_bytes;
+    for (std::size_t w = 0; w < words; ++w) {
+      bool last = false;
+      std::uint64_t value = 0;
+      if (bits_ == 32 ? s32_.empty() : s64_.empty())
+        throw Error(ErrorCode::dma_error, fmt::format("kernel wrote {} of {} words", w, words), name);
+      if (bits_ == 32) {
+        const auto word = s32_.read();
+        value = word.data.to_uint64();
+        last = word.last != 0;
+      } else {
+        const auto word = s64_.read();
+        value = word.data.to_uint64();
+        last = word.last != 0;
+      }
+      std::memcpy(bytes.data() + w * word_bytes, &value, word_bytes);
+      if (last != (w + 1 == words))
+        throw Error(ErrorCode::dma_error, fmt::format("TLAST on word {} of {}", w, words), name);
+    }
+    if (!(bits_ == 32 ? s32_.empty() : s64_.empty()))
+      throw Error(ErrorCode::dma_error, "kernel wrote more words than the frame holds", name);
+  }
+
+ private:
+  unsigned bits_;
+  axis_stream<32> s32_;
+  axis_stream<64> s64_;
+};
+
+class SimLibrary final : public PlRunner {
+ public:
+  explicit SimLibrary(const fs::path& library) : path_(library) {
+    handle_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle_) throw Error(ErrorCode::io, std::string("cannot load the kernel's host build: ") + dlerror(), library.string());
+    auto entry = reinterpret_cast<const zynqnn_pl_kernel_abi* (*)()>(dlsym(handle_, "zynqnn_pl_kernel_v1"));
+    if (!entry) {
+      dlclose(handle_);
+      throw Error(ErrorCode::not_found, "no zynqnn_pl_kernel_v1 in the library", library.string());
+    }
+    abi_ = entry();
+    if (!abi_ || abi_->abi_version != 1) {
+      dlclose(handle_);
+      throw Error(ErrorCode::unsupported, "PL kernel ABI version other than 1", library.string());
+    }
+  }
+  ~SimLibrary() override { dlclose(handle_); }
+  SimLibrary(const SimLibrary&) = delete;
+  SimLibrary& operator=(const SimLibrary&) = delete;
+
+  void run(const std::vector<std::vector<std::byte>>& inputs, std::vector<std::vector<std::byte>>& outputs) override {
+    if (inputs.size() != abi_->num_inputs || outputs.size() != abi_->num_outputs)
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("kernel has {} inputs and {} outputs, given {} and {}", abi_->num_inputs,
+                              abi_->num_outputs, inputs.size(), outputs.size()),
+                  path_.string());
+    std::vector<std::unique_ptr<WordStream>> in, out;
+    std::vector<void*> in_handles, out_handles;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      in.push_back(std::make_unique<WordStream>(abi_->input_bits[i]));
+      in.back()->fill(inputs[i]);
+      in_handles.push_back(in.back()->handle());
+    }
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      out.push_back(std::make_unique<WordStream>(abi_->output_bits[i]));
+      out_handles.push_back(out.back()->handle());
+    }
+    abi_->run_frame(in_handles.data(), out_handles.data());
+    for (std::size_t i = 0; i < outputs.size(); ++i) out[i]->drain(outputs[i], fmt::format("output {}", i));
+  }
+  std::string where() const override { return "sim library (PL kernel ABI)"; }
+
+ private:
+  fs::path path_;
+  void* handle_ = nullptr;
+  const zynqnn_pl_kernel_abi* abi_ = nullptr;
+};
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::io, "cannot read", path.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// round half to even, as QuantizeLinear.
+double round_even(double v) { return std::nearbyint(v); }
+
+std::int64_t read_slot(const std::vector<std::byte>& bytes, std::int64_t j, int bits, bool is_signed) {
+  std::uint64_t raw = 0;
+  std::memcpy(&raw, bytes.data() + j * (bits / 8), static_cast<std::size_t>(bits / 8));
+  if (is_signed && bits < 64) {
+    const std::uint64_t sign = std::uint64_t{1} << (bits - 1);
+    if (raw & sign) raw |= ~((sign << 1) - 1);
+  }
+  return static_cast<std::int64_t>(raw);
+}
+
+void write_slot(std::vector<std::byte>& bytes, std::int64_t j, int bits, std::uint64_t raw) {
+  std::memcpy(bytes.data() + j * (bits / 8), &raw, static_cast<std::size_t>(bits / 8));
+}
+
+std::vector<std::byte> to_stream(const Tensor& x, const PlTensor& t, const StreamLayout& l, const Precision& p) {
+  std::vector<std::byte> bytes(static_cast<std::size_t>(l.bytes));
+  if (x.dtype() != DType::float32) {  // integer tensors stream as they are (packed if weights)
+    const std::vector<float> values = host_prepare(x, t);
+    if (static_cast<std::int64_t>(values.size()) != l.elements)
+      throw Error(ErrorCode::invalid_argument, fmt::format("{} elements given, the accelerator takes {}", values.size(), l.elements),
+                  t.value);
+    for (std::int64_t j = 0; j < l.elements; ++j)
+      write_slot(bytes, j, l.element_bits,
+                 static_cast<std::uint64_t>(static_cast<std::int64_t>(values[static_cast<std::size_t>(j)])));
+    return bytes;
+  }
+  const std::vector<float> values = host_prepare(x, t);
+  if (static_cast<std::int64_t>(values.size()) != l.elements)
+    throw Error(ErrorCode::internal, fmt::format("{} elements prepared for a stream of {}", values.size(), l.elements), t.value);
+  for (std::int64_t j = 0; j < l.elements; ++j) {
+    const float v = values[static_cast<std::size_t>(j)];
+    if (p.kind == PrecisionKind::float32) {
+      std::uint32_t bits = 0;
+      std::memcpy(&bits, &v, 4);
+      write_slot(bytes, j, l.element_bits, bits);
+    } else if (p.kind == PrecisionKind::int8) {
+      const double q = std::clamp(round_even(static_cast<double>(v) / t.scale) + t.zero_point, -128.0, 127.0);
+      write_slot(bytes, j, l.element_bits, static_cast<std::uint64_t>(static_cast<std::int64_t>(q)));
+    } else {
+      const double limit = std::ldexp(1.0, p.width - 1);
+      const double q = std::clamp(std::nearbyint(std::ldexp(static_cast<double>(v), l.fraction_bits)), -limit, limit - 1);
+      write_slot(bytes, j, l.element_bits, static_cast<std::uint64_t>(static_cast<std::int64_t>(q)));
+    }
+  }
+  return bytes;
+}
+
+Tensor from_stream(const std::vector<std::byte>& bytes, const PlTensor& t, const StreamLayout& l, const Precision& p) {
+  Tensor y(t.dtype, t.shape);
+  for (std::int64_t j = 0; j < t.elements(); ++j) {
+    const auto k = static_cast<std::size_t>(t.order.onnx_index(j));
+    if (t.dtype != DType::float32) {
+      const std::int64_t v = read_slot(bytes, j, l.element_bits, t.dtype == DType::int8 || t.dtype == DType::int32 || t.dtype == DType::int16);
+      switch (t.dtype) {
+        case DType::int8: y.data<std::int8_t>()[k] = static_cast<std::int8_t>(v); break;
+        case DType::uint8: y.data<std::uint8_t>()[k] = static_cast<std::uint8_t>(v); break;
+        case DType::int32: y.data<std::int32_t>()[k] = static_cast<std::int32_t>(v); break;
+        default: throw Error(ErrorCode::unsupported, "output element type", t.value);
+      }
+      continue;
+    }
+    float v = 0;
+    if (p.kind == PrecisionKind::float32) {
+      const auto bits = static_cast<std::uint32_t>(read_slot(bytes, j, l.element_bits, false));
+      std::memcpy(&v, &bits, 4);
+    } else if (p.kind == PrecisionKind::int8) {
+      v = static_cast<float>((read_slot(bytes, j, l.element_bits, true) - t.zero_point)) * t.scale;
+    } else {
+      v = static_cast<float>(std::ldexp(static_cast<double>(read_slot(bytes, j, l.element_bits, true)), -l.fraction_bits));
+    }
+    y.data<float>()[k] = v;
+  }
+  return y;
+}
+
+void run_nodes(const graph::Graph& g, const std::vector<std::size_t>& nodes, graph::TensorMap& values) {
+  for (std::size_t index : nodes) {
+    const graph::Node& node = g.nodes[index];
+    std::vector<const Tensor*> args;
+    for (const auto& name : node.inputs) {
+      if (name.empty()) {
+        args.push_back(nullptr);
+        continue;
+      }
+      if (auto it = values.find(name); it != values.end()) {
+        args.push_back(&it->second);
+      } else if (const auto* v = g.find(name); v && v->constant) {
+        args.push_back(&*v->constant);
+      } else {
+        throw Error(ErrorCode::internal, "value " + name + " not computed before the PS runs it", node.where());
+      }
+    }
+    auto results = graph::run_node(node, args, g.opset);
+    for (std::size_t i = 0; i < node.outputs.size() && i < results.size(); ++i)
+      if (!node.outputs[i].empty()) values[node.outputs[i]] = std::move(results[i]);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<PlRunner> open_sim_library(const fs::path& output_dir) {
+  const auto m = manifest::load_manifest(output_dir / "manifest.json");
+  return std::make_unique<SimLibrary>(output_dir / m.artifacts.sim_library);
+}
+
+void read_stream_layouts(const fs::path& manifest_path, std::vector<StreamLayout>& inputs, std::vector<StreamLayout>& outputs) {
+  const auto m = manifest::load_manifest(manifest_path);
+  auto layout = [](const manifest::StreamInfo* s) {
+    return StreamLayout{s->element_bits, s->stream_bits, s->elements, s->bytes, s->fraction_bits};
+  };
+  for (const auto* s : m.inputs()) inputs.push_back(layout(s));
+  for (const auto* s : m.outputs()) outputs.push_back(layout(s));
+}
+
+NetworkRunner::NetworkRunner(const LayerPlan& plan, std::vector<StreamLayout> inputs, std::vector<StreamLayout> outputs,
+                             std::unique_ptr<PlRunner> pl)
+    : plan_(&plan), in_(std::move(inputs)), out_(std::move(outputs)), pl_(std::move(pl)) {
+  if (plan.uses_pl() && (in_.size() != plan.pl_inputs.size() || out_.size() != plan.pl_outputs.size()))
+    throw Error(ErrorCode::invalid_argument, "the manifest's streams do not match the plan's PL ports", plan.kernel);
+}
+
+NetworkRunner NetworkRunner::open(const fs::path& output_dir) {
+  auto graph = onnx_import::import_file(output_dir / "model.onnx");
+  auto plan = std::make_shared<LayerPlan>(
+      host_plan_from_json(read_text(output_dir / "plan.json"), std::move(graph), (output_dir / "plan.json").string()));
+  std::vector<StreamLayout> in, out;
+  std::unique_ptr<PlRunner> pl;
+  if (plan->uses_pl()) {
+    read_stream_layouts(output_dir / "manifest.json", in, out);
+    pl = open_sim_library(output_dir);
+  }
+  NetworkRunner runner(*plan, std::move(in), std::move(out), std::move(pl));
+  runner.owned_ = plan;
+  return runner;
+}
+
+graph::TensorMap NetworkRunner::run(const graph::TensorMap& inputs) {
+  const LayerPlan& plan = *plan_;
+  graph::TensorMap values = inputs;
+  for (const auto& name : plan.graph.inputs)
+    if (!values.count(name)) throw Error(ErrorCode::invalid_argument, "missing input", name);
+  run_nodes(plan.graph, plan.pre_nodes, values);
+  if (plan.uses_pl()) {
+    std::vector<std::vector<std::byte>> in_bytes, out_bytes;
+    for (std::size_t i = 0; i < plan.pl_inputs.size(); ++i) {
+      const PlTensor& t = plan.tensor(plan.pl_inputs[i]);
+      auto it = values.find(t.value);
+      if (it == values.end()) throw Error(ErrorCode::internal, "PL input not computed", t.value);
+      in_bytes.push_back(to_stream(it->second, t, in_[i], plan.precision));
+    }
+    for (const auto& l : out_) out_bytes.emplace_back(static_cast<std::size_t>(l.bytes));
+    pl_->run(in_bytes, out_bytes);
+    for (std::size_t i = 0; i < plan.pl_outputs.size(); ++i) {
+      const PlTensor& t = plan.tensor(plan.pl_outputs[i]);
+      values[t.value] = from_stream(out_bytes[i], t, out_[i], plan.precision);
+    }
+  }
+  run_nodes(plan.graph, plan.post_nodes, values);
+  graph::TensorMap outputs;
+  for (const auto& name : plan.graph.outputs) {
+    auto it = values.find(name);
+    if (it == values.end()) throw Error(ErrorCode::internal, "graph output not computed", name);
+    outputs.emplace(name, it->second);
+  }
+  return outputs;
+}
+
+}  // namespace zynqnn::compiler

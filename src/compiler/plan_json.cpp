@@ -1,0 +1,197 @@
+#include "compiler/plan_json.hpp"
+
+#include <algorithm>
+
+#include "zynqnn/core/error.hpp"
+#include "zynqnn/estimate/json.hpp"
+
+namespace zynqnn::compiler {
+namespace {
+
+using nlohmann::json;
+
+const char* kind_name(LayerKind k) {
+  switch (k) {
+    case LayerKind::conv: return "conv";
+    case LayerKind::depthwise_conv: return "depthwise_conv";
+    case LayerKind::pool: return "pool";
+    case LayerKind::global_pool: return "global_pool";
+    case LayerKind::dense: return "dense";
+    case LayerKind::activation: return "activation";
+    case LayerKind::channel_const: return "channel_const";
+    case LayerKind::eltwise: return "eltwise";
+    case LayerKind::concat: return "concat";
+    case LayerKind::channel_stream: return "channel_stream";
+    case LayerKind::clip_stream: return "clip_stream";
+    case LayerKind::batchnorm_stream: return "batchnorm_stream";
+    case LayerKind::zero_point: return "zero_point";
+  }
+  return "?";
+}
+
+json port_json(const PlTensor& t) {
+  return json{{"value", t.value},   {"stream", t.id},          {"onnx_shape", t.shape},
+              {"dtype", std::string(graph::to_string(t.dtype))},
+              {"pixels", t.pixels}, {"channels", t.channels},  {"height", t.height},
+              {"width", t.width},   {"nchw_to_nhwc", !t.order.identity()},
+              {"order_channels", t.order.channels_major}, {"order_pixels", t.order.pixels_major},
+              {"scale", t.scale},   {"zero_point", t.zero_point},
+              {"host_packing", {{"kind", static_cast<int>(t.packing.kind)}, {"conv", t.packing.conv},
+                                {"trans_b", t.packing.trans_b}, {"out_c", t.packing.out_c}, {"in_c", t.packing.in_c},
+                                {"kernel_h", t.packing.kernel_h}, {"kernel_w", t.packing.kernel_w},
+                                {"pe", t.packing.pe}, {"simd", t.packing.simd},
+                                {"columns_channels", t.packing.columns.channels_major},
+                                {"columns_pixels", t.packing.columns.pixels_major},
+                                {"shape", t.packing.shape}, {"factor", t.packing.factor}}}};
+}
+
+json node_list(const LayerPlan& plan, const std::vector<std::size_t>& nodes) {
+  json out = json::array();
+  for (std::size_t i : nodes) out.push_back({{"op", plan.graph.nodes[i].op}, {"node", plan.graph.nodes[i].name}});
+  return out;
+}
+
+}  // namespace
+
+json estimate_to_json(const NetworkEstimate& e) {
+  json layers = json::array();
+  for (const auto& l : e.layers)
+    layers.push_back({{"layer", l.id},
+                      {"ops", l.ops},
+                      {"pe", l.pe},
+                      {"simd", l.simd},
+                      {"cycles_estimate", l.cycles},
+                      {"ii_estimate", l.cycles},
+                      {"latency_cycles_estimate", l.cycles},
+                      {"macs", l.macs},
+                      {"dsp_estimate", l.dsp},
+                      {"bram36_estimate", l.bram36},
+                      {"lut_estimate", l.lut}});
+  json out{{"clock_mhz", e.clock_mhz},
+              {"layers", layers},
+              {"interval_cycles_estimate", e.interval_cycles},
+              {"latency_cycles_estimate", e.latency_cycles},
+              {"fps_estimate", e.fps},
+              {"dsp_estimate", e.dsp},
+              {"bram36_estimate", e.bram36},
+              {"lut_estimate", e.lut},
+              {"budget", {{"device", "XC7Z020"}, {"dsp", e.budget.dsp}, {"bram36", e.budget.bram36}, {"lut", e.budget.lut}}},
+              {"fits_estimate", e.fits()},
+              {"note", "analytical estimates (no HLS synthesis was run)"}};
+  if (!e.pipeline.layers.empty()) out["estimator"] = est::to_json(e.pipeline);
+  return out;
+}
+
+json layers_json(const LayerPlan& plan) {
+  json layers = json::array();
+  for (const auto& d : estimator_layers(plan)) {
+    json l{{"name", d.name}, {"kind", std::string(est::to_string(d.kind))}, {"in_h", d.in_h}, {"in_w", d.in_w},
+           {"in_channels", d.in_channels}, {"out_channels", d.out_channels}, {"kernel_h", d.kernel_h},
+           {"kernel_w", d.kernel_w}, {"stride_h", d.stride_h}, {"stride_w", d.stride_w}, {"pad_top", d.pad_top},
+           {"pad_left", d.pad_left}, {"pad_bottom", d.pad_bottom}, {"pad_right", d.pad_right},
+           {"dilation_h", d.dilation_h}, {"dilation_w", d.dilation_w}, {"groups", d.groups},
+           {"input_bits", d.input_bits}, {"weight_bits", d.weight_bits}, {"accumulator_bits", d.accumulator_bits},
+           {"output_bits", d.output_bits}, {"floating_point", d.floating_point}, {"pe", d.pe}, {"simd", d.simd}};
+    layers.push_back(l);
+  }
+  return json{{"layers", layers}};
+}
+
+std::string plan_to_json(const LayerPlan& plan, const NetworkEstimate& estimate, const std::string& model) {
+  json layers = json::array();
+  for (const auto& l : plan.layers) {
+    json inputs = json::array();
+    for (const auto& v : l.inputs) inputs.push_back(v.empty() ? std::string() : plan.tensor(v).id);
+    layers.push_back({{"layer", l.id}, {"kind", kind_name(l.kind)}, {"ops", l.ops}, {"nodes", l.nodes},
+                      {"inputs", inputs}, {"output", plan.tensor(l.output).id}, {"pe", l.pe}, {"simd", l.simd}});
+  }
+  json in = json::array(), out = json::array();
+  for (const auto& v : plan.pl_inputs) {
+    in.push_back(port_json(plan.tensor(v)));
+    in.back()["key"] = v;
+  }
+  for (const auto& v : plan.pl_outputs) {
+    out.push_back(port_json(plan.tensor(v)));
+    out.back()["key"] = v;
+  }
+  json doc{{"schema_version", 1},
+           {"model", model},
+           {"kernel", plan.kernel},
+           {"precision", plan.precision.name()},
+           {"ran_on", plan.uses_pl() ? "pl" : "ps"},
+           {"ps_before_pl", node_list(plan, plan.pre_nodes)},
+           {"pl_layers", layers},
+           {"ps_after_pl", node_list(plan, plan.post_nodes)},
+           {"pl_inputs", in},
+           {"pl_outputs", out},
+           {"graph_inputs", plan.graph.inputs},
+           {"graph_outputs", plan.graph.outputs}};
+  if (plan.uses_pl()) doc["estimate"] = estimate_to_json(estimate);
+  return doc.dump(2) + "\n";
+}
+
+LayerPlan host_plan_from_json(const std::string& json_text, graph::Graph graph, const std::string& origin) {
+  LayerPlan plan;
+  plan.graph = std::move(graph);
+  try {
+    const json doc = json::parse(json_text);
+    plan.kernel = doc.at("kernel").get<std::string>();
+    plan.precision = Precision::parse(doc.at("precision").get<std::string>());
+    auto index_of = [&](const std::string& name) {
+      for (std::size_t i = 0; i < plan.graph.nodes.size(); ++i)
+        if (plan.graph.nodes[i].name == name) return i;
+      throw Error(ErrorCode::invalid_argument, "plan names node '" + name + "', which the model does not have", origin);
+    };
+    for (const auto& n : doc.at("ps_before_pl")) plan.pre_nodes.push_back(index_of(n.at("node").get<std::string>()));
+    for (const auto& n : doc.at("ps_after_pl")) plan.post_nodes.push_back(index_of(n.at("node").get<std::string>()));
+    auto read_ports = [&](const json& list, std::vector<std::string>& names) {
+      for (const auto& p : list) {
+        PlTensor t;
+        t.value = p.at("value").get<std::string>();
+        t.id = p.at("stream").get<std::string>();
+        t.shape = p.at("onnx_shape").get<graph::Shape>();
+        const auto dtype = p.at("dtype").get<std::string>();
+        t.dtype = dtype == "float32" ? graph::DType::float32 : dtype == "int8" ? graph::DType::int8
+                  : dtype == "uint8" ? graph::DType::uint8 : dtype == "int32" ? graph::DType::int32
+                  : throw Error(ErrorCode::unsupported, "port element type " + dtype, origin);
+        t.pixels = p.at("pixels").get<std::int64_t>();
+        t.channels = p.at("channels").get<std::int64_t>();
+        t.height = p.at("height").get<std::int64_t>();
+        t.width = p.at("width").get<std::int64_t>();
+        t.order = {p.at("order_channels").get<std::int64_t>(), p.at("order_pixels").get<std::int64_t>()};
+        t.scale = p.at("scale").get<float>();
+        t.zero_point = p.at("zero_point").get<std::int32_t>();
+        const auto& k = p.at("host_packing");
+        const int kind = k.at("kind").get<int>();
+        if (kind < 0 || kind > 3) throw Error(ErrorCode::invalid_argument, "unknown host packing", origin);
+        t.packing.kind = static_cast<HostPacking::Kind>(kind);
+        t.packing.conv = k.at("conv").get<bool>();
+        t.packing.trans_b = k.at("trans_b").get<bool>();
+        t.packing.out_c = k.at("out_c").get<std::int64_t>();
+        t.packing.in_c = k.at("in_c").get<std::int64_t>();
+        t.packing.kernel_h = k.at("kernel_h").get<std::int64_t>();
+        t.packing.kernel_w = k.at("kernel_w").get<std::int64_t>();
+        t.packing.pe = k.at("pe").get<int>();
+        t.packing.simd = k.at("simd").get<int>();
+        t.packing.columns = {k.at("columns_channels").get<std::int64_t>(), k.at("columns_pixels").get<std::int64_t>()};
+        t.packing.shape = k.at("shape").get<graph::Shape>();
+        t.packing.factor = k.at("factor").get<float>();
+        const std::string key = p.at("key").get<std::string>();
+        names.push_back(key);
+        plan.tensors.emplace(key, t);
+      }
+    };
+    read_ports(doc.at("pl_inputs"), plan.pl_inputs);
+    read_ports(doc.at("pl_outputs"), plan.pl_outputs);
+    if (doc.at("ran_on").get<std::string>() == "pl") {
+      PlLayer marker;  // the layers themselves live in the generated kernel
+      marker.id = "pl";
+      plan.layers.push_back(marker);
+    }
+  } catch (const json::exception& e) {
+    throw Error(ErrorCode::parse, std::string("malformed plan: ") + e.what(), origin);
+  }
+  return plan;
+}
+
+}  // namespace zynqnn::compiler

@@ -1,0 +1,17 @@
+#pragma once
+// int8 post-training quantization of a lowered plan: calibration runs the reference executor
+// over the calibration inputs and records each PL tensor's range; activations become int8
+// with a scale and zero point (asymmetric), weights int8 per output channel (symmetric),
+// biases int32 with the input zero point folded in, and every convolution/dense layer ends in
+// the requantization of hls/layers/requant.h (a fused ReLU/Clip narrows its output range).
+#include <vector>
+
+#include "zynqnn/compiler/plan.hpp"
+#include "zynqnn/graph/executor.hpp"
+
+namespace zynqnn::compiler {
+
+// Throws unsupported for layers without an int8 form, invalid_argument without calibration data.
+void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibration);
+
+}  // namespace zynqnn::compiler
