@@ -19,6 +19,7 @@ void register_all_verbs(CLI::App& app) {
   add_tcl_check_verb(app);
   add_bench_verb(app);
   add_loopback_verb(app);
+  add_sim_verb(app);
   add_campaign_verb(app);
   add_calibrate_verb(app);
 }

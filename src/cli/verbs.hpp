@@ -16,6 +16,7 @@ void add_onnx_info_verb(CLI::App& app);
 void add_hwh_verb(CLI::App& app);
 void add_bench_verb(CLI::App& app);
 void add_loopback_verb(CLI::App& app);
+void add_sim_verb(CLI::App& app);
 void add_campaign_verb(CLI::App& app);
 void add_calibrate_verb(CLI::App& app);
 
