@@ -45,3 +45,10 @@ if (( per_call > 1500 )); then
   echo "bench: over the 1,500-instruction target" >&2
   exit 1
 fi
+
+echo
+echo "== one Python call (784-byte input, 40-byte output): zynqnn vs PYNQ's DMA channel code"
+venv=build/venv
+"$venv/bin/pip" install -q -r python/requirements-bench.txt || echo "bench: pynq could not be installed; the plain-Python register sequence stands in (labeled)"
+ZYNQNN_LIBRARY="$build/lib/libzynqnn_capi.so" ZYNQNN_CLI="$bin/zynqnn" PYTHONPATH="$PWD/python" \
+  "$venv/bin/python" -m zynqnn.bench --calls 20000 --instructions --json
