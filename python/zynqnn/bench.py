@@ -215,7 +215,7 @@ def main(argv=None):
     report = {"calls": args.calls, "input_bytes": IN_BYTES, "output_bytes": 4 * OUT_FLOATS, "paths": {}}
     for path in ("virtual", "null", "pynq"):
         call, label, acc = _make_call(path, manifest)
-        if acc is not None:
+        if path == "virtual":  # the null board moves no data: only the virtual board's answer is checked
             expected = np.array([x[(np.arange(IN_BYTES) * 10) // IN_BYTES == k].sum() for k in range(10)], np.float32)
             got = call(x)
             if not np.array_equal(got, expected):
