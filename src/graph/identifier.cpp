@@ -1,24 +1,9 @@
 #include "zynqnn/graph/identifier.hpp"
 
-#include <iterator>
-#include <algorithm>
+#include "zynqnn/core/reserved_words.hpp"
 
 namespace zynqnn::graph {
 namespace {
-// C++ keywords and a few names that would shadow common macros or Tcl/HLS words.
-constexpr std::string_view kReserved[] = {
-    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
-    "case", "catch", "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept",
-    "const", "consteval", "constexpr", "constinit", "const_cast", "continue", "co_await",
-    "co_return", "co_yield", "decltype", "default", "delete", "do", "double", "dynamic_cast",
-    "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto",
-    "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
-    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register",
-    "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static",
-    "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local",
-    "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using",
-    "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq", "main", "NULL", "EOF",
-    "assert", "errno", "stdin", "stdout", "stderr", "proc", "set"};
 
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -37,7 +22,7 @@ std::string sanitized_identifier(std::string_view name) {
   if (out.empty() || out == "_" || !((out[0] >= 'a' && out[0] <= 'z') || (out[0] >= 'A' && out[0] <= 'Z')))
     out = (out.empty() || out[0] != '_') ? "id_" + out : "id" + out;
   if (out.size() > 3 && out.back() == '_') out.pop_back();
-  if (std::find(std::begin(kReserved), std::end(kReserved), out) != std::end(kReserved)) out += "_";
+  if (!reserved_word_match(out).empty()) out += "_";
   return out;
 }
 
