@@ -59,6 +59,12 @@ BoardAndDmas open_board_from_hwh(const manifest::Manifest& manifest, const std::
     // bitstream is what a reconfiguration reloads.
     board_config.load_bitstream_on_open = false;
   }
+  if (!manifest.reconfigurable_region.empty()) {
+    // Recovery reloads the kernel's partition alone; the DMAs in the static part stay.
+    board_config.partial_bitstreams[manifest.reconfigurable_region] =
+        manifest_folder / manifest.artifacts.partial_bitstream;
+    board_config.reload_region = manifest.reconfigurable_region;
+  }
   BoardAndDmas result;
   result.board = std::make_unique<pynq_board::PynqBoard>(board_config);
   for (auto& [name, config] : by_instance) result.dmas.push_back(config);

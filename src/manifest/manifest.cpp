@@ -300,6 +300,13 @@ Manifest parse_manifest(std::string_view json_text, std::string_view origin) {
   m.artifacts.sim_library = artifacts.string("sim_library");
   m.artifacts.hls_top = artifacts.string("hls_top");
   m.artifacts.block_design_tcl = artifacts.string("block_design_tcl");
+  if (artifacts.has("partial_bitstream")) m.artifacts.partial_bitstream = artifacts.string("partial_bitstream");
+  if (root.has("reconfigurable_region")) {
+    m.reconfigurable_region = root.object("reconfigurable_region").name("name");
+    if (m.artifacts.partial_bitstream.empty()) {
+      artifacts.fail("partial_bitstream", "is required when a reconfigurable_region is declared");
+    }
+  }
   return m;
 }
 
@@ -374,7 +381,9 @@ std::string to_json(const Manifest& m) {
   artifacts["sim_library"] = m.artifacts.sim_library;
   artifacts["hls_top"] = m.artifacts.hls_top;
   artifacts["block_design_tcl"] = m.artifacts.block_design_tcl;
+  if (!m.artifacts.partial_bitstream.empty()) artifacts["partial_bitstream"] = m.artifacts.partial_bitstream;
   doc["artifacts"] = artifacts;
+  if (!m.reconfigurable_region.empty()) doc["reconfigurable_region"] = ordered_json{{"name", m.reconfigurable_region}};
   return doc.dump(2) + "\n";
 }
 

@@ -104,6 +104,20 @@ TEST(Manifest, InconsistentFieldsAreNamed) {
   EXPECT_EQ(error_of(bad).where(), "manifest.json:/dmas");
 }
 
+TEST(Manifest, ReconfigurableRegionNeedsItsPartialBitstream) {
+  json doc = json::parse(to_json(example()));
+  EXPECT_TRUE(parse_manifest(doc.dump()).reconfigurable_region.empty());
+  doc["reconfigurable_region"] = {{"name", "rp_kernel"}};
+  EXPECT_EQ(error_of(doc).where(), "manifest.json:/artifacts/partial_bitstream");
+  doc["artifacts"]["partial_bitstream"] = "vivado/rp_kernel_partial.bit";
+  const Manifest m = parse_manifest(doc.dump());
+  EXPECT_EQ(m.reconfigurable_region, "rp_kernel");
+  EXPECT_EQ(m.artifacts.partial_bitstream, "vivado/rp_kernel_partial.bit");
+  EXPECT_EQ(to_json(parse_manifest(to_json(m))), to_json(m));
+  doc["reconfigurable_region"] = {{"name", "rp;rm -rf"}};
+  EXPECT_EQ(error_of(doc).where(), "manifest.json:/reconfigurable_region/name");
+}
+
 TEST(Manifest, NewerSchemaIsUnsupported) {
   json doc = json::parse(to_json(example()));
   doc["schema_version"] = 2;

@@ -63,6 +63,7 @@ struct Artifacts {
   std::string sim_library;  // the kernel compiled for the host (virtual board)
   std::string hls_top;
   std::string block_design_tcl;
+  std::string partial_bitstream;  // optional: the kernel's region alone (with reconfigurable_region)
 };
 
 struct Manifest {
@@ -80,6 +81,10 @@ struct Manifest {
   std::string pl_kernel_abi = "zynqnn_pl_kernel_v1";  // sim library entry point
   int pl_kernel_abi_version = 1;
   Artifacts artifacts;
+  // Optional: the name of the partial-reconfiguration region that holds the kernel. When set,
+  // recovery on the board reloads artifacts.partial_bitstream into that region instead of the
+  // whole PL (the DMAs and the processing system's configuration stay as they are).
+  std::string reconfigurable_region;
 
   std::vector<const StreamInfo*> inputs() const;
   std::vector<const StreamInfo*> outputs() const;

@@ -64,6 +64,10 @@ std::unique_ptr<InterruptLine> PynqBoard::open_interrupt(std::uint64_t base, uns
 }
 
 void PynqBoard::reconfigure() {
+  if (!config_.reload_region.empty()) {
+    reconfigure_region(config_.reload_region);
+    return;
+  }
   if (config_.bitstream.empty()) {
     throw Error(ErrorCode::bad_state, "cannot reconfigure: no bitstream is configured", config_.name);
   }

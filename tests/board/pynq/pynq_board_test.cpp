@@ -73,6 +73,23 @@ TEST(PynqBoard, LoadsTheBitstreamOnOpenAndCountsReconfigurations) {
   EXPECT_EQ(board.generation(), 2u);
 }
 
+TEST(PynqBoard, ReconfigureReloadsTheDeclaredRegionAlone) {
+  FakeBoard fake;
+  PynqBoardConfig config = fake.config();
+  config.reload_region = "region0";
+  PynqBoard board(config);
+  EXPECT_EQ(fake.tree.read("sys/class/fpga_manager/fpga0/flags"), "0");  // the full design on open
+  board.reconfigure();
+  EXPECT_EQ(board.generation(), 1u);
+  EXPECT_EQ(fake.tree.read("sys/class/fpga_manager/fpga0/flags"), "1");
+  EXPECT_EQ(fake.tree.read("sys/class/fpga_manager/fpga0/firmware"), "region0.bin");
+
+  config.reload_region = "region9";  // a region without a partial bitstream
+  PynqBoard misconfigured(config);
+  EXPECT_THROW(misconfigured.reconfigure(), Error);
+  EXPECT_EQ(misconfigured.generation(), 0u);
+}
+
 TEST(PynqBoard, FailedReconfigurationDoesNotCountAsOne) {
   FakeBoard fake;
   PynqBoard board(fake.config());

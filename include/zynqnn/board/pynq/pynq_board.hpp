@@ -44,6 +44,9 @@ struct PynqBoardConfig {
   std::filesystem::path bitstream;  // full .bit (or .bin); empty: the PL is left as it is
   bool load_bitstream_on_open = true;
   std::map<std::string, std::filesystem::path> partial_bitstreams;  // region name -> partial .bit/.bin
+  // Set: reconfigure() reloads this region of partial_bitstreams alone (the kernel's
+  // partition; the static part with the DMAs stays). Empty: the full bitstream.
+  std::string reload_region;
   std::vector<InterruptBinding> interrupts;
   Nanoseconds load_timeout = std::chrono::seconds(10);
 };
@@ -58,7 +61,8 @@ class PynqBoard final : public Board {
   std::unique_ptr<InterruptLine> open_interrupt(std::uint64_t base, unsigned line) override;
   DmaMemory& memory() override { return memory_; }
   Clock& clock() override;
-  // Full reload of config.bitstream. Drivers bound before it are stale.
+  // Reloads config.reload_region when set, else the full config.bitstream. Drivers bound
+  // before it are stale.
   void reconfigure() override;
   // Partial reconfiguration of `region` (a key of config.partial_bitstreams). Also counts
   // as a reconfiguration: the kernel behind the region's streams changed.
