@@ -1,5 +1,5 @@
-// `zynqnn check-onnx DIR...`: each ONNX backend test folder compiled, run (PL part on the
-// generated kernel's host build, PS operators around it) and compared with its outputs.
+// `zynqnn check-onnx DIR...`: each ONNX backend test folder compiled, run (PL part through the
+// DMA driver on the virtual board, PS operators around it) and compared with its outputs.
 #include <fmt/core.h>
 
 #include <filesystem>
@@ -18,6 +18,7 @@ void add_check_onnx_verb(CLI::App& app) {
     std::vector<std::string> dirs;
     std::string precision = "float32", work = "build/check-onnx", sim_opt = "-O1";
     int jobs = 2;
+    double deadline_ms = 1000;
     bool json = false;
   };
   auto o = std::make_shared<Options>();
@@ -27,12 +28,15 @@ void add_check_onnx_verb(CLI::App& app) {
   verb->add_option("--work-dir", o->work, "Where compiled cases are kept (reused when unchanged)");
   verb->add_option("--sim-opt", o->sim_opt, "Optimization level of the kernels' host build");
   verb->add_option("--jobs", o->jobs, "Cases compiled and run at the same time")->check(CLI::Range(1, 64));
+  verb->add_option("--deadline-ms", o->deadline_ms, "Deadline of each frame's call on the virtual board (modeled time)")
+      ->check(CLI::PositiveNumber);
   verb->add_flag("--json", o->json, "Print one JSON object");
   verb->callback([o] {
     compiler::CheckOptions options;
     options.precision = compiler::Precision::parse(o->precision);
     options.work_dir = std::filesystem::absolute(o->work);
     options.sim_opt = o->sim_opt;
+    options.deadline = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(o->deadline_ms));
     nlohmann::json results = nlohmann::json::array();
     int pass = 0, fail = 0, unsupported = 0, on_ps = 0;
     // Cases run in parallel (each compiles its own kernel); results are reported in order.
@@ -73,7 +77,8 @@ void add_check_onnx_verb(CLI::App& app) {
                                  {"total", pass + fail + unsupported}};
     if (o->json) {
       fmt::print("{}\n", nlohmann::json{{"results", results}, {"summary", summary}, {"tolerance", tolerance},
-                                        {"precision", options.precision.name()}}.dump());
+                                        {"precision", options.precision.name()},
+                                        {"board", options.board}, {"deadline_ms", o->deadline_ms}}.dump());
     } else {
       fmt::print("{} pass, {} fail, {} unsupported ({} ran on the PS only)\n", pass, fail, unsupported, on_ps);
     }

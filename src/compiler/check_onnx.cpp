@@ -62,7 +62,9 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
     }
     CompileOptions copt;
     copt.model = dir / "model.onnx";
-    copt.output_dir = options.work_dir / (dir.filename().string() + "-" +
+    // "a/b/" names the folder b too: the case's work folder must not collapse to "-<precision>".
+    const fs::path folder = dir.filename().empty() ? dir.parent_path() : dir;
+    copt.output_dir = options.work_dir / (folder.filename().string() + "-" +
                                           (options.precision.kind == PrecisionKind::fixed ? std::string("fixed")
                                                                                            : options.precision.name()));
     copt.precision = options.precision;
@@ -79,7 +81,7 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
     std::unique_ptr<PlRunner> pl;
     if (compiled.plan.uses_pl()) {
       read_stream_layouts(copt.output_dir / "manifest.json", in_layout, out_layout);
-      pl = open_sim_library(copt.output_dir);
+      pl = open_board_runner(copt.output_dir, options.board, options.deadline);
     }
     NetworkRunner runner(compiled.plan, std::move(in_layout), std::move(out_layout), std::move(pl));
     const auto run_start = Clock::now();

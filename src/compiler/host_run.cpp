@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <span>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -13,10 +14,12 @@
 #include "ap_axi_sdata.h"
 #include "compiler/plan_json.hpp"
 #include "hls_stream.h"
+#include "zynqnn/accelerator/open_accelerator.hpp"
 #include "zynqnn/board/virtual/pl_kernel_abi.h"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/manifest/manifest.hpp"
 #include "zynqnn/onnx/import.hpp"
+#include "zynqnn/quant/quantize.hpp"
 
 namespace zynqnn::compiler {
 namespace {
@@ -140,6 +143,53 @@ class SimLibrary final : public PlRunner {
   const zynqnn_pl_kernel_abi* abi_ = nullptr;
 };
 
+// One frame = one Accelerator::run: inputs copied into the DMA buffers, every receive armed,
+// every send started, all waited for with one deadline.
+class BoardRunner final : public PlRunner {
+ public:
+  BoardRunner(const fs::path& output_dir, const std::string& board, std::chrono::nanoseconds deadline)
+      : board_(board), deadline_(deadline), accelerator_(open_accelerator((output_dir / "manifest.json").string(), board)) {
+    if (deadline <= std::chrono::nanoseconds::zero())
+      throw Error(ErrorCode::invalid_argument, "the call deadline must be positive", "board " + board);
+  }
+
+  void run(const std::vector<std::vector<std::byte>>& inputs, std::vector<std::vector<std::byte>>& outputs) override {
+    Accelerator& acc = *accelerator_;
+    if (inputs.size() != acc.inputs().size() || outputs.size() != acc.outputs().size())
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("accelerator has {} inputs and {} outputs, given {} and {}", acc.inputs().size(),
+                              acc.outputs().size(), inputs.size(), outputs.size()),
+                  where());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const std::span<std::byte> buffer = acc.input_buffer(i);
+      if (buffer.size() != inputs[i].size())
+        throw Error(ErrorCode::internal, fmt::format("{} bytes prepared for a DMA buffer of {}", inputs[i].size(), buffer.size()),
+                    acc.inputs()[i].name);
+      std::memcpy(buffer.data(), inputs[i].data(), buffer.size());
+    }
+    const CallResult result = acc.run(deadline_);
+    if (result.status != CallStatus::ok) {
+      const ErrorCode code = result.status == CallStatus::timeout ? ErrorCode::timeout : ErrorCode::dma_error;
+      const std::string detail = result.detail;
+      acc.abort();  // the next frame starts from a clean engine
+      throw Error(code, detail, where());
+    }
+    for (std::size_t j = 0; j < outputs.size(); ++j) {
+      const std::span<const std::byte> buffer = acc.output_buffer(j);
+      if (buffer.size() != outputs[j].size())
+        throw Error(ErrorCode::internal, fmt::format("{} bytes expected from a DMA buffer of {}", outputs[j].size(), buffer.size()),
+                    acc.outputs()[j].name);
+      std::memcpy(outputs[j].data(), buffer.data(), buffer.size());
+    }
+  }
+  std::string where() const override { return board_ == "virtual" ? "virtual board" : "board " + board_; }
+
+ private:
+  std::string board_;
+  std::chrono::nanoseconds deadline_;
+  std::unique_ptr<Accelerator> accelerator_;
+};
+
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::io, "cannot read", path.string());
@@ -147,9 +197,6 @@ std::string read_text(const fs::path& path) {
   s << in.rdbuf();
   return s.str();
 }
-
-// round half to even, as QuantizeLinear.
-double round_even(double v) { return std::nearbyint(v); }
 
 std::int64_t read_slot(const std::vector<std::byte>& bytes, std::int64_t j, int bits, bool is_signed) {
   std::uint64_t raw = 0;
@@ -187,7 +234,7 @@ std::vector<std::byte> to_stream(const Tensor& x, const PlTensor& t, const Strea
       std::memcpy(&bits, &v, 4);
       write_slot(bytes, j, l.element_bits, bits);
     } else if (p.kind == PrecisionKind::int8) {
-      const double q = std::clamp(round_even(static_cast<double>(v) / t.scale) + t.zero_point, -128.0, 127.0);
+      const std::int8_t q = quant::quantize_int8(v, t.scale, t.zero_point);
       write_slot(bytes, j, l.element_bits, static_cast<std::uint64_t>(static_cast<std::int64_t>(q)));
     } else {
       const double limit = std::ldexp(1.0, p.width - 1);
@@ -217,7 +264,7 @@ Tensor from_stream(const std::vector<std::byte>& bytes, const PlTensor& t, const
       const auto bits = static_cast<std::uint32_t>(read_slot(bytes, j, l.element_bits, false));
       std::memcpy(&v, &bits, 4);
     } else if (p.kind == PrecisionKind::int8) {
-      v = static_cast<float>((read_slot(bytes, j, l.element_bits, true) - t.zero_point)) * t.scale;
+      v = quant::dequantize_int8(static_cast<std::int8_t>(read_slot(bytes, j, l.element_bits, true)), t.scale, t.zero_point);
     } else {
       v = static_cast<float>(std::ldexp(static_cast<double>(read_slot(bytes, j, l.element_bits, true)), -l.fraction_bits));
     }
@@ -251,6 +298,11 @@ void run_nodes(const graph::Graph& g, const std::vector<std::size_t>& nodes, gra
 
 }  // namespace
 
+std::unique_ptr<PlRunner> open_board_runner(const fs::path& output_dir, const std::string& board,
+                                            std::chrono::nanoseconds deadline) {
+  return std::make_unique<BoardRunner>(output_dir, board, deadline);
+}
+
 std::unique_ptr<PlRunner> open_sim_library(const fs::path& output_dir) {
   const auto m = manifest::load_manifest(output_dir / "manifest.json");
   return std::make_unique<SimLibrary>(output_dir / m.artifacts.sim_library);
@@ -272,7 +324,7 @@ NetworkRunner::NetworkRunner(const LayerPlan& plan, std::vector<StreamLayout> in
     throw Error(ErrorCode::invalid_argument, "the manifest's streams do not match the plan's PL ports", plan.kernel);
 }
 
-NetworkRunner NetworkRunner::open(const fs::path& output_dir) {
+NetworkRunner NetworkRunner::open(const fs::path& output_dir, const std::string& board, std::chrono::nanoseconds deadline) {
   auto graph = onnx_import::import_file(output_dir / "model.onnx");
   auto plan = std::make_shared<LayerPlan>(
       host_plan_from_json(read_text(output_dir / "plan.json"), std::move(graph), (output_dir / "plan.json").string()));
@@ -280,7 +332,7 @@ NetworkRunner NetworkRunner::open(const fs::path& output_dir) {
   std::unique_ptr<PlRunner> pl;
   if (plan->uses_pl()) {
     read_stream_layouts(output_dir / "manifest.json", in, out);
-    pl = open_sim_library(output_dir);
+    pl = open_board_runner(output_dir, board, deadline);
   }
   NetworkRunner runner(*plan, std::move(in), std::move(out), std::move(pl));
   runner.owned_ = plan;

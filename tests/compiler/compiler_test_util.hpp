@@ -1,6 +1,6 @@
 #pragma once
 // Small graphs built in code, compiled into build/compiler-tests/<name> (reused when the
-// generated sources are unchanged) and run through the generated kernel's host build.
+// generated sources are unchanged) and run on the virtual board (DMA driver, PL thread).
 #include <filesystem>
 #include <random>
 #include <string>
@@ -91,13 +91,13 @@ inline CompileOptions options_for(const std::string& name, Precision precision =
   return o;
 }
 
-// Compiles `g` and returns a runner over its host build.
+// A runner of a compiled network whose PL part goes through the DMA driver on the virtual board.
 inline NetworkRunner runner_for(const CompileResult& compiled, const std::filesystem::path& out) {
   std::vector<StreamLayout> in, outl;
   std::unique_ptr<PlRunner> pl;
   if (compiled.plan.uses_pl()) {
     read_stream_layouts(out / "manifest.json", in, outl);
-    pl = open_sim_library(out);
+    pl = open_board_runner(out, "virtual", std::chrono::seconds(1));
   }
   return NetworkRunner(compiled.plan, std::move(in), std::move(outl), std::move(pl));
 }

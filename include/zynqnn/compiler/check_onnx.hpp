@@ -1,7 +1,10 @@
 #pragma once
 // Conformance check of the compiler against ONNX backend test folders (model.onnx,
-// test_data_set_*/input_*.pb, output_*.pb): compile, run on the PL model (the generated
-// kernel's host build) with the PS operators around it, compare with the expected outputs.
+// test_data_set_*/input_*.pb, output_*.pb): compile, run every data set as a user's call runs
+// it (the PS operators on the host, the PL part through open_accelerator(manifest, "virtual"):
+// AXI DMA driver, DMA register model, simulated DDR, the kernel's C-simulation on the PL
+// thread), compare with the expected outputs.
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,6 +18,10 @@ struct CheckOptions {
   std::filesystem::path work_dir;  // one compiled project per case (reused when unchanged)
   std::string sim_opt = "-O1";     // host build optimization level
   double rtol = 1e-4, atol = 1e-5;  // float32 tolerance: |a-e| <= atol or <= rtol*|e|
+  std::string board = "virtual";    // open_accelerator's board
+  // Deadline of each frame's call, on the board's clock (modeled time on the virtual board: a
+  // hung kernel fails the case at once instead of stalling the run).
+  std::chrono::nanoseconds deadline = std::chrono::seconds(1);
 };
 
 struct CaseResult {

@@ -25,8 +25,18 @@ class PlRunner {
   virtual std::string where() const = 0;  // "virtual board", "sim library"
 };
 
-// The generated kernel's host build (OUT/sim/libkernel.so) driven through the PL kernel ABI
-// (zynqnn_pl_kernel_v1): words in, words out, TLAST checked.
+// The compiled kernel as a user's call runs it: open_accelerator(OUT/manifest.json, board)
+// (board "virtual": the AXI DMA driver, the DMA register model, simulated DDR, the kernel's
+// C-simulation on the PL thread, modeled time). Each frame is one Accelerator::run with
+// `deadline` (on the board's clock); a timeout, DMA error or short output is an Error
+// (timeout / dma_error) naming the stream, after which the accelerator is aborted and usable.
+std::unique_ptr<PlRunner> open_board_runner(const std::filesystem::path& output_dir, const std::string& board,
+                                            std::chrono::nanoseconds deadline);
+
+// The generated kernel's host build (OUT/sim/libkernel.so) called directly through the PL
+// kernel ABI (zynqnn_pl_kernel_v1): words in, words out, TLAST checked; no DMA, no board
+// model. Its one purpose is measuring the C-simulation's compute speed alone
+// (bench/compiler_bench.cpp); conformance checks and tests go through open_board_runner.
 std::unique_ptr<PlRunner> open_sim_library(const std::filesystem::path& output_dir);
 
 struct StreamLayout {  // from the manifest
@@ -41,8 +51,9 @@ class NetworkRunner {
  public:
   NetworkRunner(const LayerPlan& plan, std::vector<StreamLayout> inputs, std::vector<StreamLayout> outputs,
                 std::unique_ptr<PlRunner> pl);
-  // Opens OUT (manifest.json, plan.json, model.onnx) with its sim library.
-  static NetworkRunner open(const std::filesystem::path& output_dir);
+  // Opens OUT (manifest.json, plan.json, model.onnx) on a board (open_board_runner).
+  static NetworkRunner open(const std::filesystem::path& output_dir, const std::string& board = "virtual",
+                            std::chrono::nanoseconds deadline = std::chrono::seconds(1));
 
   graph::TensorMap run(const graph::TensorMap& inputs);
   const LayerPlan& plan() const { return *plan_; }
