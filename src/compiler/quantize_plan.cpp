@@ -6,57 +6,29 @@
 
 #include <fmt/format.h>
 
-#include "requant.h"
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/quant/quantize.hpp"
 
 namespace zynqnn::compiler {
 namespace {
 
-struct Range {
-  float lo = std::numeric_limits<float>::max();
-  float hi = std::numeric_limits<float>::lowest();
-};
-
-// Asymmetric int8 quantization of [lo, hi] (0 always representable).
-void choose_qparams(Range r, float& scale, std::int32_t& zero_point) {
-  float lo = std::min(r.lo, 0.0F), hi = std::max(r.hi, 0.0F);
-  if (hi - lo < 1e-8F) hi = lo + 1e-8F;
-  scale = (hi - lo) / 255.0F;
-  zero_point = static_cast<std::int32_t>(std::clamp(std::nearbyint(-128.0 - lo / scale), -128.0, 127.0));
-}
-
-std::int32_t quantize_value(float v, float scale, std::int32_t zp) {
-  return static_cast<std::int32_t>(std::clamp(std::nearbyint(static_cast<double>(v) / scale) + zp, -128.0, 127.0));
-}
-
-void requant_for(double real_scale, std::int32_t& m, std::int32_t& r, const std::string& where) {
-  if (!zynqnn_hls::quantize_multiplier(real_scale, m, r))
-    throw Error(ErrorCode::unsupported, fmt::format("unsupported: requantization scale {} out of range", real_scale), where);
-}
+// Clip bounds as int8 values of the stream (QuantizeLinear arithmetic).
+std::int32_t quantize_value(float v, float scale, std::int32_t zp) { return quant::quantize_int8(v, scale, zp); }
 
 }  // namespace
 
 void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibration) {
   if (calibration.empty())
     throw Error(ErrorCode::invalid_argument, "int8 needs calibration inputs (--calib FILE.npy)", "quantization");
-  // Observed ranges of every value.
-  std::map<std::string, Range> ranges;
-  graph::Executor executor(plan.graph);
-  for (const auto& inputs : calibration) {
-    executor.run(inputs, [&](const std::string& name, const graph::Tensor& value) {
-      if (value.dtype() != graph::DType::float32) return;
-      Range& r = ranges[name];
-      for (float v : value.data<float>()) {
-        if (!std::isfinite(v)) continue;
-        r.lo = std::min(r.lo, v);
-        r.hi = std::max(r.hi, v);
-      }
-    });
-  }
+  // Observed ranges of every value; every PL stream gets asymmetric int8 parameters.
+  const quant::Ranges ranges = quant::calibrate(plan.graph, calibration);
   for (auto& [name, t] : plan.tensors) {
     if (t.dtype != graph::DType::float32) continue;
     auto it = ranges.find(name);
-    if (it != ranges.end()) choose_qparams(it->second, t.scale, t.zero_point);
+    if (it == ranges.end()) continue;
+    const quant::QuantParams q = quant::asymmetric_params(it->second);
+    t.scale = q.scale;
+    t.zero_point = q.zero_point;
   }
   for (auto& l : plan.layers) {
     PlTensor& in = plan.tensors.at(l.inputs.at(0));
@@ -68,27 +40,21 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
       case LayerKind::depthwise_conv: {
         const std::int64_t oc = l.out_c;
         const std::int64_t per_out = static_cast<std::int64_t>(l.weights.size()) / oc;
-        l.qweights.resize(l.weights.size());
+        const quant::ChannelWeights w = quant::quantize_weights(l.weights, oc);
+        l.qweights = w.q;
         l.qbias.assign(static_cast<std::size_t>(oc), 0);
         l.multiplier.assign(static_cast<std::size_t>(oc), 0);
         l.shift.assign(static_cast<std::size_t>(oc), 1);
         for (std::int64_t o = 0; o < oc; ++o) {
-          float absmax = 0;
-          for (std::int64_t i = 0; i < per_out; ++i) absmax = std::max(absmax, std::fabs(l.weights[static_cast<std::size_t>(o * per_out + i)]));
-          const float sw = absmax > 0 ? absmax / 127.0F : 1.0F;
+          const auto c = static_cast<std::size_t>(o);
           std::int64_t qsum = 0;
-          for (std::int64_t i = 0; i < per_out; ++i) {
-            const auto idx = static_cast<std::size_t>(o * per_out + i);
-            const auto q = static_cast<std::int8_t>(std::clamp(std::nearbyint(l.weights[idx] / sw), -127.0F, 127.0F));
-            l.qweights[idx] = q;
-            qsum += q;
-          }
+          for (std::int64_t i = 0; i < per_out; ++i) qsum += w.q[static_cast<std::size_t>(o * per_out + i)];
           // acc = sum qw*qx + bias_q = sum qw*(qx - zx) / (sx*sw) * real: fold -zx*sum(qw).
-          const double acc_scale = static_cast<double>(in.scale) * sw;
-          const double b = std::nearbyint(l.bias[static_cast<std::size_t>(o)] / acc_scale) - static_cast<double>(in.zero_point) * qsum;
-          if (std::fabs(b) > 2e9) throw Error(ErrorCode::unsupported, "unsupported: int8 bias out of the int32 range", where);
-          l.qbias[static_cast<std::size_t>(o)] = static_cast<std::int32_t>(b);
-          requant_for(acc_scale / out.scale, l.multiplier[static_cast<std::size_t>(o)], l.shift[static_cast<std::size_t>(o)], where);
+          const double acc_scale = static_cast<double>(in.scale) * w.scales[c];
+          l.qbias[c] = quant::quantize_bias(l.bias[c], acc_scale, -static_cast<std::int64_t>(in.zero_point) * qsum, where);
+          const quant::FixedPointMultiplier m = quant::fixed_point_multiplier(acc_scale / out.scale);
+          l.multiplier[c] = m.multiplier;
+          l.shift[c] = m.shift;
         }
         l.out_zero_point = out.zero_point;
         l.out_lo = -128;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "requant.h"
 #include "zynqnn/graph/infer.hpp"
 
 namespace zynqnn::graph {
@@ -202,6 +203,10 @@ RequantParams requant_params(const Graph& graph, const Node& node) {
   p.clamp_min = node.get_int("clamp_min", -128);
   p.clamp_max = node.get_int("clamp_max", 127);
   return p;
+}
+
+std::int64_t requantize(std::int32_t acc, std::int32_t multiplier, std::int32_t shift) {
+  return zynqnn_hls::rounding_shift_right(static_cast<std::int64_t>(acc) * multiplier, shift);
 }
 
 }  // namespace zynqnn::graph

@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 
+#include "requant.h"
 #include "zynqnn/graph/ops.hpp"
 #include "zynqnn/graph/passes.hpp"
 
@@ -102,7 +103,7 @@ class Quantizer {
     const auto found = ranges_.find(name);
     if (found == ranges_.end())
       throw Error(ErrorCode::invalid_argument, fmt::format("no calibration range for '{}'", name), "quantizer");
-    return symmetric_scale(std::max(std::fabs(found->second.min), std::fabs(found->second.max)));
+    return symmetric_params(found->second).scale;
   }
 
   std::string fresh(const std::string& base) {
@@ -156,16 +157,9 @@ class Quantizer {
     std::vector<float> scales;
   };
   static Weights quantize_weights(const std::vector<float>& w, Shape shape, std::int64_t channels) {
-    const auto per = static_cast<std::size_t>(static_cast<std::int64_t>(w.size()) / channels);
-    Weights out{Tensor(DType::int8, std::move(shape)), std::vector<float>(static_cast<std::size_t>(channels))};
-    auto q = out.q.data<std::int8_t>();
-    for (std::size_t c = 0; c < out.scales.size(); ++c) {
-      float max_abs = 0.0F;
-      for (std::size_t k = 0; k < per; ++k) max_abs = std::max(max_abs, std::fabs(w[c * per + k]));
-      out.scales[c] = symmetric_scale(max_abs);
-      for (std::size_t k = 0; k < per; ++k)
-        q[c * per + k] = static_cast<std::int8_t>(std::clamp<int>(quantize_int8(w[c * per + k], out.scales[c]), -127, 127));
-    }
+    ChannelWeights channel = quant::quantize_weights(w, channels);
+    Weights out{Tensor(DType::int8, std::move(shape)), std::move(channel.scales)};
+    std::copy(channel.q.begin(), channel.q.end(), out.q.data<std::int8_t>().begin());
     return out;
   }
 
@@ -177,8 +171,7 @@ class Quantizer {
     std::vector<std::int32_t> bias_q(weights.scales.size()), mult(weights.scales.size()), shift(weights.scales.size());
     for (std::size_t c = 0; c < weights.scales.size(); ++c) {
       const double acc_scale = static_cast<double>(in_scale) * weights.scales[c];
-      const double b = std::nearbyint(static_cast<double>(bias[c]) / acc_scale);
-      bias_q[c] = static_cast<std::int32_t>(std::clamp(b, -2147483648.0, 2147483647.0));
+      bias_q[c] = quantize_bias(bias[c], acc_scale, 0, "node " + node.name);
       const auto m = fixed_point_multiplier(acc_scale / out_scale);
       mult[c] = m.multiplier;
       shift[c] = m.shift;
@@ -277,19 +270,16 @@ class Quantizer {
 FixedPointMultiplier fixed_point_multiplier(double real) {
   if (!(real > 0.0) || !std::isfinite(real))
     throw Error(ErrorCode::unsupported, fmt::format("unsupported: requantization multiplier {}", real), "quantizer");
-  int exponent = 0;
-  const double fraction = std::frexp(real, &exponent);  // real = fraction * 2^exponent, fraction in [0.5, 1)
-  auto m0 = static_cast<std::int64_t>(std::llround(fraction * 2147483648.0));
-  if (m0 == (std::int64_t{1} << 31)) {
-    m0 /= 2;
-    ++exponent;
-  }
-  const int shift = 31 - exponent;
-  if (shift < 1)
-    throw Error(ErrorCode::unsupported, fmt::format("unsupported: requantization multiplier {} is too large", real),
-                "quantizer");
-  if (shift > 62) return {0, 1};  // below 2^-32: every int32 accumulator requantizes to 0
-  return {static_cast<std::int32_t>(m0), shift};
+  FixedPointMultiplier m;
+  if (zynqnn_hls::quantize_multiplier(real, m.multiplier, m.shift)) return m;
+  if (real < 1.0) return {0, 1};  // below 2^-62: every int32 accumulator requantizes to 0
+  throw Error(ErrorCode::unsupported, fmt::format("unsupported: requantization multiplier {} is too large", real),
+              "quantizer");
+}
+
+std::int32_t requantize(std::int64_t acc, FixedPointMultiplier m, std::int32_t zero_point, std::int32_t lo,
+                        std::int32_t hi) {
+  return zynqnn_hls::requantize_value(acc, m.multiplier, m.shift, zero_point, lo, hi);
 }
 
 float symmetric_scale(float max_abs, int levels) {
@@ -305,21 +295,67 @@ float dequantize_int8(std::int8_t value, float scale, std::int32_t zero_point) {
   return (static_cast<float>(value) - static_cast<float>(zero_point)) * scale;
 }
 
+QuantParams symmetric_params(Range range) {
+  return {symmetric_scale(std::max(std::fabs(range.min), std::fabs(range.max))), 0};
+}
+
+QuantParams asymmetric_params(Range range) {
+  const float lo = std::min(range.min, 0.0F);
+  float hi = std::max(range.max, 0.0F);
+  if (!std::isfinite(lo) || !std::isfinite(hi))
+    throw Error(ErrorCode::invalid_argument, "calibration range is not finite", "quantizer");
+  if (hi - lo < 1e-8F) hi = lo + 1e-8F;
+  QuantParams p;
+  p.scale = (hi - lo) / 255.0F;
+  p.zero_point = static_cast<std::int32_t>(std::clamp(std::nearbyint(-128.0 - lo / p.scale), -128.0, 127.0));
+  return p;
+}
+
+ChannelWeights quantize_weights(std::span<const float> weights, std::int64_t channels) {
+  if (channels <= 0 || weights.size() % static_cast<std::size_t>(channels) != 0)
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("{} weights do not split into {} channels", weights.size(), channels), "quantizer");
+  const std::size_t per = weights.size() / static_cast<std::size_t>(channels);
+  ChannelWeights out{std::vector<std::int8_t>(weights.size()), std::vector<float>(static_cast<std::size_t>(channels))};
+  for (std::size_t c = 0; c < out.scales.size(); ++c) {
+    float max_abs = 0.0F;
+    for (std::size_t k = 0; k < per; ++k) max_abs = std::max(max_abs, std::fabs(weights[c * per + k]));
+    out.scales[c] = symmetric_scale(max_abs);
+    for (std::size_t k = 0; k < per; ++k)
+      out.q[c * per + k] = static_cast<std::int8_t>(std::clamp<int>(quantize_int8(weights[c * per + k], out.scales[c]), -127, 127));
+  }
+  return out;
+}
+
+std::int32_t quantize_bias(double bias, double acc_scale, std::int64_t correction, const std::string& where) {
+  const double b = std::nearbyint(bias / acc_scale) + static_cast<double>(correction);
+  if (!(std::fabs(b) <= 2147483647.0))
+    throw Error(ErrorCode::unsupported,
+                fmt::format("unsupported: int8 bias {} at accumulator scale {} leaves the int32 range", bias, acc_scale), where);
+  return static_cast<std::int32_t>(b);
+}
+
 Ranges calibrate(const Graph& float_graph, std::span<const graph::TensorMap> calibration) {
   if (calibration.empty()) throw Error(ErrorCode::invalid_argument, "no calibration inputs", "quantizer");
   Ranges ranges;
   const graph::Executor executor(float_graph);
   for (const auto& inputs : calibration)
     executor.run(inputs, [&](const std::string& name, const Tensor& value) {
-      if (value.dtype() != DType::float32 || value.size() == 0) return;
-      const auto d = value.data<float>();
-      const auto [lo, hi] = std::minmax_element(d.begin(), d.end());
+      if (value.dtype() != DType::float32) return;
+      // Non-finite values (an overflowing calibration input) do not widen the range.
+      float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
+      for (const float v : value.data<float>())
+        if (std::isfinite(v)) {
+          lo = std::min(lo, v);
+          hi = std::max(hi, v);
+        }
+      if (lo > hi) return;
       const auto found = ranges.find(name);
       if (found == ranges.end()) {
-        ranges.emplace(name, Range{*lo, *hi});
+        ranges.emplace(name, Range{lo, hi});
       } else {
-        found->second.min = std::min(found->second.min, *lo);
-        found->second.max = std::max(found->second.max, *hi);
+        found->second.min = std::min(found->second.min, lo);
+        found->second.max = std::max(found->second.max, hi);
       }
     });
   return ranges;

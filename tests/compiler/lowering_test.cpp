@@ -10,6 +10,7 @@
 
 #include "compiler_test_util.hpp"
 #include "requant.h"
+#include "zynqnn/quant/quantize.hpp"
 #include "zynqnn/compiler/emit.hpp"
 #include "zynqnn/core/error.hpp"
 
@@ -159,7 +160,7 @@ std::vector<std::int32_t> quantize_input(const Tensor& x, const PlTensor& t) {
   std::vector<std::int32_t> q(static_cast<std::size_t>(x.size()));
   const auto v = x.data<float>();
   for (std::size_t i = 0; i < q.size(); ++i)
-    q[i] = static_cast<std::int32_t>(std::clamp(std::nearbyint(static_cast<double>(v[i]) / t.scale) + t.zero_point, -128.0, 127.0));
+    q[i] = quant::quantize_int8(v[i], t.scale, t.zero_point);
   return q;
 }
 

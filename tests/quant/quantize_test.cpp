@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <random>
 
+#include "requant.h"
 #include "zynqnn/graph/ops.hpp"
 #include "zynqnn/io/tensor_proto.hpp"
 #include "zynqnn/onnx/import.hpp"
@@ -49,10 +51,87 @@ TEST(Requantize, MatchesRealArithmeticWithinHalfAStep) {
     const std::int64_t q = graph::requantize(a, m.multiplier, m.shift);
     EXPECT_LE(std::fabs(static_cast<double>(q) - a * r), 0.5 + 1e-6 * std::fabs(a * r) + 1e-9) << a << " * " << r;
   }
-  // Ties round toward +infinity: 3 * 0.5 = 1.5 -> 2, -3 * 0.5 = -1.5 -> -1.
+  // Ties round half to even, as the accelerator (requant.h) and ONNX do: 1.5 -> 2, -1.5 -> -2,
+  // 2.5 -> 2, -2.5 -> -2.
   const auto half = fixed_point_multiplier(0.5);
   EXPECT_EQ(graph::requantize(3, half.multiplier, half.shift), 2);
-  EXPECT_EQ(graph::requantize(-3, half.multiplier, half.shift), -1);
+  EXPECT_EQ(graph::requantize(-3, half.multiplier, half.shift), -2);
+  EXPECT_EQ(graph::requantize(5, half.multiplier, half.shift), 2);
+  EXPECT_EQ(graph::requantize(-5, half.multiplier, half.shift), -2);
+}
+
+// One implementation: the reference executor's requantization, the quantizer's and the HLS
+// layer library's give the same integers, and the multiplier is the HLS derivation.
+TEST(Requantize, ExecutorQuantizerAndHlsAgreeBitForBit) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<std::int32_t> acc(std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max());
+  std::uniform_real_distribution<double> exponent(-30.0, 4.0);
+  for (int i = 0; i < 20000; ++i) {
+    const double real = std::exp2(exponent(rng));
+    const auto m = fixed_point_multiplier(real);
+    std::int32_t hm = 0, hs = 0;
+    ASSERT_TRUE(zynqnn_hls::quantize_multiplier(real, hm, hs));
+    ASSERT_EQ(m.multiplier, hm);
+    ASSERT_EQ(m.shift, hs);
+    const std::int32_t a = acc(rng);
+    const std::int64_t wide = graph::requantize(a, m.multiplier, m.shift);
+    const std::int32_t hls = zynqnn_hls::requantize_value(a, m.multiplier, m.shift, 3, -128, 127);
+    ASSERT_EQ(requantize(a, m, 3), hls) << a << " * " << real;
+    ASSERT_EQ(std::clamp<std::int64_t>(wide + 3, -128, 127), hls) << a << " * " << real;
+  }
+}
+
+// Asymmetric parameters: 0 is exact, every value of the range comes back within half a scale,
+// values outside saturate to the range's ends.
+TEST(QuantParamsRoundTrip, AsymmetricCoversTheRangeAndKeepsZeroExact) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> bound(0.01F, 50.0F);
+  for (int r = 0; r < 200; ++r) {
+    const float lo = r % 3 == 0 ? 0.0F : -bound(rng), hi = r % 5 == 0 ? 0.0F : bound(rng);
+    const QuantParams p = asymmetric_params({lo, hi});
+    ASSERT_GT(p.scale, 0.0F);
+    ASSERT_GE(p.zero_point, -128);
+    ASSERT_LE(p.zero_point, 127);
+    EXPECT_EQ(dequantize_int8(quantize_int8(0.0F, p.scale, p.zero_point), p.scale, p.zero_point), 0.0F);
+    std::uniform_real_distribution<float> value(lo, hi);
+    for (int i = 0; i < 200; ++i) {
+      const float x = value(rng);
+      const float back = dequantize_int8(quantize_int8(x, p.scale, p.zero_point), p.scale, p.zero_point);
+      ASSERT_LE(std::fabs(back - x), p.scale * 0.5F * 1.0001F + 1e-6F) << x << " in [" << lo << ", " << hi << "]";
+    }
+    EXPECT_EQ(quantize_int8(hi + 100 * p.scale, p.scale, p.zero_point), 127);
+    EXPECT_EQ(quantize_int8(lo - 100 * p.scale, p.scale, p.zero_point), -128);
+  }
+  const QuantParams relu = asymmetric_params({0.0F, 6.0F});
+  EXPECT_EQ(relu.zero_point, -128);
+  EXPECT_FLOAT_EQ(relu.scale, 6.0F / 255.0F);
+  EXPECT_THROW(asymmetric_params({-std::numeric_limits<float>::infinity(), 1.0F}), Error);
+  const QuantParams sym = symmetric_params({-3.0F, 1.0F});
+  EXPECT_EQ(sym.zero_point, 0);
+  EXPECT_FLOAT_EQ(sym.scale, 3.0F / 127.0F);
+}
+
+TEST(WeightsRoundTrip, PerChannelSymmetricWithinHalfAStep) {
+  std::mt19937 rng(9);
+  std::vector<float> w(4 * 27);
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = std::normal_distribution<float>(0.0F, 0.1F * static_cast<float>(1 + i / 27))(rng);
+  std::fill(w.begin() + 54, w.begin() + 81, 0.0F);  // an all-zero channel
+  const ChannelWeights q = quantize_weights(w, 4);
+  ASSERT_EQ(q.scales.size(), 4U);
+  EXPECT_EQ(q.scales[2], 1.0F);
+  for (std::size_t c = 0; c < 4; ++c) {
+    int max_abs = 0;
+    for (std::size_t k = 0; k < 27; ++k) {
+      const std::size_t i = c * 27 + k;
+      max_abs = std::max(max_abs, std::abs(static_cast<int>(q.q[i])));
+      EXPECT_LE(std::fabs(q.q[i] * q.scales[c] - w[i]), q.scales[c] * 0.5F * 1.0001F) << c << "," << k;
+    }
+    EXPECT_EQ(max_abs, c == 2 ? 0 : 127);  // the largest weight of a channel maps to +-127
+  }
+  EXPECT_THROW(quantize_weights(w, 5), Error);
+  EXPECT_EQ(quantize_bias(1.0, 0.25, -10, "b"), -6);
+  EXPECT_EQ(quantize_bias(0.625, 0.25, 0, "b"), 2);  // 2.5 -> 2: half to even
+  EXPECT_THROW(quantize_bias(1e10, 1.0, 0, "b"), Error);
 }
 
 TEST(QuantizeInt8, RoundsHalfToEvenSaturatesAndRoundTripsWithinHalfAScale) {

@@ -72,12 +72,9 @@ AxisWindow resolve_window(std::string_view auto_pad, std::int64_t in, std::int64
 
 namespace zynqnn::graph {
 
-// Integer-only requantization, as the accelerator does it: round(acc * M0 * 2^-shift) with
-// M0 a positive int32 and shift in 1..62, computed as (acc * M0 + 2^(shift-1)) >> shift in
-// 64-bit arithmetic (ties round toward +infinity; the shift is arithmetic).
-inline std::int64_t requantize(std::int32_t acc, std::int32_t multiplier, std::int32_t shift) {
-  const std::int64_t product = static_cast<std::int64_t>(acc) * multiplier;
-  return (product + (std::int64_t{1} << (shift - 1))) >> shift;
-}
+// Integer-only requantization, as the accelerator does it (zynqnn_hls::rounding_shift_right in
+// hls/layers/requant.h, the one definition): round_half_even(acc * multiplier * 2^-shift),
+// exact in 64-bit arithmetic; multiplier >= 0 and shift in 1..62.
+std::int64_t requantize(std::int32_t acc, std::int32_t multiplier, std::int32_t shift);
 
 }  // namespace zynqnn::graph
