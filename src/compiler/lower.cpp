@@ -141,6 +141,9 @@ class Lowering {
       }
       if (!kPlOps.count(node.op)) {
         if (!graph::is_supported_op(node.op)) unsupported(node, "operator not supported");
+        if (node.op == "QLinearConv" || node.op == "QLinearMatMul")
+          unsupported(node, "no PL layer: the integer MACs exist (ConvInteger/MatMulInteger), the requantization by the "
+                            "model's scales and zero points on the PL does not yet");
         unsupported(node, "no PL layer for this operator");
       }
       if (reads_post) {
