@@ -87,7 +87,7 @@ TEST(QuantParamsRoundTrip, AsymmetricCoversTheRangeAndKeepsZeroExact) {
   std::mt19937 rng(5);
   std::uniform_real_distribution<float> bound(0.01F, 50.0F);
   for (int r = 0; r < 200; ++r) {
-    const float lo = r % 3 == 0 ? 0.0F : -bound(rng), hi = r % 5 == 0 ? 0.0F : bound(rng);
+    const float lo = r % 3 == 0 ? 0.0F : -bound(rng), hi = r % 5 == 0 && r % 3 != 0 ? 0.0F : bound(rng);
     const QuantParams p = asymmetric_params({lo, hi});
     ASSERT_GT(p.scale, 0.0F);
     ASSERT_GE(p.zero_point, -128);
