@@ -219,8 +219,9 @@ class Lowering {
 
   const Tensor& constant(const Node& node, std::size_t index) {
     if (!node.has_input(index) || !g_.is_constant(node.input(index)))
-      unsupported(node, fmt::format("input {} is not a compile-time constant (weights must be constant on the PL)",
-                                    node.has_input(index) ? node.input(index) : std::to_string(index)));
+      unsupported(node, fmt::format("input {} is not a compile-time constant (the PL layer's {} are fixed when it is built)",
+                                    node.has_input(index) ? node.input(index) : std::to_string(index),
+                                    node.op == "Pad" ? "paddings" : "parameters"));
     return *g_.value(node.input(index)).constant;
   }
 
