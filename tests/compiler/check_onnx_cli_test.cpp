@@ -1,5 +1,6 @@
-// `zynqnn check-onnx --json` over the ONNX backend node fixtures: no case fails, and the
-// supported set (pass, on the PL or on the PS) covers at least 90% of the folders.
+// `zynqnn check-onnx --json` over the ONNX backend node fixtures (PL parts on the virtual board
+// through the DMA driver): no case fails, and the supported set (pass, on the PL or on the PS)
+// covers at least 90% of the folders.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -39,6 +40,9 @@ TEST(CheckOnnxCli, NodeFixturesPassOrAreUnsupportedWithAReason) {
   EXPECT_GE(s.at("pass").get<int>() * 10, folders * 9) << "supported cases below 90%";
   EXPECT_EQ(status, 0);
   EXPECT_EQ(doc.at("tolerance").at("float32").at("relative").get<double>(), 1e-4);
+  // Every case went through open_accelerator(manifest, "virtual"), each frame with a deadline.
+  EXPECT_EQ(doc.at("board"), "virtual");
+  EXPECT_GT(doc.at("deadline_ms").get<double>(), 0.0);
 }
 
 }  // namespace

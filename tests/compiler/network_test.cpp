@@ -35,6 +35,22 @@ TEST(Mnist8, Int8KeepsTheReferenceTopOneClass) {
   EXPECT_EQ(r.ran_on, "pl");
 }
 
+// check-onnx goes through the DMA driver on the virtual board: a deadline shorter than the
+// frame's modeled time (mnist-8: ~8 ms at 100 MHz) fails the case with the driver's timeout,
+// it does not hang and it is not reported as a pass.
+TEST(Mnist8, CheckOnnxCallsTheVirtualBoardWithADeadline) {
+  CheckOptions o = check_options("float32");
+  o.deadline = std::chrono::microseconds(10);
+  const auto r = check_case(fs::path(ZYNQNN_FIXTURES_DIR) / "onnx" / "mnist-8", o);
+  EXPECT_EQ(r.status, "fail");
+  EXPECT_NE(r.reason.find("not complete at the deadline"), std::string::npos) << r.reason;
+  EXPECT_EQ(r.data_sets, 0);
+  o.board = "no-such-board";
+  const auto bad = check_case(fs::path(ZYNQNN_FIXTURES_DIR) / "onnx" / "mnist-8", o);
+  EXPECT_EQ(bad.status, "fail");
+  EXPECT_NE(bad.reason.find("board must be"), std::string::npos) << bad.reason;
+}
+
 // Fashion-MNIST example: synthetic images (strokes on a dark background) as calibration and
 // test inputs; float32 within tolerance of the reference, int8 within a few percent of the
 // logit range and with the same top-1 class on most images.
