@@ -159,9 +159,11 @@ class HostCodec:
         return (j % c) * p + j // c
 
     def quantize(self, image):
-        scale = np.float64(np.float32(self.input["scale"]))
-        flat = image.reshape(-1).astype(np.float64)[self.input_index]
-        q = np.clip(np.rint(flat / scale) + self.input["zero_point"], -128, 127).astype(np.int8)
+        # QuantizeLinear arithmetic, as zynqnn::quant::quantize_int8: float32 division, round half
+        # to even, plus the zero point, saturated.
+        scale = np.float32(self.input["scale"])
+        flat = image.reshape(-1).astype(np.float32)[self.input_index]
+        q = np.clip(np.rint(flat / scale) + np.float32(self.input["zero_point"]), -128, 127).astype(np.int8)
         return q.reshape(self.input_shape)
 
     def dequantize(self, q):
