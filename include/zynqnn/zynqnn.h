@@ -110,6 +110,193 @@ ZYNQNN_API int zynqnn_stats_get(const zynqnn_accelerator* accelerator, zynqnn_st
  * "corrupt_output", "bus_error"); transient (next frame) or persistent (until reconfigure). */
 ZYNQNN_API int zynqnn_inject_fault(zynqnn_accelerator* accelerator, const char* kind, int persistent);
 
+
+/* ======================================================================================
+ * The watchdog (docs/watchdog.md): wraps an open accelerator, times and classifies every
+ * call, heals failures with the recovery ladder (abort -> reconfigure -> retry), raises alarms
+ * after K consecutive anomalies, and never presents a failed call's output as good.
+ *
+ *   zynqnn_watchdog_config config;
+ *   zynqnn_watchdog_config_init(&config, "fixed");       // the policy's defaults
+ *   config.calibrate_calls = 500;                         // threshold by calibration
+ *   config.jsonl_path = "alarms.jsonl";
+ *   zynqnn_watchdog* wd;
+ *   if (zynqnn_watchdog_create(acc, &config, &wd) != ZYNQNN_OK) puts(zynqnn_last_error());
+ *   zynqnn_watchdog_result r;
+ *   int status = zynqnn_watchdog_process(wd, 1, names, inputs, sizes, 1, out_names, outs, out_sizes, &r);
+ *   // status == ZYNQNN_OK <=> r.delivered: the outputs hold a verified answer
+ *   zynqnn_watchdog_destroy(wd);                          // before or after zynqnn_close
+ *
+ * A watchdog and its accelerator are used from one thread at a time. The accelerator stays
+ * usable directly; zynqnn_close on it is deferred until its last watchdog is destroyed.
+ * ====================================================================================== */
+
+typedef struct zynqnn_watchdog zynqnn_watchdog;
+
+/* What a call ended in (the first attempt's outcome). */
+typedef enum zynqnn_outcome {
+  ZYNQNN_OUTCOME_OK = 0,              /* within the threshold, outputs verified */
+  ZYNQNN_OUTCOME_SLOW = 1,            /* above the threshold, before the deadline, outputs verified */
+  ZYNQNN_OUTCOME_HANG = 2,            /* the deadline (threshold x deadline_factor) passed */
+  ZYNQNN_OUTCOME_DMA_ERROR = 3,       /* a channel reported DMAIntErr/DMASlvErr/DMADecErr */
+  ZYNQNN_OUTCOME_BAD_OUTPUT = 4,      /* wrong byte count, NaN/inf in a float32 output */
+  ZYNQNN_OUTCOME_CANARY_MISMATCH = 5  /* the known input did not reproduce its recorded output */
+} zynqnn_outcome;
+#define ZYNQNN_OUTCOME_COUNT 6
+
+/* What the watchdog did, in order. */
+typedef enum zynqnn_action {
+  ZYNQNN_ACTION_ABORT = 0,                 /* DMA soft reset, drivers re-initialised */
+  ZYNQNN_ACTION_RECONFIGURE = 1,           /* PL reloaded */
+  ZYNQNN_ACTION_RETRY = 2,                 /* the same input sent again */
+  ZYNQNN_ACTION_FALLBACK = 3,              /* the CPU fallback answered */
+  ZYNQNN_ACTION_PROACTIVE_RECONFIGURE = 4, /* drift detected: PL reloaded between calls */
+  ZYNQNN_ACTION_THRESHOLD_ADAPTED = 5,     /* threshold raised within its bounds */
+  ZYNQNN_ACTION_ALARM = 6,                 /* an event went to the sinks */
+  ZYNQNN_ACTION_CANARY = 7                 /* the canary input was run */
+} zynqnn_action;
+
+/* An alarm event as one JSON object (event: escalation, pl_down, pl_recovered, drift or
+ * threshold_adapted; kernel, time_ns, input_index, outcome,
+ * consecutive_anomalies, threshold_ns, detail); valid during the callback only. */
+typedef void (*zynqnn_alarm_callback)(const char* event_json, void* user_data);
+
+typedef struct zynqnn_watchdog_config {
+  /* "none" (observe only: calls timed, classified and recorded, nothing healed), "fixed"
+   * (threshold, deadline, abort -> reconfigure -> retry) or "adaptive" (fixed + canary, drift
+   * detector with proactive reconfiguration, bounded threshold adaptation). */
+  const char* policy;
+  const char* kernel;            /* name in alarms and calibrations; NULL: the manifest's kernel */
+
+  /* The threshold, from exactly one source (checked in this order):
+   * threshold_ns > 0: an expert threshold (negative: refused);
+   * calibrate_calls > 0: calibrate now with that many calls (on calibration_inputs when given,
+   *   else a synthetic pattern); with reuse_calibration set, a matching stored calibration
+   *   (calibration_path, else calibration.json next to the manifest) is used instead;
+   *   with save_calibration set, the new calibration is stored there (written atomically);
+   * otherwise: the stored calibration (calibration_path, else next to the manifest) must exist
+   *   and match the kernel and the manifest's hash. */
+  int64_t threshold_ns;
+  const char* calibration_path;
+  size_t calibrate_calls;
+  int reuse_calibration;
+  int save_calibration;
+  /* Representative calibration inputs: one pointer per input stream (manifest order), each to
+   * calibration_samples consecutive frames of that stream's bytes; call i uses sample
+   * i % calibration_samples. With canary_interval > 0, sample 0 is also the canary. */
+  size_t calibration_samples;
+  const void* const* calibration_inputs;
+  double mad_multiplier;         /* threshold = max(median + k*MAD*1.4826, median*(1 + margin)) */
+  double min_margin;
+
+  double deadline_factor;        /* deadline = threshold x this (>= 1) */
+  uint32_t max_retries;          /* attempts per input = 1 + max_retries (0 for "none"); rungs: abort, then
+                                  * reconfigure; after a DMA error or a wrong byte count a reload at once
+                                  * (a DMA reset leaves the broken frame's words inside the kernel) */
+  size_t escalate_after;         /* K: alarm after K consecutive anomalous calls (>= 1) */
+  size_t canary_interval;        /* run the canary before every K-th call; 0: never */
+  int detector;                  /* drift detector with proactive reconfiguration */
+  size_t detector_cooldown_calls;/* at most one proactive reconfiguration per this many calls */
+  int adaptation;                /* bounded threshold adaptation */
+  double adaptation_cap;         /* never above cap x the calibrated threshold (>= 1) */
+  size_t adaptation_after;       /* consecutive slow, verified calls before it adapts (>= 1) */
+  int use_fallback;              /* answer from the CPU when the PL cannot (virtual board, opt-in) */
+  size_t pl_probe_interval;      /* while the PL is down: try it again every this many calls */
+
+  /* Alarm sinks (each optional). */
+  const char* jsonl_path;        /* one JSON line per event, flushed */
+  int syslog;                    /* syslog(3), LOG_USER */
+  const char* mqtt_endpoint;     /* "host:port": QoS 1 publish, bounded wait for the PUBACK */
+  const char* mqtt_topic;        /* NULL: "zynqnn/alarm" */
+  zynqnn_alarm_callback callback;
+  void* callback_user_data;
+} zynqnn_watchdog_config;
+
+typedef struct zynqnn_watchdog_result {
+  uint64_t index;            /* the call's index (0, 1, 2, ... per watchdog) */
+  int32_t outcome;           /* zynqnn_outcome of the first attempt */
+  int32_t delivered;         /* 1: the outputs hold a verified answer; 0: a failure record was kept */
+  int32_t fallback;          /* 1: ... computed by the CPU fallback */
+  int32_t canary;            /* zynqnn_outcome of the canary run before this call, -1 if none ran */
+  uint32_t attempts;         /* attempts on the PL (0: the PL is down and was not tried) */
+  uint32_t action_count;     /* actions taken; the first 32 are in actions[] */
+  uint8_t actions[32];       /* zynqnn_action, in order */
+  int64_t latency_ns;        /* the first attempt's time on the board's clock */
+  int64_t elapsed_ns;        /* the whole call, recovery included */
+  int64_t recovery_ns;       /* after a failure: from its detection to the answer (or giving up) */
+  int64_t threshold_ns;      /* the threshold after this call */
+  char detail[256];          /* the first failure's (or slowness') detail, NUL-terminated */
+} zynqnn_watchdog_result;
+
+typedef struct zynqnn_watchdog_counters {
+  uint64_t calls;
+  uint64_t outcomes[6];      /* by first outcome: ZYNQNN_OUTCOME_COUNT entries */
+  uint64_t attempts;
+  uint64_t aborts;
+  uint64_t reconfigurations;
+  uint64_t proactive_reconfigurations;
+  uint64_t fallbacks;
+  uint64_t failures;
+  uint64_t alarms;
+  uint64_t sink_errors;
+  uint64_t canaries;
+  uint64_t adaptations;
+  int64_t threshold_ns;               /* current */
+  int64_t calibrated_threshold_ns;    /* before any adaptation */
+  int64_t deadline_ns;
+  int32_t pl_down;                    /* 1 while the CPU fallback answers */
+} zynqnn_watchdog_counters;
+
+/* A call that could not be answered. */
+typedef struct zynqnn_watchdog_failure {
+  uint64_t index;
+  int32_t outcome;
+  uint32_t attempts;
+  uint32_t action_count;
+  uint8_t actions[32];
+  int64_t time_ns;           /* board clock when it was given up */
+  char detail[256];
+} zynqnn_watchdog_failure;
+
+typedef struct zynqnn_watchdog_calibration {
+  uint64_t calls;
+  int64_t min_ns, median_ns, mad_ns, p99_ns, max_ns;
+  double log_sigma;
+  int64_t threshold_ns;
+  int32_t available;         /* 0: the threshold is an expert's, no calibration */
+} zynqnn_watchdog_calibration;
+
+/* Fills every field with the policy's defaults and no sink; ZYNQNN_INVALID_ARGUMENT for an
+ * unknown policy. */
+ZYNQNN_API int zynqnn_watchdog_config_init(zynqnn_watchdog_config* config, const char* policy);
+/* Checks the whole configuration (errors name the field), finds or makes the threshold, opens
+ * the sinks, records the canary. A configuration that may reload the PL needs the manifest to
+ * name its bitstream (artifacts.bitstream). */
+ZYNQNN_API int zynqnn_watchdog_create(zynqnn_accelerator* accelerator, const zynqnn_watchdog_config* config,
+                                      zynqnn_watchdog** out);
+ZYNQNN_API void zynqnn_watchdog_destroy(zynqnn_watchdog* watchdog);
+
+/* One input through the PL with the ladder (or the fallback). Named buffers as in
+ * zynqnn_run_named (checked before anything runs). Returns ZYNQNN_OK exactly when the outputs
+ * were written with a verified answer (result->delivered); otherwise the outputs are not
+ * touched, a failure record is kept, and the status names the outcome (ZYNQNN_TIMEOUT: hang,
+ * ZYNQNN_DMA_ERROR, ZYNQNN_SHORT_OUTPUT: bad output, ZYNQNN_BAD_STATE: canary mismatch or the PL
+ * is down) with the detail in zynqnn_last_error(). result may be NULL. */
+ZYNQNN_API int zynqnn_watchdog_process(zynqnn_watchdog* watchdog, size_t input_count, const char* const* input_names,
+                                       const void* const* inputs, const size_t* input_bytes, size_t output_count,
+                                       const char* const* output_names, void* const* outputs,
+                                       const size_t* output_bytes, zynqnn_watchdog_result* result);
+
+ZYNQNN_API int zynqnn_watchdog_counters_get(const zynqnn_watchdog* watchdog, zynqnn_watchdog_counters* counters);
+ZYNQNN_API int zynqnn_watchdog_failure_count(const zynqnn_watchdog* watchdog, size_t* count);
+ZYNQNN_API int zynqnn_watchdog_failure_get(const zynqnn_watchdog* watchdog, size_t index,
+                                           zynqnn_watchdog_failure* failure);
+ZYNQNN_API int zynqnn_watchdog_calibration_get(const zynqnn_watchdog* watchdog, zynqnn_watchdog_calibration* calibration);
+/* Stores the calibration in use (path NULL: calibration.json next to the manifest). */
+ZYNQNN_API int zynqnn_watchdog_save_calibration(const zynqnn_watchdog* watchdog, const char* path);
+ZYNQNN_API const char* zynqnn_outcome_name(int outcome);
+ZYNQNN_API const char* zynqnn_action_name(int action);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,14 +12,9 @@
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/runtime/accelerator.hpp"
 #include "zynqnn/accelerator/open_accelerator.hpp"
+#include "capi/accelerator_handle.hpp"
 #include "capi/fault_injection.hpp"
-
-struct zynqnn_accelerator {
-  std::unique_ptr<zynqnn::Accelerator> accelerator;
-  std::vector<zynqnn_stream_info> infos[2];  // views of accelerator->inputs()/outputs()
-  zynqnn_stats stats{};
-  bool needs_abort = false;
-};
+#include "capi/last_error.hpp"
 
 namespace {
 
@@ -112,6 +107,8 @@ long find_stream(const std::vector<zynqnn::StreamInfo>& streams, const char* nam
 
 }  // namespace
 
+int zynqnn::capi::set_error(int status, std::string message) { return fail(status, std::move(message)); }
+
 extern "C" {
 
 int zynqnn_abi_version(void) { return ZYNQNN_ABI_VERSION; }
@@ -143,6 +140,7 @@ int zynqnn_open(const char* manifest_path, const char* board, zynqnn_accelerator
     *out = nullptr;
     auto handle = std::make_unique<zynqnn_accelerator>();
     handle->accelerator = zynqnn::open_accelerator(manifest_path, board);
+    handle->manifest_path = manifest_path;
     for (int direction : {ZYNQNN_INPUT, ZYNQNN_OUTPUT}) {
       for (const zynqnn::StreamInfo& stream : streams_of(handle.get(), direction)) {
         handle->infos[direction].push_back(zynqnn_stream_info{
@@ -155,7 +153,13 @@ int zynqnn_open(const char* manifest_path, const char* board, zynqnn_accelerator
   });
 }
 
-void zynqnn_close(zynqnn_accelerator* accelerator) { delete accelerator; }
+void zynqnn_close(zynqnn_accelerator* accelerator) {
+  if (accelerator && accelerator->watchdogs > 0) {
+    accelerator->close_pending = true;  // the last zynqnn_watchdog_destroy closes it
+    return;
+  }
+  delete accelerator;
+}
 
 int zynqnn_stream_count(const zynqnn_accelerator* accelerator, int direction, size_t* count) {
   if (int status = check_direction(accelerator, direction)) return status;

@@ -344,7 +344,14 @@ CallReport Watchdog::process(std::uint64_t index, const InputViews& inputs) {
     }
     while (is_failure(result.outcome) && report.attempts <= config_.max_retries) {
       const std::size_t rung = std::min<std::size_t>(report.attempts, config_.ladder.size()) - 1;
-      if (!heal(config_.ladder[rung], needs_abort(result.outcome), report.actions)) break;
+      Action step = config_.ladder[rung];
+      // A DMA reset does not reset the kernel: words of a frame broken mid-way may still sit in
+      // its streams and come out as the retry's answer. Only a reload clears them.
+      if (step == Action::abort && config_.reload_after_broken_frame &&
+          (result.outcome == Outcome::dma_error || result.outcome == Outcome::bad_output)) {
+        step = Action::reconfigure;
+      }
+      if (!heal(step, needs_abort(result.outcome), report.actions)) break;
       report.actions.push_back(Action::retry);
       result = attempt(inputs);
       report.attempt_outcomes.push_back(result.outcome);

@@ -70,6 +70,12 @@ struct WatchdogConfig {
   unsigned max_retries = 2;      // attempts per input = 1 + max_retries
   // What to do before retry n (1-based): ladder[min(n, size) - 1].
   std::vector<Action> ladder{Action::abort, Action::reconfigure};
+  // After a DMA error or a wrong byte count, climb straight to a reload instead of an abort
+  // rung: a DMA reset does not reset the kernel, and words of the broken frame left in its
+  // streams would come out as the retry's (or the next call's) answer. Needed wherever the
+  // kernel keeps state across a DMA reset (the virtual board, a real board); the behavioural
+  // campaign model keeps none.
+  bool reload_after_broken_frame = false;
   std::size_t canary_interval = 0;  // run the canary before every K-th call; 0 = never
   std::size_t escalate_after = 3;   // alarm after this many consecutive anomalous calls
   bool check_float_outputs = true;  // NaN/inf in float32 outputs is bad_output
