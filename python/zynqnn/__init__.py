@@ -3,9 +3,13 @@
     import numpy as np, zynqnn
     with zynqnn.Accelerator("out/manifest.json", board="virtual") as acc:
         y = acc(np.arange(1024, dtype=np.int32))
+    with zynqnn.Watchdog(acc, calibrate=200) as wd:     # calls kept answering (docs/watchdog.md)
+        result = wd(np.arange(1024, dtype=np.int32))
 """
 from .accelerator import Accelerator, Stream
 from .errors import DeadlineExceeded, DmaError, Error, ShortOutputError
+from .watchdog import CallNotAnswered, FailureRecord, Watchdog, WatchdogConfigError, WatchdogResult
 
-__all__ = ["Accelerator", "Stream", "Error", "DmaError", "DeadlineExceeded", "ShortOutputError"]
+__all__ = ["Accelerator", "Stream", "Error", "DmaError", "DeadlineExceeded", "ShortOutputError", "Watchdog",
+           "WatchdogResult", "FailureRecord", "CallNotAnswered", "WatchdogConfigError"]
 __version__ = "0.1.0"
