@@ -26,9 +26,15 @@ MODEL = HERE / "fashion_cnn.onnx"
 CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 # Faults per call for the campaign (kinds of `zynqnn campaign --faults`).
 CAMPAIGN_FAULTS = "hang=0.01,stall=0.01,missing_tlast=0.01,extra_words=0.01,bus_error=0.01,corrupt_output=0.01"
-CAMPAIGN_POLICY = "recover"  # detect, reconfigure the PL, retry the same input
+# The campaign's watchdog: the adaptive policy (deadline, ladder, drift detector, bounded
+# adaptation) with the canary before every CANARY_INTERVAL-th call (the one check that sees a
+# corrupted output of a kernel whose every output value is legal), and a deadline of
+# DEADLINE_FACTOR thresholds so that a stalled frame (8x slower) is judged slow, not hung.
+CAMPAIGN_POLICY = "adaptive"
+CANARY_INTERVAL = 2
+DEADLINE_FACTOR = 10
+ACCURACY_POLICY = "fixed"  # the accuracy run: deadline, abort -> reconfigure -> retry
 PERSISTENT_FRACTION = 0.25
-MAX_ATTEMPTS = 3
 
 
 class StageError(RuntimeError):
@@ -183,7 +189,11 @@ class Progress:
         self.last = 0.0
 
     def update(self, done):
-        if not self.enabled:
+        if not self.enabled:  # a log: one line per tenth
+            tenth = max(self.total // 10, 1)
+            if done % tenth == 0 or done == self.total:
+                rate = done / max(time.monotonic() - self.start, 1e-9)
+                print(f"  {self.label}: {done:,}/{self.total:,} ({rate:,.0f}/s)", flush=True)
             return
         now = time.monotonic()
         if done != self.total and now - self.last < 0.1:
@@ -200,31 +210,31 @@ class Progress:
         print(("\r\033[K" if self.enabled else "") + text, flush=True)
 
 
-def run_accelerator(accelerator, codec, images, zynqnn_module):
-    """Every image through acc(x), one call each. A failed call is counted and its image scored
-    wrong (prediction -1); the runtime resets the DMA before the next call. (The Python API has
-    no watchdog yet: once it has one, `accelerator` is the watchdog-wrapped accelerator and its
-    outcome counts replace `failures`.)"""
+def run_accelerator(watchdog, codec, images):
+    """Every image through the watchdog, one call each: wd(x) verifies the input, runs it on the
+    accelerator, times and classifies the call. A call the watchdog could not answer is kept as
+    its failure record and its image scored wrong (prediction -1)."""
     predictions = np.full(len(images), -1, dtype=np.int64)
+    raw_outputs = [None] * len(images)
     latencies = []
-    failures = {}
     progress = Progress(len(images), "accelerator")
     start = time.monotonic()
     for i, image in enumerate(images):
-        try:
-            logits = codec.dequantize(accelerator(codec.quantize(image)))
-        except zynqnn_module.Error as e:
-            failures[type(e).__name__] = failures.get(type(e).__name__, 0) + 1
-        else:
-            predictions[i] = int(np.argmax(logits))
-            latencies.append(int(accelerator.stats()["last_elapsed_ns"]))
+        result = watchdog(codec.quantize(image))
+        latencies.append(result.latency_ns)
+        if result.delivered:
+            raw_outputs[i] = result.output
+            predictions[i] = int(np.argmax(codec.dequantize(result.output)))
         progress.update(i + 1)
         if i + 1 == 100 and len(images) > 100:
             per_image = (time.monotonic() - start) / 100
             progress.note(f"  {per_image * 1e3:.2f} ms per image on the virtual board: about "
                           f"{per_image * len(images):.0f} s for {len(images):,} images")
     seconds = time.monotonic() - start
-    return predictions, latencies, failures, seconds
+    failures = {}
+    for record in watchdog.failures():
+        failures[record.outcome] = failures.get(record.outcome, 0) + 1
+    return predictions, raw_outputs, latencies, failures, seconds
 
 
 def confusion_matrix(labels, predictions, classes=10):
@@ -249,17 +259,6 @@ def run_float(model, images):
 
 
 # ----------------------------------------------------------------------------- campaign
-def calibrate_threshold(latencies_ns):
-    """The watchdog's calibration rule (docs/watchdog.md) over the clean calls of stage (c):
-    max(median + 8 * 1.4826 * MAD, 1.25 * median)."""
-    samples = np.asarray(latencies_ns, dtype=np.float64)
-    median = float(np.median(samples))
-    mad = float(np.median(np.abs(samples - median)))
-    return {"threshold_ns": max(median + 8 * 1.4826 * mad, 1.25 * median), "median_ns": median, "mad_ns": mad,
-            "p99_ns": float(np.percentile(samples, 99)), "calls": int(samples.size),
-            "rule": "max(median + 8*1.4826*MAD, 1.25*median) over the accuracy run's clean calls"}
-
-
 def parse_rates(spec):
     rates = {}
     for entry in spec.split(","):
@@ -275,79 +274,73 @@ def parse_rates(spec):
 FAULT_KINDS = ("hang", "stall", "missing_tlast", "extra_words", "bus_error", "corrupt_output")
 
 
-def fault_run(accelerator, codec, images, calls, rates, seed, threshold_ns, zynqnn_module, progress_label):
-    """A seeded fault campaign on the accelerator itself, through the Python API: before call i
-    a fault may be injected (transient, or persistent until the PL is reconfigured); a call is
-    an anomaly when it raises (deadline, DMA error, short output), exceeds the threshold, or
-    its output differs from the same input's clean output. An anomaly is recovered by
-    reconfiguring the PL and retrying the same input (at most MAX_ATTEMPTS): every input ends
-    answered or counted as lost, never silently dropped."""
+def fault_run(watchdog, accelerator, codec, images, references, calls, rates, seed, progress_label):
+    """A seeded fault campaign on the accelerator itself, driven by the C++ watchdog: before call
+    i a fault may be injected into the virtual board (transient: the next frame; persistent:
+    until the PL is reconfigured; no new fault while a persistent one is active). The watchdog
+    alone detects (deadline, DMA status, byte counts, canary, drift) and recovers (abort,
+    reconfigure, retry); the demo only tallies what it reports. The answer of every call is
+    compared with the same image's answer of the fault-free accuracy run: a delivered answer that
+    differs is counted as a silent corruption, never as a success."""
     rng = np.random.default_rng(seed)
-    deadline_s = 4 * threshold_ns / 1e9
-    inputs = [codec.quantize(images[i % len(images)]) for i in range(calls)]
-    clean = [np.array(accelerator(x, timeout=deadline_s)) for x in inputs]  # reference outputs
+    kinds, cumulative = list(rates), np.cumsum(list(rates.values()))
     faults = {kind: {"injected": 0, "detected": 0, "recovered": 0} for kind in FAULT_KINDS}
-    trace, lost, false_positives, silent, answered_first_time = [], 0, 0, 0, 0
+    trace, silent, false_positives, correct_answers = [], 0, 0, 0
+    active = None  # the persistent fault in force: kind, call injected, detected so far
     progress = Progress(calls, progress_label)
-    kinds, probabilities = list(rates), np.array(list(rates.values()))
     for call in range(calls):
-        draw = rng.random()
         fault, persistent = None, False
-        cumulative = np.cumsum(probabilities)
-        hit = np.searchsorted(cumulative, draw, side="right")
-        if hit < len(kinds):
-            fault, persistent = kinds[hit], bool(rng.random() < PERSISTENT_FRACTION)
-            accelerator.inject_fault(fault, persistent=persistent)
-            faults[fault]["injected"] += 1
-        actions, outcome, detected, answered, latency_ns = [], "ok", False, False, 0
-        for attempt in range(MAX_ATTEMPTS):
-            try:
-                y = accelerator(inputs[call], timeout=deadline_s)
-                latency_ns = int(accelerator.stats()["last_elapsed_ns"])
-                if not np.array_equal(y, clean[call]):
-                    outcome = "bad_output"
-                elif latency_ns > threshold_ns:
-                    outcome, answered = "slow", True  # the answer is right, the kernel is slow
-                else:
-                    answered = True
-            except zynqnn_module.DeadlineExceeded as e:
-                outcome, latency_ns = "hang", int((e.elapsed_s or deadline_s) * 1e9)
-            except zynqnn_module.DmaError:
-                outcome, latency_ns = "dma_error", int(accelerator.stats()["last_elapsed_ns"])
-            except zynqnn_module.ShortOutputError:
-                outcome, latency_ns = "bad_output", int(accelerator.stats()["last_elapsed_ns"])
-            if outcome != "ok" and attempt == 0:
-                detected = True
-            if answered and outcome == "ok":
-                break
-            accelerator.reconfigure()  # clears the fault, transient or persistent, and any stale words
-            actions.append("reconfigure")
-            if answered:
-                break
-            outcome = "ok"
-        if fault is None and detected:
+        if active is None:
+            hit = int(np.searchsorted(cumulative, rng.random(), side="right"))
+            if hit < len(kinds):
+                fault, persistent = kinds[hit], bool(rng.random() < PERSISTENT_FRACTION)
+                accelerator.inject_fault(fault, persistent=persistent)
+                faults[fault]["injected"] += 1
+                if persistent:
+                    active = {"kind": fault, "call": call, "detected": False}
+        image = call % len(images)
+        result = watchdog(codec.quantize(images[image]))
+        correct = result.delivered and np.array_equal(result.output, references[image])
+        correct_answers += int(correct)
+        if result.delivered and not correct:
+            silent += 1
+        reloaded = any(a in ("reconfigure", "proactive_reconfigure") for a in result.actions)
+        recovered = False
+        if fault is not None and not persistent:
+            faults[fault]["detected"] += int(result.anomaly)
+            recovered = bool(correct)
+            faults[fault]["recovered"] += int(recovered)
+        elif active is not None:
+            active["detected"] |= result.anomaly
+            if reloaded:  # a reload clears a persistent fault
+                faults[active["kind"]]["detected"] += int(active["detected"])
+                recovered = bool(correct)
+                faults[active["kind"]]["recovered"] += int(recovered)
+                active = None
+        elif result.anomaly:
             false_positives += 1
-        if fault is not None:
-            faults[fault]["detected"] += int(detected)
-            faults[fault]["recovered"] += int(answered)
-            if not detected:
-                silent += 1
-        lost += int(not answered)
-        answered_first_time += int(answered and not actions)
-        trace.append({"call": call, "policy": CAMPAIGN_POLICY, "latency_ns": latency_ns,
-                      "outcome": outcome if actions == [] else ("ok" if answered else outcome),
-                      "fault": fault, "persistent": persistent, "detected": detected,
-                      "recovered": bool(actions) and answered, "lost": not answered, "actions": actions})
+        trace.append({"call": call, "policy": CAMPAIGN_POLICY, "latency_ns": result.latency_ns,
+                      "outcome": result.outcome, "canary": result.canary, "fault": fault, "persistent": persistent,
+                      "detected": result.anomaly, "recovered": recovered, "lost": not result.delivered,
+                      "correct": bool(correct), "actions": list(result.actions)})
         progress.update(call + 1)
-    campaign = {
-        "seed": seed, "calls": calls, "threshold_ns": threshold_ns, "deadline_s": deadline_s,
-        "engine": "Python API on the virtual board: faults injected into the compiled accelerator, detection by "
-                  "exception, deadline, threshold or output mismatch, recovery by PL reconfiguration and retry",
-        "policies": {CAMPAIGN_POLICY: {
-            "threshold_ns": threshold_ns, "deadline_ns": deadline_s * 1e9,
-            "lost": lost, "false_positives": false_positives, "silent_corruptions": silent,
-            "availability": answered_first_time / calls, "faults": faults}},
+    if active is not None:  # still in force at the end: detected or not, never recovered
+        faults[active["kind"]]["detected"] += int(active["detected"])
+    records = watchdog.failures()
+    if len(records) != sum(1 for entry in trace if entry["lost"]):
+        raise StageError("campaign: the watchdog's failure records do not match the unanswered calls")
+    counters = watchdog.counters()
+    policy = {
+        "threshold_ns": counters["calibrated_threshold_ns"], "final_threshold_ns": counters["threshold_ns"],
+        "deadline_ns": counters["deadline_ns"],
+        "lost": len(records), "failure_records": [r.as_dict() for r in records],
+        "silent_corruptions": silent, "false_positives": false_positives,
+        "availability": correct_answers / calls, "faults": faults,
+        "unhealed_persistent_fault": active["kind"] if active else None,
+        "watchdog_counters": counters,
     }
+    campaign = {"seed": seed, "calls": calls, "target": "the compiled CNN on the virtual board, through "
+                "zynqnn.Watchdog (the C++ watchdog over the C ABI)", "policies": {CAMPAIGN_POLICY: policy}}
     return campaign, trace
 
 
@@ -399,7 +392,7 @@ def run(args):
     out.mkdir(parents=True, exist_ok=True)
     # Never leave a previous run's results looking current.
     for stale in ("summary.json", "report.html", "estimate.json", "confusion.json", "latency.json", "campaign.json",
-                  "campaign_trace.jsonl", "watchdog_calibration.json"):
+                  "campaign_trace.jsonl", "alarms.jsonl", "watchdog_calibration.json"):
         (out / stale).unlink(missing_ok=True)
     project = out / "accelerator"
     started = time.monotonic()
@@ -445,54 +438,88 @@ def run(args):
     codec = HostCodec(plan, manifest)
     timings["compile_s"] = time.monotonic() - t
 
-    stage(f"(c) {len(test_images):,} test images on the virtual board (int8 accelerator)")
+    stage(f"(c) {len(test_images):,} test images on the virtual board, through the watchdog")
+    calibration_file = project / "calibration.json"  # where the watchdog keeps it: next to the manifest
+    calibration_file.unlink(missing_ok=True)  # made by this run, then reused by the campaign
+    calibration_samples = np.stack([codec.quantize(image) for image in np.load(calib_path)])
     with zynqnn.Accelerator(manifest_path, board="virtual") as accelerator:
-        predictions, latencies, failures, accel_seconds = run_accelerator(
-            accelerator, codec, test_images, zynqnn)
-        stats = accelerator.stats()
-    timings["accelerator_s"] = accel_seconds
-    if not latencies:
-        raise StageError("accelerator: no call succeeded")
-    accuracy_accelerator = float((predictions == test_labels).mean())
-    matrix = confusion_matrix(test_labels, predictions)
-    print(f"  accuracy {accuracy_accelerator:.4f}; {sum(failures.values())} failed calls{' ' + str(failures) if failures else ''}; "
-          f"{len(test_images) / accel_seconds:,.0f} images/s (host time)")
+        t = time.monotonic()
+        with zynqnn.Watchdog(accelerator, policy=ACCURACY_POLICY, calibrate=len(calibration_samples),
+                             calibration_inputs=calibration_samples) as watchdog:
+            calibration = watchdog.calibration()
+            timings["watchdog_calibration_s"] = time.monotonic() - t
+            print(f"  calibrated on {calibration['calls']} calls (the int8 calibration images): median "
+                  f"{calibration['median_ns'] / 1e3:,.1f} us, MAD {calibration['mad_ns'] / 1e3:,.2f} us -> threshold "
+                  f"{calibration['threshold_ns'] / 1e3:,.1f} us, deadline {watchdog.deadline_ns / 1e3:,.1f} us; "
+                  f"stored in {calibration_file}")
+            predictions, references, latencies, failures, accel_seconds = run_accelerator(
+                watchdog, codec, test_images)
+            accuracy_counters = watchdog.counters()
+            threshold_ns = accuracy_counters["threshold_ns"]
+        timings["accelerator_s"] = accel_seconds
+        if not any(reference is not None for reference in references):
+            raise StageError("accelerator: no call was answered")
+        if not calibration_file.is_file():
+            raise StageError(f"watchdog: the calibration was not stored in {calibration_file}")
+        accuracy_accelerator = float((predictions == test_labels).mean())
+        matrix = confusion_matrix(test_labels, predictions)
+        outcomes = ", ".join(f"{n:,} {name}" for name, n in accuracy_counters["outcomes"].items() if n)
+        print(f"  accuracy {accuracy_accelerator:.4f}; watchdog outcomes: {outcomes}; "
+              f"{sum(failures.values())} unanswered{' ' + str(failures) if failures else ''}; "
+              f"{len(test_images) / accel_seconds:,.0f} images/s (host time)")
+        if threshold_ns < float(np.median(latencies)):
+            raise StageError(f"watchdog: threshold {threshold_ns} ns below the median call latency: the "
+                             "calibration does not describe this kernel")
 
-    stage("(d) the float model under onnxruntime, same images")
-    t = time.monotonic()
-    float_predictions = run_float(args.model, test_images)
-    accuracy_float = float((float_predictions == test_labels).mean())
-    agreement = float((float_predictions == predictions).mean())
-    timings["float_s"] = time.monotonic() - t
-    print(f"  accuracy {accuracy_float:.4f}; the accelerator agrees on {agreement:.4f} of the images")
+        stage("(d) the float model under onnxruntime, same images")
+        t = time.monotonic()
+        float_predictions = run_float(args.model, test_images)
+        accuracy_float = float((float_predictions == test_labels).mean())
+        agreement = float((float_predictions == predictions).mean())
+        timings["float_s"] = time.monotonic() - t
+        print(f"  accuracy {accuracy_float:.4f}; the accelerator agrees on {agreement:.4f} of the images")
 
-    stage("(e) calibration and a fault campaign on the same accelerator")
-    t = time.monotonic()
-    calibration_file = out / "watchdog_calibration.json"
-    calibration = calibrate_threshold(latencies)
-    write_json(calibration_file, calibration)
-    threshold_ns = calibration["threshold_ns"]
-    print(f"  threshold {threshold_ns / 1e3:,.1f} us (median {calibration['median_ns'] / 1e3:,.1f} us, "
-          f"{calibration['calls']:,} clean calls)")
-    with zynqnn.Accelerator(manifest_path, board="virtual") as accelerator:
-        campaign, trace = fault_run(accelerator, codec, test_images, args.campaign_calls, parse_rates(args.faults),
-                                    args.seed, threshold_ns, zynqnn, "fault campaign")
+        stage(f"(e) fault campaign on the same accelerator: {args.campaign_calls} calls under the watchdog "
+              f"(policy {CAMPAIGN_POLICY})")
+        t = time.monotonic()
+        alarms_path = out / "alarms.jsonl"
+        answered = [i for i, reference in enumerate(references) if reference is not None]
+        campaign_images = test_images[answered]
+        campaign_references = [references[i] for i in answered]
+        # No threshold given: the watchdog finds the calibration stored by stage (c) and reuses it.
+        with zynqnn.Watchdog(accelerator, policy=CAMPAIGN_POLICY, canary_interval=CANARY_INTERVAL,
+                             deadline_factor=DEADLINE_FACTOR, calibration_inputs=calibration_samples[:1],
+                             jsonl=alarms_path) as watchdog:
+            if watchdog.calibration() != calibration:
+                raise StageError("campaign: the watchdog did not reuse the stored calibration")
+            print(f"  reused {calibration_file}: threshold {watchdog.threshold_ns / 1e3:,.1f} us, deadline "
+                  f"{watchdog.deadline_ns / 1e3:,.1f} us; canary before every {CANARY_INTERVAL}nd call; "
+                  f"alarms to {alarms_path}")
+            campaign, trace = fault_run(watchdog, accelerator, codec, campaign_images, campaign_references,
+                                        args.campaign_calls, parse_rates(args.faults), args.seed, "fault campaign")
     trace_path = out / "campaign_trace.jsonl"
     trace_path.write_text("".join(json.dumps(entry) + "\n" for entry in trace))
+    alarms = [json.loads(line) for line in alarms_path.read_text().splitlines()] if alarms_path.exists() else []
+    campaign["policies"][CAMPAIGN_POLICY]["alarms"] = len(alarms)
     write_json(out / "campaign.json", campaign)
     totals = campaign_totals(campaign, CAMPAIGN_POLICY)
     timings["campaign_s"] = time.monotonic() - t
+    counters = campaign["policies"][CAMPAIGN_POLICY]["watchdog_counters"]
     print(f"  {'fault':<15} {'injected':>8} {'detected':>8} {'recovered':>9}")
     for kind, counts in campaign["policies"][CAMPAIGN_POLICY]["faults"].items():
         print(f"  {kind:<15} {counts['injected']:>8} {counts['detected']:>8} {counts['recovered']:>9}")
-    print(f"  lost inputs {totals['lost_inputs']}, false positives {totals['false_positives']}, "
-          f"silent corruptions {totals['silent_corruptions']}")
+    print(f"  lost inputs {totals['lost_inputs']} (the watchdog's failure records), false positives "
+          f"{totals['false_positives']}, silent corruptions {totals['silent_corruptions']}")
+    print(f"  watchdog: {counters['attempts']} attempts, {counters['aborts']} aborts, {counters['reconfigurations']} "
+          f"reconfigurations ({counters['proactive_reconfigurations']} proactive), {counters['canaries']} canaries, "
+          f"{counters['alarms']} alarms ({', '.join(sorted({a['event'] for a in alarms})) or 'none'})")
 
     stage("(f) summary and report")
     write_json(out / "confusion.json", {"classes": CLASSES, "matrix": matrix.tolist(),
                                         "rows": "true class", "columns": "predicted class (accelerator)"})
     write_json(out / "latency.json", {"samples_ns": latencies, "threshold_ns": threshold_ns,
-                                      "clock": "virtual board clock", "calibration_file": str(calibration_file)})
+                                      "clock": "virtual board clock", "calibration_file": str(calibration_file),
+                                      "calibration": calibration})
     reference = json.loads((HERE / "fashion_cnn.json").read_text()).get("test_accuracy_torch")
     summary = {
         "data_origin": "demo",
@@ -504,17 +531,20 @@ def run(args):
         "agreement_float_accelerator": agreement,
         "accelerator_failures": int(sum(failures.values())),
         "accelerator_failures_by_kind": failures,
-        "accelerator_stats": {k: int(v) for k, v in stats.items()},
+        "watchdog_policy_accuracy_run": ACCURACY_POLICY,
+        "watchdog_counters_accuracy_run": accuracy_counters,
         "throughput_images_per_s": len(test_images) / accel_seconds,
         "modeled_latency_ms": est["latency_cycles"] / est["clock_mhz"] / 1e3,
         "measured_latency_ns_median": int(np.median(latencies)),
         "fps_estimate": est["fps"],
         "clock_mhz": est["clock_mhz"],
         "watchdog_threshold_ns": threshold_ns,
+        "watchdog_calibration": calibration,
         "campaign_policy": CAMPAIGN_POLICY,
         "campaign_calls": int(campaign.get("calls", args.campaign_calls)),
         "campaign_seed": args.seed,
         "campaign_faults": args.faults,
+        "campaign_alarms": len(alarms),
         **totals,
         "timings_s": {k: round(v, 2) for k, v in timings.items()},
         "report": str(out / "report.html"),
