@@ -1,7 +1,5 @@
 #include "zynqnn/compiler/host_run.hpp"
 
-#include <dlfcn.h>
-
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -11,11 +9,11 @@
 
 #include <fmt/format.h>
 
-#include "ap_axi_sdata.h"
 #include "compiler/plan_json.hpp"
 #include "hls_stream.h"
 #include "zynqnn/accelerator/open_accelerator.hpp"
 #include "zynqnn/board/virtual/pl_kernel_abi.h"
+#include "zynqnn/accelerator/sim_kernel_library.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/manifest/manifest.hpp"
 #include "zynqnn/onnx/import.hpp"
@@ -28,119 +26,20 @@ namespace fs = std::filesystem;
 using graph::DType;
 using graph::Tensor;
 
-template <int BITS>
-using axis_stream = hls::stream<ap_axiu<BITS, 0, 0, 0>>;
-
-// One DMA-side stream of either width, filled from / drained to bytes.
-class WordStream {
- public:
-  explicit WordStream(unsigned bits) : bits_(bits) {
-    if (bits != 32 && bits != 64) throw Error(ErrorCode::unsupported, fmt::format("{}-bit kernel stream", bits), "sim library");
-  }
-  void* handle() { return bits_ == 32 ? static_cast<void*>(&s32_) : static_cast<void*>(&s64_); }
-
-  void fill(const std::vector<std::byte>& bytes) {
-    const std::size_t word_bytes = bits_ / 8;
-    const std::size_t words = bytes.size() / word_bytes;
-    for (std::size_t w = 0; w < words; ++w) {
-      std::uint64_t value = 0;
-      std::memcpy(&value, bytes.data() + w * word_bytes, word_bytes);  // little-endian host
-      if (bits_ == 32) {
-        ap_axiu<32, 0, 0, 0> word;
-        word.data = static_cast<std::uint32_t>(value);
-        word.keep = -1;
-        word.strb = -1;
-        word.last = w + 1 == words;
-        s32_.write(word);
-      } else {
-        ap_axiu<64, 0, 0, 0> word;
-        word.data = value;
-        word.keep = -1;
-        word.strb = -1;
-        word.last = w + 1 == words;
-        s64_.write(word);
-      }
-    }
-  }
-
-  // Reads exactly bytes.size() bytes of words; the last must carry TLAST and nothing may follow.
-  void drain(std::vector<std::byte>& bytes, const std::string& name) {
-    const std::size_t word_bytes = bits_ / 8;
-    const std::size_t words = bytes.size() / word_bytes;
-    for (std::size_t w = 0; w < words; ++w) {
-      bool last = false;
-      std::uint64_t value = 0;
-      if (bits_ == 32 ? s32_.empty() : s64_.empty())
-        throw Error(ErrorCode::dma_error, fmt::format("kernel wrote {} of {} words", w, words), name);
-      if (bits_ == 32) {
-        const auto word = s32_.read();
-        value = word.data.to_uint64();
-        last = word.last != 0;
-      } else {
-        const auto word = s64_.read();
-        value = word.data.to_uint64();
-        last = word.last != 0;
-      }
-      std::memcpy(bytes.data() + w * word_bytes, &value, word_bytes);
-      if (last != (w + 1 == words))
-        throw Error(ErrorCode::dma_error, fmt::format("TLAST on word {} of {}", w, words), name);
-    }
-    if (!(bits_ == 32 ? s32_.empty() : s64_.empty()))
-      throw Error(ErrorCode::dma_error, "kernel wrote more words than the frame holds", name);
-  }
-
- private:
-  unsigned bits_;
-  axis_stream<32> s32_;
-  axis_stream<64> s64_;
-};
-
+// The kernel's host build through the PL kernel ABI (SimKernelLibrary).
 class SimLibrary final : public PlRunner {
  public:
-  explicit SimLibrary(const fs::path& library) : path_(library) {
-    handle_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!handle_) throw Error(ErrorCode::io, std::string("cannot load the kernel's host build: ") + dlerror(), library.string());
-    auto entry = reinterpret_cast<const zynqnn_pl_kernel_abi* (*)()>(dlsym(handle_, "zynqnn_pl_kernel_v1"));
-    if (!entry) {
-      dlclose(handle_);
-      throw Error(ErrorCode::not_found, "no zynqnn_pl_kernel_v1 in the library", library.string());
-    }
-    abi_ = entry();
-    if (!abi_ || abi_->abi_version != 1) {
-      dlclose(handle_);
-      throw Error(ErrorCode::unsupported, "PL kernel ABI version other than 1", library.string());
-    }
-  }
-  ~SimLibrary() override { dlclose(handle_); }
-  SimLibrary(const SimLibrary&) = delete;
-  SimLibrary& operator=(const SimLibrary&) = delete;
+  explicit SimLibrary(const fs::path& library) : library_(library) {}
 
   void run(const std::vector<std::vector<std::byte>>& inputs, std::vector<std::vector<std::byte>>& outputs) override {
-    if (inputs.size() != abi_->num_inputs || outputs.size() != abi_->num_outputs)
-      throw Error(ErrorCode::invalid_argument,
-                  fmt::format("kernel has {} inputs and {} outputs, given {} and {}", abi_->num_inputs,
-                              abi_->num_outputs, inputs.size(), outputs.size()),
-                  path_.string());
-    std::vector<std::unique_ptr<WordStream>> in, out;
-    std::vector<void*> in_handles, out_handles;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      in.push_back(std::make_unique<WordStream>(abi_->input_bits[i]));
-      in.back()->fill(inputs[i]);
-      in_handles.push_back(in.back()->handle());
-    }
-    for (std::size_t i = 0; i < outputs.size(); ++i) {
-      out.push_back(std::make_unique<WordStream>(abi_->output_bits[i]));
-      out_handles.push_back(out.back()->handle());
-    }
-    abi_->run_frame(in_handles.data(), out_handles.data());
-    for (std::size_t i = 0; i < outputs.size(); ++i) out[i]->drain(outputs[i], fmt::format("output {}", i));
+    std::vector<std::span<const std::byte>> in(inputs.begin(), inputs.end());
+    std::vector<std::span<std::byte>> out(outputs.begin(), outputs.end());
+    library_.run_frame(in, out);
   }
   std::string where() const override { return "sim library (PL kernel ABI)"; }
 
  private:
-  fs::path path_;
-  void* handle_ = nullptr;
-  const zynqnn_pl_kernel_abi* abi_ = nullptr;
+  SimKernelLibrary library_;
 };
 
 // One frame = one Accelerator::run: inputs copied into the DMA buffers, every receive armed,
