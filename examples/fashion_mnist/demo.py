@@ -489,7 +489,7 @@ def run(args):
         # No threshold given: the watchdog finds the calibration stored by stage (c) and reuses it.
         with zynqnn.Watchdog(accelerator, policy=CAMPAIGN_POLICY, canary_interval=CANARY_INTERVAL,
                              deadline_factor=DEADLINE_FACTOR, calibration_inputs=calibration_samples[:1],
-                             jsonl=alarms_path) as watchdog:
+                             fallback=True, jsonl=alarms_path) as watchdog:
             if watchdog.calibration() != calibration:
                 raise StageError("campaign: the watchdog did not reuse the stored calibration")
             print(f"  reused {calibration_file}: threshold {watchdog.threshold_ns / 1e3:,.1f} us, deadline "

@@ -200,7 +200,10 @@ typedef struct zynqnn_watchdog_config {
   int adaptation;                /* bounded threshold adaptation */
   double adaptation_cap;         /* never above cap x the calibrated threshold (>= 1) */
   size_t adaptation_after;       /* consecutive slow, verified calls before it adapts (>= 1) */
-  int use_fallback;              /* answer from the CPU when the PL cannot (virtual board, opt-in) */
+  int use_fallback;              /* opt-in: when the ladder cannot heal the PL, answer from the CPU (the
+                                  * kernel's C-simulation library, artifacts.sim_library) and mark the
+                                  * PL down, probing it every pl_probe_interval calls. Virtual board
+                                  * only (ZYNQNN_UNSUPPORTED elsewhere). */
   size_t pl_probe_interval;      /* while the PL is down: try it again every this many calls */
 
   /* Alarm sinks (each optional). */

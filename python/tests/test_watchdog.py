@@ -210,9 +210,29 @@ def test_a_board_reload_without_bitstream_is_refused(manifest):
             assert wd(frame(1)).delivered
 
 
-def test_the_fallback_is_opt_in_and_refused_where_none_exists(acc):
-    with pytest.raises(zynqnn.Error, match="fallback"):
-        zynqnn.Watchdog(acc, threshold_ns=100_000, fallback=True)
+def test_the_cpu_fallback_answers_as_the_pl_does(tmp_path):
+    from zynqnn import bench  # its kernel computes something: ten sums of a uint8 image, as float32
+
+    manifest = bench.generate_kernel(tmp_path / "bench")
+    image = (np.arange(784) % 251).astype(np.uint8)
+    with zynqnn.Accelerator(manifest) as acc:
+        with zynqnn.Watchdog(acc, calibrate=20, retries=0, fallback=True, pl_probe_interval=4) as wd:
+            from_pl = wd(image)
+            assert from_pl.delivered and not from_pl.fallback
+            acc.inject_fault("hang", persistent=True)
+            from_cpu = wd(image)
+            assert from_cpu.outcome == "hang" and from_cpu.delivered and from_cpu.fallback
+            assert "fallback" in from_cpu.actions and wd.pl_down
+            np.testing.assert_array_equal(from_cpu.output, from_pl.output)  # same input, same answer
+            other = image[::-1].copy()
+            while_down = wd(other)
+            assert while_down.fallback and while_down.attempts == 0
+            expected = np.array([other[(np.arange(784) * 10) // 784 == k].sum() for k in range(10)], np.float32)
+            np.testing.assert_array_equal(while_down.output, expected)
+            assert wd.counters()["fallbacks"] == 2 and wd.failures() == []
+        with zynqnn.Watchdog(acc, calibrate=20) as wd:  # opt-in: without it, no fallback answers
+            acc.inject_fault("hang", persistent=True)
+            assert not wd(image).fallback
 
 
 def test_closed_watchdog_and_closed_accelerator(manifest):

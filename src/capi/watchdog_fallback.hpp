@@ -7,8 +7,9 @@
 
 namespace zynqnn::capi {
 
-// A fallback for the kernel of `manifest_path` as opened in `accelerator`. Error(unsupported)
-// naming the reason when none can be made for this board or kernel.
+// The kernel's C-simulation library (artifacts.sim_library) called on the host, for an
+// accelerator on the virtual board; Error(unsupported) on any other board, not_found when the
+// manifest names no library.
 watchdog::CpuFallback cpu_fallback_for(const std::string& manifest_path, Accelerator& accelerator);
 
 }  // namespace zynqnn::capi

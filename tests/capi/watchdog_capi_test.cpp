@@ -367,6 +367,55 @@ TEST_F(WatchdogCapiTest, CalibratesOnGivenInputs) {
   EXPECT_EQ(zynqnn_watchdog_create(acc_, &c, &other), ZYNQNN_INVALID_ARGUMENT);
 }
 
+TEST_F(WatchdogCapiTest, CpuFallbackAnswersAsThePlWhileItIsDown) {
+  zynqnn_watchdog_config c = config("fixed");
+  c.calibrate_calls = 30;
+  c.max_retries = 0;  // no ladder: the first failure puts the PL down
+  c.use_fallback = 1;
+  c.pl_probe_interval = 2;
+  ASSERT_EQ(create(c), ZYNQNN_OK) << zynqnn_last_error();
+  zynqnn_watchdog_result r;
+  ASSERT_EQ(process(&r), ZYNQNN_OK);
+  ASSERT_EQ(r.fallback, 0);
+  const std::vector<std::int32_t> from_pl = output_;
+
+  ASSERT_EQ(zynqnn_inject_fault(acc_, "hang", 1), ZYNQNN_OK);
+  std::fill(output_.begin(), output_.end(), -1);
+  ASSERT_EQ(process(&r), ZYNQNN_OK) << zynqnn_last_error();
+  EXPECT_EQ(r.outcome, ZYNQNN_OUTCOME_HANG);
+  EXPECT_EQ(r.delivered, 1);
+  EXPECT_EQ(r.fallback, 1);
+  EXPECT_EQ(output_, from_pl);  // the same input, the same answer as the PL gave
+  const auto names = actions(r);
+  EXPECT_NE(std::find(names.begin(), names.end(), "fallback"), names.end());
+  EXPECT_EQ(counters().pl_down, 1);
+
+  for (auto& word : input_) word = -word;  // the PL is not tried: the fallback computes this one
+  ASSERT_EQ(process(&r), ZYNQNN_OK);
+  EXPECT_EQ(r.attempts, 0u);
+  EXPECT_EQ(r.fallback, 1);
+  EXPECT_TRUE(output_is_input());
+  ASSERT_EQ(process(&r), ZYNQNN_OK);  // the 2nd call while down probes: reload, and the PL answers
+  EXPECT_EQ(r.fallback, 0);
+  EXPECT_TRUE(output_is_input());
+  EXPECT_EQ(counters().pl_down, 0);
+  EXPECT_EQ(counters().failures, 0u);
+  EXPECT_EQ(counters().fallbacks, 2u);
+}
+
+TEST_F(WatchdogCapiTest, CpuFallbackIsOfferedOnTheVirtualBoardOnly) {
+  zynqnn_accelerator* null_board = nullptr;
+  ASSERT_EQ(zynqnn_open(manifest().c_str(), "null", &null_board), ZYNQNN_OK) << zynqnn_last_error();
+  zynqnn_watchdog_config c = config("fixed");
+  c.threshold_ns = 100000;
+  c.use_fallback = 1;
+  zynqnn_watchdog* other = nullptr;
+  EXPECT_EQ(zynqnn_watchdog_create(null_board, &c, &other), ZYNQNN_UNSUPPORTED);
+  EXPECT_NE(std::string(zynqnn_last_error()).find("virtual board only"), std::string::npos) << zynqnn_last_error();
+  EXPECT_EQ(other, nullptr);
+  zynqnn_close(null_board);
+}
+
 TEST_F(WatchdogCapiTest, ChecksNamedBuffersBeforeRunning) {
   zynqnn_watchdog_config c = config("fixed");
   c.threshold_ns = 100000;
