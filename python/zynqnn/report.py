@@ -66,6 +66,8 @@ RESOURCE_LABELS = {"lut": "LUT", "ff": "FF", "bram18": "BRAM18", "dsp": "DSP48E1
 #   recovered   bool, the input was answered and the fault healed on this call
 #   lost        bool, the input got no answer
 #   actions     list of str, the watchdog's actions on this call (abort, reconfigure, retry, ...)
+#   correct     optional bool: the answer equals the fault-free one (false and not lost: a silent
+#               corruption, drawn as such)
 TRACE_FIELDS = ("call", "policy", "latency_ns", "outcome", "fault", "persistent", "detected",
                 "recovered", "lost", "actions")
 
@@ -284,6 +286,11 @@ def plot_campaign_timeline(trace, threshold_ns, deadline_ns=None):
     if recovered:
         ax.scatter(calls[recovered], latency_us[recovered], marker="o", s=180, facecolors="none",
                    edgecolors="#2ca02c", linewidths=1.5, label="recovered (ring)", zorder=4)
+    # Answers that differ from the fault-free one (traces that record it: "correct" false).
+    silent = [i for i, r in enumerate(trace) if r.get("correct") is False and not r["lost"]]
+    if silent:
+        ax.scatter(calls[silent], latency_us[silent], marker="D", s=90, facecolors="none", edgecolors="black",
+                   linewidths=1.5, label="silent corruption (wrong answer delivered)", zorder=5)
     lost = [i for i, r in enumerate(trace) if r["lost"]]
     if lost:
         ax.scatter(calls[lost], latency_us[lost], marker="x", s=70, color="black", label="input lost", zorder=5)
