@@ -70,6 +70,12 @@ void add_check_onnx_verb(CLI::App& app) {
       tolerance = {{"float32", {{"relative", options.rtol}, {"absolute", options.atol},
                                 {"rule", "|actual-expected| <= absolute or <= relative*|expected|"}}},
                    {"integer", "exact"}};
+    else if (options.precision.kind == compiler::PrecisionKind::fixed)
+      tolerance = {{options.precision.name(),
+                    {{"relative_to_output_range", compiler::fixed_tolerance(options.precision)},
+                     {"rule", "|actual-expected| <= 2^(5-F) * max(1, max |expected| of the output) (F fraction bits), and "
+                              "|expected| < 2^(I-1) (inside the format's range)"}}},
+                   {"integer", "exact"}};
     else
       tolerance = {{options.precision.name(), "top-1 class (argmax) of each float output equal; errors reported"},
                    {"integer", "exact"}};

@@ -39,6 +39,8 @@ std::size_t argmax(const graph::Tensor& t) {
 
 }  // namespace
 
+double fixed_tolerance(const Precision& precision) { return std::ldexp(1.0, 5 - (precision.width - precision.integer_bits)); }
+
 CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
   CaseResult r;
   r.dir = dir.string();
@@ -65,7 +67,8 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
     // "a/b/" names the folder b too: the case's work folder must not collapse to "-<precision>".
     const fs::path folder = dir.filename().empty() ? dir.parent_path() : dir;
     copt.output_dir = options.work_dir / (folder.filename().string() + "-" +
-                                          (options.precision.kind == PrecisionKind::fixed ? std::string("fixed")
+                                          (options.precision.kind == PrecisionKind::fixed
+                                                ? fmt::format("fixed{}_{}", options.precision.width, options.precision.integer_bits)
                                                                                            : options.precision.name()));
     copt.precision = options.precision;
     copt.calibration = inputs;
@@ -85,6 +88,8 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
     }
     NetworkRunner runner(compiled.plan, std::move(in_layout), std::move(out_layout), std::move(pl));
     const auto run_start = Clock::now();
+    // A model the PS runs alone computes in float32 whatever the precision asked for.
+    const PrecisionKind on_pl_kind = compiled.plan.uses_pl() ? options.precision.kind : PrecisionKind::float32;
     std::string failure;
     for (std::size_t s = 0; s < inputs.size(); ++s) {
       const auto outputs = runner.run(inputs[s]);
@@ -105,7 +110,22 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
           const double rel = ev[i] != 0 ? diff / std::fabs(ev[i]) : (diff == 0 ? 0.0 : diff);
           if (!(diff <= r.max_abs_err)) r.max_abs_err = std::isnan(diff) ? INFINITY : diff;
           r.max_rel_err = std::max(r.max_rel_err, rel);
-          if (options.precision.kind != PrecisionKind::float32 || e.dtype() != graph::DType::float32) {
+          if (on_pl_kind == PrecisionKind::fixed && e.dtype() == graph::DType::float32) {
+            // Quantization errors scale with the magnitudes flowing through the network: the
+            // bound is relative to the output's largest magnitude (at least 1).
+            double scale = 1;
+            for (double v : ev) scale = std::max(scale, std::fabs(v));
+            const double tol = fixed_tolerance(options.precision) * scale;
+            const double limit = std::ldexp(1.0, options.precision.integer_bits - 1);
+            if (failure.empty() && !(std::fabs(ev[i]) < limit))
+              failure = fmt::format("output {} element {}: expected {} lies outside the range of {} (+-{})", names[o], i, ev[i],
+                                    options.precision.name(), limit);
+            if (failure.empty() && !(diff <= tol))
+              failure = fmt::format("output {} element {}: {} != expected {} (abs error {:.3g} > {})", names[o], i, av[i], ev[i],
+                                    diff, tol);
+            continue;
+          }
+          if (on_pl_kind != PrecisionKind::float32 || e.dtype() != graph::DType::float32) {
             if (e.dtype() != graph::DType::float32 && diff != 0 && failure.empty())
               failure = fmt::format("output {} element {}: {} != expected {}", names[o], i, av[i], ev[i]);
             continue;
@@ -114,7 +134,7 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
           if (!ok && failure.empty())
             failure = fmt::format("output {} element {}: {} != expected {} (abs error {:.3g})", names[o], i, av[i], ev[i], diff);
         }
-        if (options.precision.kind != PrecisionKind::float32 && e.dtype() == graph::DType::float32 && argmax(e) != argmax(a) &&
+        if (on_pl_kind == PrecisionKind::int8 && e.dtype() == graph::DType::float32 && argmax(e) != argmax(a) &&
             failure.empty())
           failure = fmt::format("output {}: top-1 class {} != expected {}", names[o], argmax(a), argmax(e));
       }

@@ -79,6 +79,23 @@ int run_shell(const std::string& command, std::string& output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// The emitted folding in the manifest (beside the generator's fields, which ignore it): each
+// PL layer's PE, SIMD and stream widths, and the width converters between them.
+void record_folding(const fs::path& manifest, const LayerPlan& plan) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(read_text(manifest));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::internal, std::string("the generated manifest does not parse: ") + e.what(), manifest.string());
+  }
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : plan.layers)
+    layers.push_back({{"layer", l.id}, {"ops", l.ops}, {"pe", l.pe}, {"simd", l.simd}, {"input_lanes", input_lanes(l)},
+                      {"output_lanes", output_lanes(l)}});
+  doc["folding"] = {{"layers", layers}, {"width_converters", width_conversions(plan).size()}};
+  write_text(manifest, doc.dump(2) + "\n");
+}
+
 }  // namespace
 
 CompileResult compile_model(const CompileOptions& options) {
@@ -94,13 +111,13 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
   result.plan = lower(std::move(graph), options.precision, name.empty() ? "network" : name);
   LayerPlan& plan = result.plan;
   if (plan.precision.kind == PrecisionKind::int8 && plan.uses_pl()) quantize_plan(plan, options.calibration);
-  // The emitted chain streams one element per word (PE = SIMD = 1): width converters between
-  // folded layers are not emitted yet, so --target-fps reports the folding that would meet
-  // the target as an estimate beside the design's own.
-  if (options.target_fps > 0 && plan.uses_pl()) {
-    LayerPlan folded = plan;
-    fold_for_target(folded, options.clock_mhz, options.target_fps);
-    result.target_estimate = estimate(folded, options.clock_mhz);
+  // The folding (PE/SIMD per layer) is chosen here and emitted as chosen: --target-fps picks
+  // it, a hand-given folding overrides it, and the estimate is of the emitted chain.
+  if (plan.uses_pl()) {
+    fold_for_target(plan, options.clock_mhz, options.target_fps);
+    apply_folding(plan, options.folding);
+  } else if (!options.folding.empty()) {
+    throw Error(ErrorCode::invalid_argument, "the model has no PL layer to fold", "folding of " + options.folding.front().layer);
   }
   result.estimate = estimate(plan, options.clock_mhz);
   const fs::path& out = options.output_dir;
@@ -160,6 +177,7 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
   gen.build_sim = false;  // built below, skipped when the sources are unchanged
   auto generated = codegen::generate(spec, gen);
   for (auto& f : generated.files) result.files.push_back(f);
+  record_folding(out / "manifest.json", plan);
 
   if (options.build_sim) {
     const std::string hash = sim_sources_hash(out, k, options.sim_cxxflags);

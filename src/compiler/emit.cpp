@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "codegen/render.hpp"
+#include "zynqnn/compiler/lanes.hpp"
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn::compiler {
@@ -74,9 +75,10 @@ Types types_of(const Precision& p) {
     case PrecisionKind::float32: return {"float", "float", "float"};
     case PrecisionKind::int8: return {"ap_int<8>", "ap_int<8>", "ap_int<32>"};
     case PrecisionKind::fixed: {
-      const int acc_w = std::min(64, 2 * p.width + 8), acc_i = std::min(acc_w, 2 * p.integer_bits + 8);
-      return {fmt::format("ap_fixed<{},{}>", p.width, p.integer_bits), fmt::format("ap_fixed<{},{}>", p.width, p.integer_bits),
-              fmt::format("ap_fixed<{},{}>", acc_w, acc_i)};
+      // Activations and weights round half to even and saturate (as the host converts inputs);
+      // the accumulator holds every product exactly (2F fraction bits) with 8 guard bits.
+      const std::string value = fixed_value_type(p);
+      return {value, value, fixed_accumulator_type(p)};
     }
   }
   return {};
@@ -126,7 +128,7 @@ class Emitter {
       const PlTensor& t = plan_.tensor(v);
       data d;
       d.set("port", "port_" + t.id);
-      d.set("id", take(t.id));
+      d.set("id", take(t.id, 1));  // the DMA side takes one element per word
       d.set("type", type_of(t));
       d.set("elements", std::to_string(t.elements()));
       outputs.push_back(d);
@@ -193,6 +195,8 @@ class Emitter {
   }
 
   void declare(const std::string& id, const std::string& type, int lanes, int depth = 2) {
+    lanes_[id] = lanes;
+    types_[id] = type;
     data d;
     d.set("id", id);
     d.set("type", type);
@@ -202,8 +206,11 @@ class Emitter {
   }
 
   // After `id` is written: copies for each reader beyond the first (a chain of duplicates).
-  void fan_out(const std::string& id, const std::string& type, std::int64_t words) {
+  void fan_out(const std::string& id, const std::string& type, std::int64_t elements) {
     const int readers = readers_[id];
+    const int lanes = lanes_.at(id);
+    const std::int64_t words = elements / lanes;
+    elements_[id] = elements;
     std::deque<std::string>& copies = copies_[id];
     if (readers <= 1) {
       copies.push_back(id);
@@ -213,13 +220,14 @@ class Emitter {
     for (int k = 0; k + 1 < readers; ++k) {
       const std::string a = fmt::format("{}_copy{}", id, k), b = fmt::format("{}_rest{}", id, k);
       // Deep FIFOs: a branch may be read only after the other has consumed the whole frame.
-      declare(a, type, 1, static_cast<int>(std::min<std::int64_t>(words, 1 << 20)));
-      declare(b, type, 1, static_cast<int>(std::min<std::int64_t>(words, 1 << 20)));
+      declare(a, type, lanes, static_cast<int>(std::min<std::int64_t>(words, 1 << 20)));
+      declare(b, type, lanes, static_cast<int>(std::min<std::int64_t>(words, 1 << 20)));
+      elements_[a] = elements_[b] = elements;
       data d;
       d.set("is_duplicate", true);
       d.set("words", std::to_string(words));
       d.set("type", type);
-      d.set("lanes", "1");
+      d.set("lanes", std::to_string(lanes));
       d.set("in", source);
       d.set("out", a);
       d.set("out_b", b);
@@ -230,11 +238,28 @@ class Emitter {
     copies.push_back(source);
   }
 
-  std::string take(const std::string& id) {
+  // The next unread copy of stream `id`, converted to words of `lanes` elements when its
+  // producer writes another width (the same conversions as width_conversions(), in order).
+  std::string take(const std::string& id, int lanes) {
     auto& q = copies_[id];
     if (q.empty()) throw Error(ErrorCode::internal, "stream read more often than planned", id);
     std::string s = q.front();
     q.pop_front();
+    for (int to : conversion_steps(lanes_.at(s), lanes)) {
+      const std::string out = fmt::format("{}_to{}_{}", s, to, converters_++);
+      declare(out, types_.at(s), to);
+      elements_[out] = elements_.at(s);
+      data d;
+      d.set("is_convert", true);
+      d.set("elements", std::to_string(elements_.at(s)));
+      d.set("in_lanes", std::to_string(lanes_.at(s)));
+      d.set("out_lanes", std::to_string(to));
+      d.set("type", types_.at(s));
+      d.set("in", s);
+      d.set("out", out);
+      steps_.push_back(d);
+      s = out;
+    }
     return s;
   }
 
@@ -282,9 +307,14 @@ class Emitter {
     return "znn_identity()";
   }
 
-  static std::string lowest_of(const std::string& type) {
+  std::string lowest_of(const std::string& type) const {
     if (type == "float") return "-3.40282347e+38f";
-    return "(" + type + ")0";  // not reached for the pooling types used
+    if (plan_.precision.kind == PrecisionKind::fixed && type == t_.act)  // the format's most negative value
+      return type + "(" + float_literal(-std::ldexp(1.0F, plan_.precision.integer_bits - 1)) + ")";
+    for (const auto& [name, lowest] : {std::pair<const char*, const char*>{"ap_int<8>", "-128"}, {"ap_int<16>", "-32768"},
+                                       {"ap_int<32>", "(-2147483647 - 1)"}, {"ap_uint<8>", "0"}, {"ap_uint<16>", "0"}})
+      if (type == name) return "(" + type + ")" + lowest;
+    throw Error(ErrorCode::unsupported, "unsupported: max pooling on " + type + " streams", "pooling pad value");
   }
 
   data common(const PlLayer& l) {
@@ -319,17 +349,18 @@ class Emitter {
     data d = common(l);
     d.set("t_in", t_in);
     d.set("t_out", t_out);
-    d.set("in", take(in_t.id));
+    const int lanes = input_lanes(l);
+    d.set("in", take(in_t.id, lanes));
     if (l.inputs.size() > 1 && !l.inputs[1].empty()) {
       const PlTensor& b = plan_.tensor(l.inputs[1]);
-      d.set("in_b", take(b.id));
+      d.set("in_b", take(b.id, lanes));
       d.set("in_c_b", std::to_string(b.channels));
     }
     static const char* const extra[] = {"in_c_stream", "in_d", "in_e"};
     for (std::size_t i = 2; i < l.inputs.size() && i < 5; ++i)
-      if (!l.inputs[i].empty()) d.set(extra[i - 2], take(plan_.tensor(l.inputs[i]).id));
+      if (!l.inputs[i].empty()) d.set(extra[i - 2], take(plan_.tensor(l.inputs[i]).id, lanes));
     d.set("elements", std::to_string(in_t.elements()));
-    declare(out_t.id, t_out, 1);
+    declare(out_t.id, t_out, output_lanes(l));
     d.set("out", out_t.id);
     const bool mvu = l.kind == LayerKind::conv || l.kind == LayerKind::dense || l.kind == LayerKind::depthwise_conv;
     if (mvu) emit_mvu(l, d, in_t, out_t);
@@ -454,7 +485,7 @@ class Emitter {
       if (!l.weight_port.empty()) {
         d.set("load_weights", true);
         d.set("tiles", std::to_string(tiles));
-        d.set("weight_stream", take(plan_.tensor(l.weight_port).id));
+        d.set("weight_stream", take(plan_.tensor(l.weight_port).id, 1));
         add_array("bias of " + l.nodes.front() + " [PE][NF]", t_.acc, l.id + "_bias", {pe, nf}, [&](std::int64_t i) {
           const std::int64_t p = i / nf, n = i % nf;
           return acc_literal(l.bias[static_cast<std::size_t>(n * pe + p)]);
@@ -531,11 +562,24 @@ class Emitter {
   Types t_;  // element types of the layer being emitted (integer layers swap them)
   std::map<std::string, int> readers_;
   std::map<std::string, std::deque<std::string>> copies_;
+  std::map<std::string, int> lanes_;                  // words' element count of each stream
+  std::map<std::string, std::string> types_;          // element type of each stream
+  std::map<std::string, std::int64_t> elements_;      // elements per frame of each layer stream
+  int converters_ = 0;
   data streams_{data::type::list}, steps_{data::type::list}, roms_{data::type::list};
   data arrays_{data::type::list}, requants_{data::type::list};
 };
 
 }  // namespace
+
+std::string fixed_value_type(const Precision& p) {
+  return fmt::format("ap_fixed<{},{},AP_RND_CONV,AP_SAT>", p.width, p.integer_bits);
+}
+
+std::string fixed_accumulator_type(const Precision& p) {
+  const int acc_w = std::min(63, 2 * p.width + 8), acc_i = std::min(acc_w, 2 * p.integer_bits + 8);
+  return fmt::format("ap_fixed<{},{}>", acc_w, acc_i);
+}
 
 std::string element_type(const Precision& precision, graph::DType dtype) {
   switch (dtype) {

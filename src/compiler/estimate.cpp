@@ -4,6 +4,9 @@
 #include <cmath>
 #include <string>
 
+#include <fmt/format.h>
+
+#include "zynqnn/compiler/lanes.hpp"
 #include "zynqnn/estimate/estimator.hpp"
 
 namespace zynqnn::compiler {
@@ -29,7 +32,7 @@ void set_precision(est::LayerDesc& d, const Precision& p, bool integer_layer) {
       break;
     case PrecisionKind::fixed:
       d.input_bits = d.weight_bits = d.output_bits = p.width;
-      d.accumulator_bits = std::min(64, 2 * p.width + 8);
+      d.accumulator_bits = std::min(63, 2 * p.width + 8);
       break;
   }
 }
@@ -40,7 +43,29 @@ int narrow(std::int64_t v) { return static_cast<int>(v); }
 
 std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan) {
   std::vector<est::LayerDesc> out;
+  const auto conversions = width_conversions(plan);
+  // The width converters the emitter puts before `reader` ("" = before the network outputs).
+  auto converters_before = [&](const std::string& reader) {
+    int n = 0;
+    for (const auto& c : conversions) {
+      if (c.reader != reader) continue;
+      est::LayerDesc w;
+      w.name = width_converter_name(plan, c, n++);
+      w.kind = est::LayerKind::width_convert;
+      w.in_channels = narrow(c.elements);  // a converter sees a frame as a run of elements
+      w.simd = c.from;
+      w.pe = c.to;
+      const graph::DType dtype = plan.tensor(c.value).dtype;
+      set_precision(w, plan.precision, false);
+      if (dtype != graph::DType::float32) {  // integer streams keep their own width
+        w.floating_point = false;
+        w.input_bits = w.output_bits = static_cast<int>(8 * graph::dtype_size(dtype));
+      }
+      out.push_back(w);
+    }
+  };
   for (const auto& l : plan.layers) {
+    converters_before(l.id);
     est::LayerDesc d;
     d.name = l.id;
     d.pe = l.pe;
@@ -128,6 +153,7 @@ std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan) {
       out.push_back(r);
     }
   }
+  converters_before("");
   return out;
 }
 
@@ -190,35 +216,89 @@ int next_divisor(std::int64_t n, int d) {
   return d;
 }
 
+PlLayer* find_layer(LayerPlan& plan, const std::string& id) {
+  for (auto& l : plan.layers)
+    if (l.id == id) return &l;
+  return nullptr;
+}
+
+PlLayer* producer(LayerPlan& plan, const std::string& value) {
+  const std::string id = plan.tensor(value).id;  // a reshaped stream keeps its id
+  for (auto& l : plan.layers)
+    if (plan.tensor(l.output).id == id) return &l;
+  return nullptr;
+}
+
+enum class Side { either, input, output };
+
+// One step more parallelism for a foldable layer: its input width (SIMD), its output width
+// (PE; a depthwise layer has only SIMD), or the narrower of the two. False when it cannot grow.
+bool grow(PlLayer* l, Side side) {
+  if (!l || !foldable(*l)) return false;
+  const int simd = next_divisor(l->in_c, l->simd);
+  if (l->kind == LayerKind::depthwise_conv) {
+    if (simd == l->simd) return false;
+    l->simd = simd;
+    return true;
+  }
+  const int pe = next_divisor(l->out_c, l->pe);
+  const bool can_simd = simd != l->simd, can_pe = pe != l->pe;
+  bool use_simd = false;
+  switch (side) {
+    case Side::input: use_simd = can_simd; break;
+    case Side::output: use_simd = !can_pe && can_simd; break;
+    case Side::either: use_simd = can_simd && (l->simd <= l->pe || !can_pe); break;
+  }
+  if (use_simd) l->simd = simd;
+  else if (can_pe) l->pe = pe;
+  else return false;
+  return true;
+}
+
 }  // namespace
 
+std::string width_converter_name(const LayerPlan& plan, const WidthConversion& c, int index) {
+  return fmt::format("{}_width{}_{}to{}", c.reader.empty() ? plan.tensor(c.value).id : c.reader, index, c.from, c.to);
+}
+
 void fold_for_target(LayerPlan& plan, double clock_mhz, double target_fps) {
+  propagate_lanes(plan);
   if (target_fps <= 0) return;
   const double target_cycles = clock_mhz * 1e6 / target_fps;
   for (int step = 0; step < 4096; ++step) {
     const NetworkEstimate est = estimate(plan, clock_mhz);
     if (static_cast<double>(est.interval_cycles) <= target_cycles) return;
-    // The slowest foldable layer.
-    std::size_t slowest = plan.layers.size();
-    std::uint64_t worst = 0;
-    for (std::size_t i = 0; i < plan.layers.size(); ++i) {
-      const auto k = plan.layers[i].kind;
-      if (k != LayerKind::conv && k != LayerKind::dense) continue;
-      if (est.layers[i].cycles > worst) {
-        worst = est.layers[i].cycles;
-        slowest = i;
+    const auto& stages = est.pipeline.layers;
+    if (stages.empty()) return;
+    std::size_t slowest = 0;
+    for (std::size_t i = 1; i < stages.size(); ++i)
+      if (stages[i].cycles_per_frame > stages[slowest].cycles_per_frame) slowest = i;
+    // Unpacking or packing at the DMA side (one element a cycle) bounds the chain: nothing folds faster.
+    if (stages[slowest].cycles_per_frame < est.interval_cycles) return;
+    const std::string& name = stages[slowest].name;
+    const LayerPlan before = plan;
+    bool grown = false;
+    if (PlLayer* l = find_layer(plan, name)) {
+      if (foldable(*l)) grown = grow(l, Side::either);
+      else if (follows_input_width(*l)) grown = grow(producer(plan, l->inputs.at(0)), Side::output);
+    } else if (name.size() > 8 && name.ends_with("_requant")) {
+      grown = grow(find_layer(plan, name.substr(0, name.size() - 8)), Side::output);
+    } else {
+      const auto conversions = width_conversions(plan);
+      std::map<std::string, int> counts;
+      for (const auto& c : conversions) {
+        const std::string key = c.reader.empty() ? plan.tensor(c.value).id : c.reader;
+        if (width_converter_name(plan, c, counts[key]++) != name) continue;
+        // The narrow side moves one word a cycle: widen it.
+        if (c.to < c.from) grown = c.reader.empty() ? false : grow(find_layer(plan, c.reader), Side::input);
+        else grown = grow(producer(plan, c.value), Side::output);
+        break;
       }
     }
-    if (slowest == plan.layers.size() || worst < est.interval_cycles) return;  // bound by a stage that does not fold
-    PlLayer& l = plan.layers[slowest];
-    const PlLayer before = l;
-    // Grow SIMD first (input parallelism), then PE.
-    const int simd = next_divisor(l.in_c, l.simd);
-    if (simd != l.simd) l.simd = simd;
-    else l.pe = next_divisor(l.out_c, l.pe);
-    if (l.simd == before.simd && l.pe == before.pe) return;
+    if (!grown) return;
+    propagate_lanes(plan);
     if (!estimate(plan, clock_mhz).fits()) {
-      l = before;
+      plan = before;
       return;
     }
   }

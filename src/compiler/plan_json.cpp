@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "zynqnn/compiler/lanes.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/estimate/json.hpp"
 
@@ -103,8 +104,13 @@ std::string plan_to_json(const LayerPlan& plan, const NetworkEstimate& estimate,
     json inputs = json::array();
     for (const auto& v : l.inputs) inputs.push_back(v.empty() ? std::string() : plan.tensor(v).id);
     layers.push_back({{"layer", l.id}, {"kind", kind_name(l.kind)}, {"ops", l.ops}, {"nodes", l.nodes},
-                      {"inputs", inputs}, {"output", plan.tensor(l.output).id}, {"pe", l.pe}, {"simd", l.simd}});
+                      {"inputs", inputs}, {"output", plan.tensor(l.output).id}, {"pe", l.pe}, {"simd", l.simd},
+                      {"input_lanes", input_lanes(l)}, {"output_lanes", output_lanes(l)}});
   }
+  json converters = json::array();
+  for (const auto& c : width_conversions(plan))
+    converters.push_back({{"stream", plan.tensor(c.value).id}, {"reader", c.reader.empty() ? "output port" : c.reader},
+                          {"elements", c.elements}, {"from_lanes", c.from}, {"to_lanes", c.to}});
   json in = json::array(), out = json::array();
   for (const auto& v : plan.pl_inputs) {
     in.push_back(port_json(plan.tensor(v)));
@@ -121,6 +127,7 @@ std::string plan_to_json(const LayerPlan& plan, const NetworkEstimate& estimate,
            {"ran_on", plan.uses_pl() ? "pl" : "ps"},
            {"ps_before_pl", node_list(plan, plan.pre_nodes)},
            {"pl_layers", layers},
+           {"width_converters", converters},
            {"ps_after_pl", node_list(plan, plan.post_nodes)},
            {"pl_inputs", in},
            {"pl_outputs", out},

@@ -35,6 +35,13 @@ struct CaseResult {
   bool sim_cached = false;
 };
 
+// fixed<W,I> (F = W - I fraction bits): a float output passes when every element has
+// |a-e| <= 2^(5-F) * max(1, max_j |e_j|) (32 units in the last place of the format, relative
+// to the output's largest magnitude: the rounding of inputs, weights and each layer's result
+// grows with the values the network carries) and |e| lies inside the format's range
+// [-2^(I-1), 2^(I-1)); an expected value outside it cannot be represented and fails as such.
+double fixed_tolerance(const Precision& precision);
+
 CaseResult check_case(const std::filesystem::path& dir, const CheckOptions& options);
 
 }  // namespace zynqnn::compiler

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "zynqnn/compiler/estimate.hpp"
+#include "zynqnn/compiler/lanes.hpp"
 #include "zynqnn/compiler/plan.hpp"
 #include "zynqnn/graph/executor.hpp"
 
@@ -22,7 +23,9 @@ struct CompileOptions {
   Precision precision;
   // int8: calibration inputs (each a tensor for the model's single input; .npy or .pb).
   std::vector<graph::TensorMap> calibration;
-  double target_fps = 0;  // > 0: also estimate the folding that meets this frame rate
+  double target_fps = 0;  // > 0: fold the layers (PE/SIMD) to meet this frame rate, or the best that fits
+  // PE/SIMD of named layers, applied after the target's folding (tests, `compile --fold`).
+  std::vector<LayerFolding> folding;
   std::string board = "pynq-z1";
   double clock_mhz = 100.0;
   std::filesystem::path hls_include_dir;  // hls/include (C-simulation headers)
@@ -35,9 +38,6 @@ struct CompileOptions {
 struct CompileResult {
   LayerPlan plan;
   NetworkEstimate estimate;
-  // --target-fps: the PE/SIMD folding that would meet the target (estimate only; the emitted
-  // design is PE = SIMD = 1).
-  std::optional<NetworkEstimate> target_estimate;
   bool sim_built = false;
   bool sim_cached = false;  // the library was already built from identical sources
   double sim_build_seconds = 0;

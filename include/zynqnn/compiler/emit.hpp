@@ -28,6 +28,13 @@ struct NetworkSource {
 // `model` names the source model in generated comments (sanitized for a comment).
 NetworkSource emit_network(const LayerPlan& plan, const std::string& model);
 
+// fixed<W,I>: activations and weights are ap_fixed<W,I,AP_RND_CONV,AP_SAT> (round half to
+// even, saturate); accumulators ap_fixed<2W+8,2I+8>, at most 63 bits (a sum of two must fit
+// the 64-bit C-simulation type), which hold each product exactly and wrap only beyond 8
+// guard bits.
+std::string fixed_value_type(const Precision& precision);
+std::string fixed_accumulator_type(const Precision& precision);
+
 // The HLS C++ element type of PL tensors of `dtype` under `precision`.
 std::string element_type(const Precision& precision, graph::DType dtype);
 

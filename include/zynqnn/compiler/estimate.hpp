@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "zynqnn/compiler/lanes.hpp"
 #include "zynqnn/compiler/plan.hpp"
 #include "zynqnn/estimate/estimator.hpp"
 #include "zynqnn/estimate/layer.hpp"
@@ -45,14 +46,21 @@ struct NetworkEstimate {
   bool fits() const { return pipeline.layers.empty() || pipeline.fits(); }
 };
 
-// The plan's layers as the estimator's layer descriptions (hls/layers stages, in order; an
-// int8 convolution/dense layer is followed by its requantization stage).
+// The plan's layers as the estimator's layer descriptions: the stages the emitter writes, in
+// order (an int8 convolution/dense layer is followed by its requantization stage; a width
+// converter precedes a layer whose input width differs from its producer's).
 std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan);
 
 NetworkEstimate estimate(const LayerPlan& plan, double clock_mhz);
 
-// Raises PE/SIMD of the slowest layers until the interval meets target_fps or the budget is
-// spent. Folding only changes how much each cycle does, never the results.
+// Raises PE/SIMD of the layer behind the slowest stage (a foldable layer itself, the producer
+// of a pooling/elementwise layer or requantization, or the narrow side of a width converter)
+// until the interval meets target_fps, the budget would be exceeded, or nothing folds further
+// (then the result is the fastest folding found that fits). Widths are propagated (lanes.hpp)
+// also when target_fps <= 0. Folding only changes how much each cycle does, never the results.
 void fold_for_target(LayerPlan& plan, double clock_mhz, double target_fps);
+
+// The estimator's name of a width converter: <reader>_width<index>_<from>to<to>.
+std::string width_converter_name(const LayerPlan& plan, const WidthConversion& conversion, int index);
 
 }  // namespace zynqnn::compiler

@@ -1,0 +1,131 @@
+#include "zynqnn/compiler/lanes.hpp"
+
+#include <charconv>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "zynqnn/core/error.hpp"
+
+namespace zynqnn::compiler {
+
+bool foldable(const PlLayer& l) {
+  if (!l.weight_port.empty()) return false;  // run-time weights are packed by the host for PE = SIMD = 1
+  return (l.kind == LayerKind::conv && l.groups == 1) || l.kind == LayerKind::dense || l.kind == LayerKind::depthwise_conv;
+}
+
+bool follows_input_width(const PlLayer& l) {
+  switch (l.kind) {
+    case LayerKind::pool:
+    case LayerKind::global_pool:
+    case LayerKind::activation:
+    case LayerKind::channel_const:
+    case LayerKind::eltwise: return true;
+    case LayerKind::concat: return l.outer == 0;
+    default: return false;
+  }
+}
+
+int input_lanes(const PlLayer& l) {
+  if (foldable(l) || follows_input_width(l)) return l.simd;
+  return 1;
+}
+
+int output_lanes(const PlLayer& l) {
+  if (l.kind == LayerKind::conv || l.kind == LayerKind::dense) return foldable(l) ? l.pe : 1;
+  return input_lanes(l);
+}
+
+namespace {
+
+// A stream is known by its tensor id: a Flatten/Reshape between PL layers gives the same
+// stream a second value name.
+const PlLayer* producer_of(const LayerPlan& plan, const std::string& value) {
+  const std::string& id = plan.tensor(value).id;
+  for (const auto& l : plan.layers)
+    if (plan.tensor(l.output).id == id) return &l;
+  return nullptr;
+}
+
+std::int64_t gcd64(std::int64_t a, std::int64_t b) { return std::gcd(a, b); }
+
+}  // namespace
+
+int produced_lanes(const LayerPlan& plan, const std::string& value) {
+  const PlLayer* p = producer_of(plan, value);
+  return p ? output_lanes(*p) : 1;
+}
+
+void propagate_lanes(LayerPlan& plan) {
+  for (auto& l : plan.layers) {
+    if (!follows_input_width(l)) continue;
+    std::int64_t lanes = produced_lanes(plan, l.inputs.at(0));
+    lanes = gcd64(lanes, l.in_c);
+    if (l.kind == LayerKind::concat) lanes = gcd64(lanes, l.out_c - l.in_c);
+    l.simd = static_cast<int>(std::max<std::int64_t>(1, lanes));
+  }
+}
+
+std::vector<int> conversion_steps(int from, int to) {
+  if (from == to) return {};
+  if (from % to == 0 || to % from == 0) return {to};
+  return {std::gcd(from, to), to};
+}
+
+std::vector<WidthConversion> width_conversions(const LayerPlan& plan) {
+  std::vector<WidthConversion> out;
+  auto add = [&](const std::string& value, const std::string& reader, int want) {
+    const int have = produced_lanes(plan, value);
+    int from = have;
+    for (int to : conversion_steps(have, want)) {
+      out.push_back({value, reader, plan.tensor(value).elements(), from, to});
+      from = to;
+    }
+  };
+  for (const auto& l : plan.layers)
+    for (const auto& v : l.inputs)
+      if (!v.empty()) add(v, l.id, input_lanes(l));
+  for (const auto& v : plan.pl_outputs) add(v, "", 1);
+  return out;
+}
+
+void apply_folding(LayerPlan& plan, const std::vector<LayerFolding>& folding) {
+  for (const auto& f : folding) {
+    PlLayer* layer = nullptr;
+    for (auto& l : plan.layers)
+      if (l.id == f.layer) layer = &l;
+    if (!layer) throw Error(ErrorCode::invalid_argument, "no PL layer of that name", "folding of " + f.layer);
+    if (!foldable(*layer))
+      throw Error(ErrorCode::invalid_argument,
+                  "only convolutions (one group), dense and depthwise layers with constant weights fold", "folding of " + f.layer);
+    const bool depthwise = layer->kind == LayerKind::depthwise_conv;
+    if (f.simd <= 0 || layer->in_c % f.simd != 0)
+      throw Error(ErrorCode::invalid_argument, fmt::format("SIMD {} does not divide the {} input channels", f.simd, layer->in_c),
+                  "folding of " + f.layer);
+    if (f.pe <= 0 || layer->out_c % f.pe != 0 || (depthwise && f.pe != 1))
+      throw Error(ErrorCode::invalid_argument,
+                  depthwise ? std::string("a depthwise layer has PE 1 (SIMD channels in parallel)")
+                            : fmt::format("PE {} does not divide the {} output channels", f.pe, layer->out_c),
+                  "folding of " + f.layer);
+    layer->pe = f.pe;
+    layer->simd = f.simd;
+  }
+  propagate_lanes(plan);
+}
+
+LayerFolding parse_layer_folding(const std::string& text) {
+  const auto eq = text.find('=');
+  const auto x = text.find('x', eq == std::string::npos ? 0 : eq);
+  LayerFolding f;
+  if (eq != std::string::npos && eq > 0 && x != std::string::npos) {
+    f.layer = text.substr(0, eq);
+    const char* a = text.data() + eq + 1;
+    const char* b = text.data() + x;
+    const auto ra = std::from_chars(a, b, f.pe);
+    const auto rb = std::from_chars(b + 1, text.data() + text.size(), f.simd);
+    if (ra.ec == std::errc{} && ra.ptr == b && rb.ec == std::errc{} && rb.ptr == text.data() + text.size()) return f;
+  }
+  throw Error(ErrorCode::invalid_argument, "a folding is LAYER=PExSIMD, e.g. conv1=4x2, not '" + text + "'", "--fold");
+}
+
+}  // namespace zynqnn::compiler
