@@ -27,8 +27,14 @@ std::vector<AxiDmaConfig> dma_configs(const manifest::Manifest& manifest) {
 namespace {
 
 std::unique_ptr<Board> make_virtual_board(const manifest::Manifest& manifest,
-                                          const std::filesystem::path& manifest_folder) {
+                                          const std::filesystem::path& manifest_folder,
+                                          std::optional<Nanoseconds> latency_jitter, std::optional<std::uint64_t> seed) {
   virtual_board::VirtualBoardConfig config;
+  if (latency_jitter) {
+    if (latency_jitter->count() < 0) throw Error(ErrorCode::invalid_argument, "negative latency jitter", "virtual board");
+    config.latency_jitter = *latency_jitter;
+  }
+  if (seed) config.seed = *seed;
   config.dmas.clear();
   for (const manifest::DmaInfo& dma : manifest.dmas) {
     virtual_board::DmaConfig model;
@@ -56,10 +62,11 @@ std::unique_ptr<Board> make_virtual_board(const manifest::Manifest& manifest,
 }  // namespace
 
 BoardAndDmas open_board(const manifest::Manifest& manifest, const std::filesystem::path& manifest_folder,
-                        const std::string& board_name) {
+                        const std::string& board_name, std::optional<Nanoseconds> latency_jitter,
+                        std::optional<std::uint64_t> seed) {
   BoardAndDmas result;
   if (board_name == "virtual") {
-    result.board = make_virtual_board(manifest, manifest_folder);
+    result.board = make_virtual_board(manifest, manifest_folder, latency_jitter, seed);
     result.dmas = dma_configs(manifest);
     result.options.wait_strategy = WaitStrategy::poll_with_backoff;
   } else if (board_name == "null") {

@@ -5,6 +5,7 @@
 // (the real board; DMAs and addresses from the hardware handoff).
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,9 @@ struct BoardAndDmas {
 // The DMA configurations the manifest expects (before any .hwh is consulted).
 std::vector<AxiDmaConfig> dma_configs(const manifest::Manifest& manifest);
 
+// `latency_jitter` and `seed` apply to the virtual board only.
 BoardAndDmas open_board(const manifest::Manifest& manifest, const std::filesystem::path& manifest_folder,
-                        const std::string& board_name);
+                        const std::string& board_name, std::optional<Nanoseconds> latency_jitter = {},
+                        std::optional<std::uint64_t> seed = {});
 
 }  // namespace zynqnn

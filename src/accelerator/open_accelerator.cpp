@@ -32,9 +32,15 @@ std::size_t dma_index(const std::vector<AxiDmaConfig>& dmas, const manifest::Str
 }  // namespace
 
 std::unique_ptr<Accelerator> open_accelerator(const std::string& manifest_path, const std::string& board_name) {
+  return open_accelerator(manifest_path, board_name, OpenOptions{});
+}
+
+std::unique_ptr<Accelerator> open_accelerator(const std::string& manifest_path, const std::string& board_name,
+                                              const OpenOptions& options) {
   const manifest::Manifest manifest = manifest::load_manifest(manifest_path);
   const std::filesystem::path folder = std::filesystem::path(manifest_path).parent_path();
-  BoardAndDmas board = open_board(manifest, folder, board_name);
+  BoardAndDmas board = open_board(manifest, folder, board_name, options.latency_jitter, options.seed);
+  if (options.dma) board.options = *options.dma;
 
   std::vector<StreamInfo> inputs, outputs;
   std::vector<StreamBinding> input_bindings, output_bindings;

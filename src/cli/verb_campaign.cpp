@@ -1,14 +1,17 @@
-// `zynqnn campaign OUT --calls N --faults KIND=RATE,... --seed S [--policy P] [--mqtt HOST:PORT] --json`:
-// a seeded fault campaign played against the watchdog policies side by side.
+// `zynqnn campaign OUT --calls N --faults KIND=RATE,... --seed S [--policy P] [--mqtt HOST:PORT]
+// [--trace FILE] --json`: a seeded fault campaign played against the watchdog policies side by
+// side, on a kernel folder on the virtual board (or the behavioural model with `loopback`).
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/verbs.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/watchdog/campaign.hpp"
+#include "zynqnn/watchdog/kernel_target.hpp"
 #ifdef ZYNQNN_HAVE_MQTT
 #include "zynqnn/watchdog/mqtt_sink.hpp"
 #endif
@@ -30,25 +33,56 @@ struct CampaignOptions {
   std::size_t words = 256;
   std::int64_t jitter_ns = 100;
   double deadline_factor = 4.0;
+  std::int64_t poll_ns = 0;
+  std::string model;
+  std::string input_range;
+  std::string output_range;
+  std::string trace;
+  std::size_t calibration_calls = 500;
   bool json = false;
 };
 
-// OUT names what runs: the built-in pass-through, or a generated kernel's folder.
-wd::TargetFactory target_for(const std::string& out, std::size_t words, std::int64_t jitter_ns) {
-  if (out == "loopback") {
+// "MIN:MAX" -> a range; Error(invalid_argument) naming the option otherwise.
+std::optional<wd::ValueRange> parse_range(const std::string& text, const char* option) {
+  if (text.empty()) return std::nullopt;
+  const auto colon = text.find(':', 1);
+  wd::ValueRange range;
+  try {
+    if (colon == std::string::npos) throw std::invalid_argument("no colon");
+    std::size_t used = 0;
+    range.min = std::stod(text.substr(0, colon), &used);
+    if (used != colon) throw std::invalid_argument("trailing characters");
+    range.max = std::stod(text.substr(colon + 1), &used);
+    if (used != text.size() - colon - 1) throw std::invalid_argument("trailing characters");
+  } catch (const std::exception&) {
+    throw Error(ErrorCode::invalid_argument, fmt::format("expected MIN:MAX, got '{}'", text), option);
+  }
+  if (!(range.min <= range.max)) {
+    throw Error(ErrorCode::invalid_argument, fmt::format("MIN must not exceed MAX in '{}'", text), option);
+  }
+  return range;
+}
+
+// OUT names what runs: a generated or compiled kernel's folder on the virtual board, or the
+// behavioural model of the pass-through (`loopback`, or --model loopback).
+wd::TargetFactory target_for(const CampaignOptions& options) {
+  if (!options.model.empty() && options.model != "loopback") {
+    throw Error(ErrorCode::invalid_argument, fmt::format("unknown model '{}' (the only one is loopback)", options.model),
+                "--model");
+  }
+  if (options.out == "loopback" || !options.model.empty()) {
     wd::ModelAcceleratorConfig model;
-    model.words = words;
-    model.jitter = Nanoseconds{jitter_ns};
+    model.words = options.words;
+    model.jitter = Nanoseconds{options.jitter_ns};
     return wd::model_loopback_target(model);
   }
-  const auto manifest = std::filesystem::path(out) / "manifest.json";
-  if (!std::filesystem::exists(manifest)) {
-    throw Error(ErrorCode::not_found, "no manifest.json in the kernel folder (or use 'loopback')", manifest.string());
-  }
-  throw Error(ErrorCode::unsupported,
-              "campaigns on a generated kernel need the virtual board's accelerator, which this build does not "
-              "provide yet; run the campaign on 'loopback'",
-              manifest.string());
+  wd::KernelTargetConfig config;
+  config.folder = options.out;
+  config.latency_jitter = Nanoseconds{options.jitter_ns};
+  config.poll_interval = Nanoseconds{options.poll_ns};
+  config.input_range = parse_range(options.input_range, "--input-range");
+  config.output_range = parse_range(options.output_range, "--output-range");
+  return wd::kernel_folder_target(config);
 }
 
 void print_summary(const nlohmann::json& report) {
@@ -82,6 +116,7 @@ void run(const CampaignOptions& options) {
   config.rates = wd::parse_fault_rates(options.faults);
   config.persistent_fraction = options.persistent;
   config.deadline_factor = options.deadline_factor;
+  config.calibration_calls = options.calibration_calls;
   if (!options.policy.empty()) config.policies = {wd::parse_policy(options.policy)};
   if (!options.mqtt.empty()) {
 #ifdef ZYNQNN_HAVE_MQTT
@@ -98,8 +133,18 @@ void run(const CampaignOptions& options) {
       if (done == total) fmt::print(stderr, "\n");
     };
   }
-  const auto factory = target_for(options.out, options.words, options.jitter_ns);
+  const auto factory = target_for(options);
+  std::ofstream trace;
+  if (!options.trace.empty()) {
+    trace.open(options.trace, std::ios::binary | std::ios::trunc);
+    if (!trace) throw Error(ErrorCode::io, "cannot write the trace", options.trace);
+    config.trace = [&trace](const wd::CallTrace& call) { trace << wd::to_json(call).dump() << '\n'; };
+  }
   const nlohmann::json report = wd::run_campaign(config, factory);
+  if (trace.is_open()) {
+    trace.flush();
+    if (!trace) throw Error(ErrorCode::io, "writing the trace failed", options.trace);
+  }
   if (options.json) {
     fmt::print("{}\n", report.dump(2));
   } else {
@@ -112,20 +157,34 @@ void run(const CampaignOptions& options) {
 void add_campaign_verb(CLI::App& app) {
   auto options = std::make_shared<CampaignOptions>();
   CLI::App* verb = app.add_subcommand("campaign", "Play a seeded fault campaign against the watchdog policies");
-  verb->add_option("out", options->out, "Kernel output folder (with manifest.json) or 'loopback'")->required();
+  verb->add_option("out", options->out,
+                   "Kernel folder (manifest.json + C-simulation library, from generate or compile), run on the "
+                   "virtual board; or 'loopback' (the behavioural model)")
+      ->required();
+  verb->add_option("--model", options->model, "Run the behavioural model instead of the virtual board: loopback");
   verb->add_option("--calls", options->calls, "Calls per policy")->check(CLI::PositiveNumber);
   verb->add_option("--faults", options->faults,
-                   "KIND=RATE,... per call; kinds: hang, stall, missing_tlast, extra_words, bus_error, corrupt, "
-                   "early_tlast, drift");
+                   "KIND=RATE,... per call; kinds: hang, stall, missing_tlast, extra_words, bus_error, "
+                   "corrupt_output (or corrupt), early_tlast, drift");
   verb->add_option("--seed", options->seed, "Seed of the fault schedule and the latency jitter");
   verb->add_option("--policy", options->policy, "Run only this policy: none, fixed or adaptive");
   verb->add_option("--mqtt", options->mqtt, "Publish alarms to this MQTT broker (HOST:PORT)");
   verb->add_option("--topic", options->topic, "MQTT topic of the alarms");
   verb->add_option("--persistent", options->persistent, "Share of faults that persist until a reconfiguration")
       ->check(CLI::Range(0.0, 1.0));
-  verb->add_option("--words", options->words, "Loopback: 32-bit words per call")->check(CLI::PositiveNumber);
-  verb->add_option("--jitter-ns", options->jitter_ns, "Loopback: standard deviation of the call-time jitter")
+  verb->add_option("--words", options->words, "Behavioural model: 32-bit words per call")->check(CLI::PositiveNumber);
+  verb->add_option("--jitter-ns", options->jitter_ns,
+                   "Standard deviation of the seeded normal latency jitter (virtual board or model)")
       ->check(CLI::NonNegativeNumber);
+  verb->add_option("--poll-ns", options->poll_ns,
+                   "Virtual board: the driver polls DMASR this often; 0 (default): it waits for the interrupt")
+      ->check(CLI::NonNegativeNumber);
+  verb->add_option("--input-range", options->input_range, "MIN:MAX of every input element (default: the type's range)");
+  verb->add_option("--output-range", options->output_range,
+                   "MIN:MAX declared for every readable output (checked by the adaptive policy)");
+  verb->add_option("--calibration-calls", options->calibration_calls, "Calls of each policy's calibration")
+      ->check(CLI::Range(8, 1000000));
+  verb->add_option("--trace", options->trace, "Write one JSON line per call to this file");
   verb->add_option("--deadline-factor", options->deadline_factor, "Deadline = threshold x this (>= 1)");
   verb->add_flag("--json", options->json, "Print one JSON object");
   verb->callback([options] { run(*options); });

@@ -195,7 +195,7 @@ class PolicyRun {
         injected_now.push_back(&schedule_.faults[next_fault]);
         ++next_fault;
       }
-      step_drift(call, next_drift, accelerator.board().generation());
+      const DriftStep drift_step = step_drift(call, next_drift, accelerator.board().generation());
       const bool fault_active = target_.fault_active();
       const std::uint64_t generation_before = accelerator.board().generation();
       target_.make_input(call, inputs_);
@@ -209,6 +209,7 @@ class PolicyRun {
                                                     : call_with_watchdog(*watchdog, timed, call, views);
       const bool generation_changed = accelerator.board().generation() != generation_before;
       account(summary, fault_active, injected_now, generation_changed);
+      if (config_.trace) trace(call, summary, injected_now, drift_step);
       if (config_.progress && (call % 4096 == 0 || call + 1 == config_.calls)) {
         config_.progress(policy_, call + 1, config_.calls);
       }
@@ -227,9 +228,35 @@ class PolicyRun {
     bool proactive = false;
     std::optional<Nanoseconds> detection;
     std::optional<Nanoseconds> recovery;
+    Nanoseconds latency{0};
+    Nanoseconds elapsed{0};
+    std::vector<Action> actions;
   };
 
-  void step_drift(std::uint64_t call, std::size_t& next_drift, std::uint64_t generation) {
+  enum class DriftStep { none, stall, hang };
+
+  void trace(std::uint64_t call, const CallSummary& s, const std::vector<const ScheduledFault*>& injected,
+             DriftStep drift_step) {
+    CallTrace t;
+    t.policy = policy_;
+    t.call = call;
+    t.latency = s.latency;
+    t.elapsed = s.elapsed;
+    t.outcome = s.outcome;
+    for (const ScheduledFault* f : injected) {
+      t.faults.push_back(to_string(f->fault.kind));
+      t.persistent = t.persistent || f->fault.persistent;
+    }
+    if (drift_step != DriftStep::none) t.faults.push_back("drift");
+    if (drift_step == DriftStep::hang) t.persistent = true;
+    t.detected = s.detected;
+    t.recovered = s.detected && s.correct;
+    t.lost = !s.delivered;
+    t.actions = s.actions;
+    config_.trace(t);
+  }
+
+  DriftStep step_drift(std::uint64_t call, std::size_t& next_drift, std::uint64_t generation) {
     if (drift_.plan != nullptr && generation != drift_.generation) finish_drift(true);
     if (drift_.plan == nullptr && next_drift < schedule_.drifts.size() && schedule_.drifts[next_drift].start == call) {
       drift_ = DriftState{};
@@ -240,17 +267,21 @@ class PolicyRun {
                drift_.plan != nullptr) {
       ++next_drift;  // still busy with the previous one (it started late): this one is skipped
     }
-    if (drift_.plan == nullptr) return;
+    if (drift_.plan == nullptr) return DriftStep::none;
     if (drift_.step < drift_.plan->length) {
       const double factor = 1.0 + (config_.drift_max_factor - 1.0) * static_cast<double>(drift_.step + 1) /
                                       static_cast<double>(drift_.plan->length);
       target_.inject({FaultKind::stall, false, factor});
       ++drift_.step;
-    } else if (!drift_.hang_injected) {
+      return DriftStep::stall;
+    }
+    if (!drift_.hang_injected) {
       target_.inject({FaultKind::hang, true, 1.0});
       drift_.hang_injected = true;
       ++tally_.drift_hang_reached;
+      return DriftStep::hang;
     }
+    return DriftStep::none;
   }
 
   // `ended`: a reconfiguration ended the scenario (before or after its hang).
@@ -282,6 +313,9 @@ class PolicyRun {
       s.detection = report.first_latency;
       s.recovery = report.recovery;
     }
+    s.latency = report.first_latency;
+    s.elapsed = report.elapsed;
+    if (config_.trace) s.actions = report.actions;
     if (report.outcome == Outcome::ok && report.actions.empty()) {
       const auto own = std::chrono::duration_cast<Nanoseconds>(wall - (timed.inside() - inside_before));
       tally_.overhead_ns.push_back(static_cast<double>(own.count()));
@@ -303,6 +337,7 @@ class PolicyRun {
     const Nanoseconds elapsed = clock.now() - start;
     CallSummary s;
     s.outcome = Outcome::ok;
+    s.latency = elapsed;
     switch (result.status) {
       case CallStatus::timeout:
         s.outcome = Outcome::hang;
@@ -326,7 +361,9 @@ class PolicyRun {
     if (!s.delivered) {
       accelerator.abort();
       accelerator.reconfigure();
+      if (config_.trace) s.actions = {Action::abort, Action::reconfigure};
     }
+    s.elapsed = clock.now() - start;
     return s;
   }
 
@@ -492,6 +529,24 @@ TargetFactory model_loopback_target(ModelAcceleratorConfig config) {
     c.seed = seed;
     return std::make_unique<ModelLoopbackTarget>(c);
   };
+}
+
+nlohmann::json to_json(const CallTrace& t) {
+  nlohmann::json actions = nlohmann::json::array();
+  for (Action a : t.actions) actions.push_back(to_string(a));
+  nlohmann::json faults = nlohmann::json::array();
+  for (auto f : t.faults) faults.push_back(f);
+  return {{"call", t.call},
+          {"policy", to_string(t.policy)},
+          {"latency_ns", t.latency.count()},
+          {"elapsed_ns", t.elapsed.count()},
+          {"outcome", to_string(t.outcome)},
+          {"fault", faults.empty() ? nlohmann::json(nullptr) : faults},
+          {"persistent", t.persistent},
+          {"detected", t.detected},
+          {"recovered", t.recovered},
+          {"lost", t.lost},
+          {"actions", actions}};
 }
 
 FaultRates parse_fault_rates(const std::string& spec) {

@@ -56,6 +56,22 @@ struct FaultRates {
 // the bad entry.
 FaultRates parse_fault_rates(const std::string& spec);
 
+// One call of a campaign, for a trace (`zynqnn campaign --trace FILE`: one JSON line each).
+struct CallTrace {
+  Policy policy = Policy::none;
+  std::uint64_t call = 0;
+  Nanoseconds latency{0};   // the first attempt's time on the board's clock (0: not tried)
+  Nanoseconds elapsed{0};   // the whole call, recovery included
+  Outcome outcome = Outcome::ok;
+  std::vector<std::string_view> faults;  // kinds injected on this call ("drift" for a ramp step)
+  bool persistent = false;  // one of them persists until a reconfiguration
+  bool detected = false;    // the policy flagged the call
+  bool recovered = false;   // flagged, and answered correctly all the same
+  bool lost = false;        // no answer
+  std::vector<Action> actions;
+};
+nlohmann::json to_json(const CallTrace& trace);
+
 struct CampaignConfig {
   std::uint64_t calls = 10'000;
   std::uint64_t seed = 1;
@@ -74,9 +90,13 @@ struct CampaignConfig {
   std::vector<std::shared_ptr<AlarmSink>> sinks;  // attached to every watchdog policy
   // (policy, calls done, calls) now and then.
   std::function<void(Policy, std::uint64_t, std::uint64_t)> progress;
+  // Every call, in order (policy by policy), when set.
+  std::function<void(const CallTrace&)> trace;
 };
 
 void validate(const CampaignConfig& config);
+
+
 
 // Runs the campaign on a fresh target per policy; returns the JSON report (see docs/watchdog.md).
 nlohmann::json run_campaign(const CampaignConfig& config, const TargetFactory& factory);

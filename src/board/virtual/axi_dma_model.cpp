@@ -279,7 +279,7 @@ std::uint32_t DmaDevice::check_transfer(const Channel& ch, const Transfer& t) {
   // Without the data realignment engine an address must be a multiple of the stream width;
   // the model flags it instead of transferring shifted data (see docs/virtual-board.md).
   if (t.address % (ch.stream_bits / 8) != 0) return kDmaIntErr;
-  if (!faults_.take({FaultKind::bus_error}).empty()) return kDmaSlvErr;
+  if (faults_.take_bus_error(&ch == &channels_[mm2s])) return kDmaSlvErr;
   return 0;
 }
 
@@ -352,6 +352,7 @@ DmaDevice::Outcome DmaDevice::run_s2mm(Channel& ch, const Transfer& t, std::uint
   std::int64_t first_beat_at = start;
   double stall = 1.0;
   std::uint32_t received = 0;
+  bool drop_rest = false;
   for (;;) {
     AxisPort::Beat beat;
     if (next_injected < injected.size()) {
@@ -361,13 +362,19 @@ DmaDevice::Outcome DmaDevice::run_s2mm(Channel& ch, const Transfer& t, std::uint
       if (out.beats == 0) {
         first_beat_at = clock_->now().count();
         packet_faults = faults_.take({FaultKind::stall, FaultKind::missing_tlast, FaultKind::extra_words,
-                                      FaultKind::corrupt_output});
+                                      FaultKind::corrupt_output, FaultKind::early_tlast});
         for (const Fault& f : packet_faults)
           if (f.kind == FaultKind::stall) stall = std::max(stall, f.stall_factor);
       }
       for (const Fault& f : packet_faults) {
         if (f.kind == FaultKind::corrupt_output) beat.data = (beat.data ^ 0xA5A5A5A5A5A5A5A5ull) & width_mask;
         if (beat.last && f.kind == FaultKind::missing_tlast) beat.last = false;
+        // TLAST at half the transfer: the packet completes short. The rest of the kernel's
+        // packet is dropped (read and discarded below) so that the next transfer starts clean.
+        if (f.kind == FaultKind::early_tlast && !beat.last && received + beat_bytes >= t.length / 2) {
+          beat.last = true;
+          drop_rest = true;
+        }
         if (beat.last && f.kind == FaultKind::extra_words && f.extra_words > 0) {
           beat.last = false;
           for (unsigned k = 0; k < f.extra_words; ++k) {
@@ -393,6 +400,7 @@ DmaDevice::Outcome DmaDevice::run_s2mm(Channel& ch, const Transfer& t, std::uint
     received += kept;
     if (beat.last) break;
   }
+  while (drop_rest && !out.error) drop_rest = !read_beat(ch, epoch).last;
   out.bytes = received;
   if (out.error) {
     out.complete_at = clock_->now().count() + cycles_to_ns(static_cast<double>(kErrorResponseCycles));

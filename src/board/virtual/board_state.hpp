@@ -1,5 +1,6 @@
 #pragma once
 // State the board's parts share: counters and the injected faults.
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <initializer_list>
@@ -27,12 +28,40 @@ class FaultState {
   explicit FaultState(BoardCounters& counters) : counters_(counters) {}
   void inject(const Fault& fault) {
     std::lock_guard lock(mutex_);
-    (fault.persistent ? persistent_ : transient_).push_back(fault);
+    (fault.persistent || fault.survives_reconfigure ? persistent_ : transient_).push_back(fault);
   }
   void clear() {
     std::lock_guard lock(mutex_);
     transient_.clear();
     persistent_.clear();
+  }
+  // A PL reload: every fault goes except those that survive it.
+  void clear_on_reconfigure() {
+    std::lock_guard lock(mutex_);
+    transient_.clear();
+    std::erase_if(persistent_, [](const Fault& f) { return !f.survives_reconfigure; });
+  }
+  // A bus error for a transfer of this channel (persistent, or the oldest matching transient one).
+  bool take_bus_error(bool mm2s) {
+    auto matches = [mm2s](const Fault& f) {
+      return f.kind == FaultKind::bus_error &&
+             (f.channel == FaultChannel::any || (f.channel == FaultChannel::mm2s) == mm2s);
+    };
+    std::lock_guard lock(mutex_);
+    bool hit = std::any_of(persistent_.begin(), persistent_.end(), matches);
+    if (!hit) {
+      auto it = std::find_if(transient_.begin(), transient_.end(), matches);
+      if (it != transient_.end()) {
+        transient_.erase(it);
+        hit = true;
+      }
+    }
+    if (hit) ++counters_.faults_applied;
+    return hit;
+  }
+  bool pending() const {
+    std::lock_guard lock(mutex_);
+    return !transient_.empty() || !persistent_.empty();
   }
   // Every persistent fault of these kinds and the oldest transient one of each kind.
   std::vector<Fault> take(std::initializer_list<FaultKind> kinds) {
@@ -55,7 +84,7 @@ class FaultState {
 
  private:
   BoardCounters& counters_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::vector<Fault> transient_;
   std::vector<Fault> persistent_;
 };

@@ -55,6 +55,7 @@ const char* to_string(FaultKind kind) noexcept {
     case FaultKind::extra_words: return "extra_words";
     case FaultKind::corrupt_output: return "corrupt_output";
     case FaultKind::bus_error: return "bus_error";
+    case FaultKind::early_tlast: return "early_tlast";
   }
   return "unknown";
 }

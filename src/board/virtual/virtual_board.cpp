@@ -169,6 +169,7 @@ void VirtualBoard::inject(Fault fault) {
 }
 
 void VirtualBoard::clear_faults() { faults_->clear(); }
+bool VirtualBoard::fault_pending() const { return faults_->pending(); }
 
 Stats VirtualBoard::stats() const {
   Stats s;
@@ -193,7 +194,7 @@ void VirtualBoard::reconfigure() {
   for (auto& port : inputs_) port.reopen();
   for (auto& port : outputs_) port.reopen();
   counters_->ports_closed_by_dma.store(0);
-  faults_->clear();
+  faults_->clear_on_reconfigure();
   clock_->advance(config_.reconfigure_time);
   counters_->reconfigurations.fetch_add(1);
   generation_.fetch_add(1);

@@ -48,14 +48,21 @@ struct VirtualBoardConfig {
   std::uint64_t seed = 1;
 };
 
-enum class FaultKind { hang, stall, missing_tlast, extra_words, corrupt_output, bus_error };
+enum class FaultKind { hang, stall, missing_tlast, extra_words, corrupt_output, bus_error, early_tlast };
 const char* to_string(FaultKind kind) noexcept;
+
+// Which DMA channel a bus_error hits.
+enum class FaultChannel { any, mm2s, s2mm };
 
 struct Fault {
   FaultKind kind;
   bool persistent = false;    // false: the next frame (or transfer) only; true: until reconfigure()
   double stall_factor = 8.0;  // stall: the frame's modeled time is multiplied by this
   unsigned extra_words = 3;   // extra_words: words appended after the last one
+  // persistent and not cleared by reconfigure() either (a damaged PL, a changed environment):
+  // only clear_faults() removes it.
+  bool survives_reconfigure = false;
+  FaultChannel channel = FaultChannel::any;  // bus_error: the next transfer of this channel
 };
 
 using AxisWord32 = ap_axiu<32, 0, 0, 0>;
@@ -156,6 +163,8 @@ class VirtualBoard final : public Board {
 
   void inject(Fault fault);
   void clear_faults();
+  // A fault waits for the next frame or transfer, or persists.
+  bool fault_pending() const;
   Stats stats() const;
   const VirtualBoardConfig& config() const { return config_; }
 
