@@ -119,7 +119,8 @@ void Watchdog::set_canary(const InputViews& inputs, std::optional<std::vector<st
 Watchdog::Attempt Watchdog::attempt(const InputViews& inputs) {
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     auto buffer = accelerator_.input_buffer(i);
-    std::memcpy(buffer.data(), inputs[i].data(), inputs[i].size());
+    // An input written in place (the DMA buffer itself) needs no copy.
+    if (buffer.data() != inputs[i].data()) std::memcpy(buffer.data(), inputs[i].data(), inputs[i].size());
   }
   Attempt result;
   const Nanoseconds limit = deadline();
@@ -311,6 +312,12 @@ Outcome Watchdog::check_canary(std::uint64_t index, std::vector<Action>* actions
 }
 
 CallReport Watchdog::process(std::uint64_t index, const InputViews& inputs) {
+  CallReport report;
+  process(index, inputs, report);
+  return report;
+}
+
+void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport& report) {
   const auto& streams = accelerator_.inputs();
   if (inputs.size() != streams.size()) {
     throw Error(ErrorCode::invalid_argument, fmt::format("{} inputs given, the kernel has {}", inputs.size(), streams.size()),
@@ -323,8 +330,17 @@ CallReport Watchdog::process(std::uint64_t index, const InputViews& inputs) {
                   fmt::format("input '{}'", streams[i].name));
     }
   }
-  CallReport report;
   report.index = index;
+  report.outcome = Outcome::ok;
+  report.attempt_outcomes.clear();
+  report.attempts = 0;
+  report.actions.clear();
+  report.delivered = false;
+  report.fallback = false;
+  report.canary.reset();
+  report.elapsed = report.first_latency = report.recovery = Nanoseconds{0};
+  report.detail.clear();
+  report.outputs.clear();
   report.started = clock().now();
   ++counters_.calls;
 
@@ -403,7 +419,6 @@ CallReport Watchdog::process(std::uint64_t index, const InputViews& inputs) {
   report.elapsed = clock().now() - report.started;
   ++counters_.outcomes[static_cast<int>(report.outcome)];
   after_call(report, inputs);
-  return report;
 }
 
 void Watchdog::after_call(CallReport& report, const InputViews& /*inputs*/) {

@@ -88,6 +88,9 @@ class Watchdog {
 
   // One input through the PL (with the ladder) or the fallback.
   CallReport process(std::uint64_t index, const InputViews& inputs);
+  // The same, into `report` (overwritten; its vectors' capacity is reused, so that a call that
+  // ends ok allocates nothing once the report has been used).
+  void process(std::uint64_t index, const InputViews& inputs, CallReport& report);
   // Runs the canary now (an ordinary watched call on the known input) and returns its outcome;
   // a failure runs the ladder without retrying the canary.
   Outcome check_canary(std::uint64_t index, std::vector<Action>* actions = nullptr);

@@ -1,0 +1,219 @@
+// The watchdog on the virtual board through the DMA driver, on a generated pass-through kernel
+// (64 int32 elements): each fault kind provoked and classified, the ladder end to end, the CPU
+// fallback from the manifest, a small campaign with its trace.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "zynqnn/accelerator/cpu_fallback.hpp"
+#include "zynqnn/codegen/generator.hpp"
+#include "zynqnn/core/error.hpp"
+#include "zynqnn/spec/kernel_spec.hpp"
+#include "zynqnn/watchdog/kernel_target.hpp"
+
+namespace zynqnn::watchdog {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Generated and built once for the whole suite.
+const fs::path& kernel_folder() {
+  static const fs::path folder = [] {
+    const fs::path dir = fs::temp_directory_path() / ("zynqnn_wd_virtual_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    const auto spec = spec::parse_kernel_spec(R"({"kernel": "passthrough", "board": "pynq-z2", "streams": [
+        {"name": "in_data", "direction": "in", "type": "int32", "shape": [64]},
+        {"name": "out_data", "direction": "out", "type": "int32", "shape": [64]}]})");
+    codegen::GenerateOptions options;
+    options.output_dir = dir;
+    options.hls_include_dir = fs::path(ZYNQNN_SOURCE_DIR) / "hls/include";
+    options.project_include_dir = fs::path(ZYNQNN_SOURCE_DIR) / "include";
+    ::setenv("ZYNQNN_SIM_OPT", "-O1", 1);
+    codegen::generate(spec, options);
+    return dir;
+  }();
+  return folder;
+}
+
+KernelTargetConfig target_config() {
+  KernelTargetConfig config;
+  config.folder = kernel_folder();
+  config.input_range = ValueRange{0, 16777215};
+  config.output_range = ValueRange{0, 16777215};
+  return config;
+}
+
+struct Fixture : ::testing::Test {
+  std::unique_ptr<CampaignTarget> target = kernel_folder_target(target_config())(7);
+  std::vector<std::vector<std::byte>> inputs;
+  std::vector<std::vector<std::byte>> expected{std::vector<std::byte>(256)};
+
+  InputViews input(std::uint64_t index) {
+    target->make_input(index, inputs);
+    InputViews views{std::span<const std::byte>(inputs[0])};
+    target->expected(views, {std::span<std::byte>(expected[0])});
+    return views;
+  }
+  std::unique_ptr<Watchdog> watchdog(Policy policy) {
+    WatchdogConfig config = preset(policy);
+    config.expert_threshold = target->nominal_latency() * 5 / 4;
+    config.ranges = target->declared_ranges();
+    auto w = std::make_unique<Watchdog>(target->accelerator(), config, std::nullopt, "passthrough");
+    w->set_fallback(target->fallback());
+    return w;
+  }
+  bool correct(const CallReport& report) {
+    return report.delivered && report.outputs.size() == 1 &&
+           std::memcmp(report.outputs[0].data(), expected[0].data(), expected[0].size()) == 0;
+  }
+};
+
+TEST_F(Fixture, CpuFallbackFromTheManifestIsTheKernelAndChecksSizes) {
+  const CpuFallback fallback = cpu_fallback_from_manifest(kernel_folder() / "manifest.json");
+  const InputViews views = input(3);
+  std::vector<std::byte> out(256);
+  fallback(views, {std::span<std::byte>(out)});
+  EXPECT_EQ(0, std::memcmp(out.data(), inputs[0].data(), 256));  // a pass-through
+  std::vector<std::byte> small(128);
+  try {
+    fallback(views, {std::span<std::byte>(small)});
+    FAIL() << "a short output buffer was accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("out_data"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(cpu_fallback_from_manifest(kernel_folder() / "nowhere.json"), Error);
+}
+
+TEST_F(Fixture, InputsAreSeededAndInTheirRange) {
+  target->make_input(5, inputs);
+  const auto first = inputs;
+  target->make_input(5, inputs);
+  EXPECT_EQ(first, inputs);
+  for (std::size_t k = 0; k < 64; ++k) {
+    std::int32_t v;
+    std::memcpy(&v, inputs[0].data() + 4 * k, 4);
+    EXPECT_GE(v, 0);
+    EXPECT_LE(v, 16777215);
+  }
+  target->make_input(6, inputs);
+  EXPECT_NE(first, inputs);
+}
+
+TEST_F(Fixture, EachFaultKindIsClassifiedAndHealedWithoutLosingTheInput) {
+  auto w = watchdog(Policy::adaptive);
+  const struct {
+    FaultKind kind;
+    Outcome outcome;
+  } cases[] = {{FaultKind::hang, Outcome::hang},
+               {FaultKind::stall, Outcome::slow},
+               {FaultKind::missing_tlast, Outcome::hang},
+               {FaultKind::extra_words, Outcome::dma_error},
+               {FaultKind::bus_error, Outcome::dma_error},
+               {FaultKind::early_tlast, Outcome::bad_output},
+               {FaultKind::corrupt_output, Outcome::bad_output}};
+  std::uint64_t index = 0;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(to_string(c.kind)));
+    const InputViews views = input(index);
+    ASSERT_TRUE(correct(w->process(index++, views))) << "clean call before the fault";
+    InjectedFault fault;
+    fault.kind = c.kind;
+    fault.stall_factor = 3.0;
+    target->inject(fault);
+    EXPECT_TRUE(target->fault_active());
+    const InputViews faulty = input(index);
+    const CallReport report = w->process(index++, faulty);
+    EXPECT_EQ(report.outcome, c.outcome) << report.detail;
+    EXPECT_TRUE(correct(report)) << "the input was answered correctly";
+    EXPECT_FALSE(report.fallback);
+  }
+  EXPECT_TRUE(w->failures().empty());
+}
+
+TEST_F(Fixture, APersistentHangIsHealedByTheReconfigureRung) {
+  auto w = watchdog(Policy::fixed);
+  const auto generation = target->accelerator().board().generation();
+  target->inject({FaultKind::hang, true});
+  const InputViews views = input(1);
+  const CallReport report = w->process(1, views);
+  EXPECT_EQ(report.outcome, Outcome::hang);
+  EXPECT_EQ(report.attempts, 3u);
+  const std::vector<Action> ladder{Action::abort, Action::retry, Action::reconfigure, Action::retry};
+  EXPECT_EQ(report.actions, ladder);
+  EXPECT_TRUE(correct(report));
+  EXPECT_EQ(target->accelerator().board().generation(), generation + 1);
+  EXPECT_FALSE(target->fault_active());
+}
+
+TEST_F(Fixture, AFaultThatSurvivesReconfigurationIsAnsweredByTheCpuUntilItIsGone) {
+  auto w = watchdog(Policy::adaptive);
+  InjectedFault fault{FaultKind::bus_error, true};
+  fault.survives_reconfigure = true;
+  target->inject(fault);
+  const InputViews views = input(2);
+  const CallReport report = w->process(2, views);
+  EXPECT_EQ(report.outcome, Outcome::dma_error);
+  EXPECT_TRUE(report.fallback);
+  EXPECT_TRUE(correct(report));
+  EXPECT_TRUE(w->pl_down());
+  EXPECT_TRUE(target->fault_active()) << "a reconfiguration did not clear it";
+  const CallReport next = w->process(3, input(3));
+  EXPECT_TRUE(next.fallback);
+  EXPECT_TRUE(correct(next));
+}
+
+TEST(VirtualCampaign, EveryKindAndDriftLoseNothingAndTheTraceHasEveryCall) {
+  CampaignConfig config;
+  config.calls = 400;
+  config.seed = 3;
+  config.calibration_calls = 64;
+  for (double& rate : config.rates.per_kind) rate = 0.01;
+  config.rates.drift = 0.005;
+  std::vector<CallTrace> traces;
+  config.trace = [&](const CallTrace& t) { traces.push_back(t); };
+  const nlohmann::json report = run_campaign(config, kernel_folder_target(target_config()));
+  ASSERT_EQ(traces.size(), 3 * config.calls);
+  for (const char* policy : {"fixed", "adaptive"}) {
+    SCOPED_TRACE(policy);
+    const auto& p = report["policies"][policy];
+    EXPECT_EQ(p["lost"], 0);
+    EXPECT_EQ(p["false_positives"], 0);
+    for (const char* kind : {"hang", "missing_tlast", "extra_words", "bus_error", "early_tlast"}) {
+      EXPECT_EQ(p["faults"][kind]["detected"], p["faults"][kind]["injected"]) << kind;
+    }
+  }
+  EXPECT_EQ(report["policies"]["adaptive"]["silent_corruptions"], 0);
+  EXPECT_GT(report["policies"]["none"]["lost"].get<int>(), 0);
+  // The trace: one line per call, in order, faults named.
+  bool saw_fault = false;
+  for (std::size_t k = 0; k < traces.size(); ++k) {
+    EXPECT_EQ(traces[k].call, k % config.calls);
+    if (!traces[k].faults.empty()) saw_fault = true;
+    if (traces[k].lost) {
+      EXPECT_EQ(traces[k].policy, Policy::none);
+    }
+  }
+  EXPECT_TRUE(saw_fault);
+  const nlohmann::json line = to_json(traces.front());
+  for (const char* field : {"call", "policy", "latency_ns", "outcome", "fault", "persistent", "detected", "recovered",
+                            "lost", "actions"}) {
+    EXPECT_TRUE(line.contains(field)) << field;
+  }
+}
+
+TEST(VirtualCampaign, BadConfigurationsAreRefusedNamingTheProblem) {
+  KernelTargetConfig config = target_config();
+  config.folder = "/nonexistent";
+  EXPECT_THROW(kernel_folder_target(config), Error);
+  config = target_config();
+  config.output_range = ValueRange{5, 1};
+  EXPECT_THROW(kernel_folder_target(config), Error);
+  EXPECT_THROW(parse_fault_rates("hang=2"), Error);
+  EXPECT_THROW(parse_fault_rates("gremlins=0.1"), Error);
+  EXPECT_THROW(parse_policy("lucky"), Error);
+}
+
+}  // namespace
+}  // namespace zynqnn::watchdog
