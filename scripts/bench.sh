@@ -15,6 +15,14 @@ for bench in "$bin"/bench_*; do
 done
 
 echo
+echo "== fault campaign on the virtual board (generated 256-word pass-through, three policies; docs/watchdog.md)"
+calls=${CAMPAIGN_CALLS:-100000}
+"$bin/zynqnn" generate bench/campaign_passthrough.json -o "$build/campaign/pt256" >/dev/null
+"$bin/zynqnn" campaign "$build/campaign/pt256" --calls "$calls" --seed 1 \
+  --faults hang=0.001,stall=0.001,missing_tlast=0.001,extra_words=0.001,corrupt_output=0.001,bus_error=0.001,early_tlast=0.001,drift=0.0005 \
+  --input-range 0:16777215 --output-range 0:16777215
+
+echo
 echo "== zynqnn bench dma"
 devices=$("$bin/zynqnn" bench dma --help | sed -n 's/.*--device.*{\(.*\)}.*/\1/p' | tr ',' ' ')
 for device in ${devices:-null}; do
