@@ -124,20 +124,22 @@ Watchdog::Attempt Watchdog::attempt(const InputViews& inputs) {
   }
   Attempt result;
   const Nanoseconds limit = deadline();
-  const Nanoseconds start = clock().now();
   CallResult call;
   try {
     call = accelerator_.run(limit);
   } catch (const Error& error) {
     // The driver or the board gave up on the call (e.g. a transfer it cannot start, a board
-    // that stopped advancing): no answer, like a hang, and the ladder deals with it.
-    result.latency = clock().now() - start;
+    // that stopped advancing): no answer, like a hang, and the ladder deals with it. Its
+    // latency is counted as the deadline.
+    result.latency = limit;
     ++counters_.attempts;
     result.outcome = Outcome::hang;
     result.detail = fmt::format("the call failed without completing: {}", error.what());
     return result;
   }
-  result.latency = clock().now() - start;
+  // The accelerator's own measurement on the board's clock (first arm to last completion):
+  // two clock reads fewer per call than timing it again here.
+  result.latency = call.elapsed;
   ++counters_.attempts;
   switch (call.status) {
     case CallStatus::timeout:
