@@ -35,23 +35,23 @@ echo
 echo "== instructions per DMA round trip (null device, callgrind)"
 if ! command -v valgrind >/dev/null; then
   echo "valgrind is not installed: skipped"
-  exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-count() {
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/out.$1" \
-    "$bin/zynqnn" bench dma --device null --calls "$1" --bytes-in 4096 --bytes-out 4096 >/dev/null 2>"$tmp/log.$1"
-  sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$tmp/out.$1"
-}
-small=$(count 1000)
-large=$(count 11000)
-per_call=$(( (large - small) / 10000 ))
-echo "instructions: ${small} for 1,000 calls, ${large} for 11,000 calls"
-echo "instructions per round trip: ${per_call} (target <= 1500)"
-if (( per_call > 1500 )); then
-  echo "bench: over the 1,500-instruction target" >&2
-  exit 1
+else
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  count() {
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/out.$1" \
+      "$bin/zynqnn" bench dma --device null --calls "$1" --bytes-in 4096 --bytes-out 4096 >/dev/null 2>"$tmp/log.$1"
+    sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$tmp/out.$1"
+  }
+  small=$(count 1000)
+  large=$(count 11000)
+  per_call=$(( (large - small) / 10000 ))
+  echo "instructions: ${small} for 1,000 calls, ${large} for 11,000 calls"
+  echo "instructions per round trip: ${per_call} (target <= 1500)"
+  if (( per_call > 1500 )); then
+    echo "bench: over the 1,500-instruction target" >&2
+    exit 1
+  fi
 fi
 
 echo
@@ -60,3 +60,15 @@ venv=build/venv
 "$venv/bin/pip" install -q -r python/requirements-bench.txt || echo "bench: pynq could not be installed; the plain-Python register sequence stands in (labeled)"
 ZYNQNN_LIBRARY="$build/lib/libzynqnn_capi.so" ZYNQNN_CLI="$bin/zynqnn" PYTHONPATH="$PWD/python" \
   "$venv/bin/python" -m zynqnn.bench --calls 20000 --instructions --json
+
+echo
+echo "== mnist-8 C-simulation: zynqnn beside hls4ml (build/hls4ml-venv, bench/hls4ml_side_by_side.py)"
+hls_venv="$build/hls4ml-venv"
+if { [ -x "$hls_venv/bin/python" ] || python3 -m venv "$hls_venv" >/dev/null 2>&1; } &&
+   "$hls_venv/bin/pip" install -q -r python/requirements-hls4ml.txt >"$build/hls4ml-pip.log" 2>&1; then
+  "$hls_venv/bin/python" bench/hls4ml_side_by_side.py --zynqnn "$bin/zynqnn" \
+    --network-bench "$bin/compiler_network_bench" --work-dir "$build/bench-hls4ml" \
+    --json-out "$build/bench-hls4ml/result.json"
+else
+  echo "hls4ml side by side: skipped, hls4ml could not be installed (see $build/hls4ml-pip.log)"
+fi
