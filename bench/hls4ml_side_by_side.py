@@ -9,7 +9,8 @@ zynqnn). In one run on this machine it measures, for each side:
 - inferences per second over the reference inputs (test_data_set_*) and --random inputs
   (uniform in the reference input's range, fixed seed), wall and CPU of the loop;
 - the largest absolute error against the reference outputs, and against onnxruntime on the
-  original model for the random inputs, and top-1 agreement.
+  original model for the random inputs, and top-1 agreement; zynqnn fixed<W,I> is also
+  compared output by output with hls4ml ap_fixed<W,I>.
 
 hls4ml's ONNX front end takes QONNX-cleaned, channels-last models. mnist-8 needs three
 rewrites first, each exact (same weights, same arithmetic): opset 8 -> 13 (qonnx's
@@ -252,9 +253,10 @@ def run_zynqnn(args, model_path, inputs, precision, opt, work):
     if proc.returncode != 0:
         raise SystemExit(f"hls4ml_side_by_side: compiler_network_bench failed:\n{proc.stderr}")
     loop = json.loads(proc.stdout.strip().splitlines()[-1])
+    types = sorted(set(re.findall(r"ap_fixed<\d+,\d+>", "".join(f.read_text() for f in (out / "hls").glob("*_compute.cpp")))))
     return {
         "name": f"zynqnn {precision} (g++ {opt})", "tool": "zynqnn", "precision": precision, "build_flags": opt,
-        "compile": compile_time, "build": median_of(builds),
+        "types_in_compute_cpp": types, "compile": compile_time, "build": median_of(builds),
         "inference": {"count": loop["inferences"], "wall_s": loop["wall_seconds"], "cpu_s": loop["cpu_seconds"],
                       "inferences_per_s_wall": loop["inferences_per_s_wall"],
                       "inferences_per_s_cpu": loop["inferences_per_s_cpu"],
@@ -269,7 +271,7 @@ def main():
     parser.add_argument("--zynqnn", default=str(ROOT / "build" / "bin" / "zynqnn"))
     parser.add_argument("--network-bench", default=str(ROOT / "build" / "bin" / "compiler_network_bench"))
     parser.add_argument("--work-dir", default=str(ROOT / "build" / "bench-hls4ml"))
-    parser.add_argument("--fixed", nargs="+", default=["26,16", "32,16"],
+    parser.add_argument("--fixed", nargs="+", default=["16,6", "26,16", "32,16"],
                         help="W,I ...: a row of hls4ml ap_fixed<W,I> and of zynqnn fixed<W,I> for each")
     parser.add_argument("--io-type", default="io_stream", choices=["io_stream", "io_parallel"])
     parser.add_argument("--hls4ml-backend", default="Vivado")
@@ -322,10 +324,12 @@ def main():
             continue
         row["vs_reference_outputs"] = errors(pred[:n_ref], ref_out)
         row["vs_onnxruntime_random"] = errors(pred[n_ref:], random_ref) if args.random else None
-    hls4ml_preds = [outputs[r["name"]] for r in rows if r["tool"] == "hls4ml" and outputs[r["name"]] is not None]
-    for row in rows:
-        if row["tool"] == "zynqnn" and outputs[row["name"]] is not None and hls4ml_preds:
-            row["vs_first_hls4ml_row"] = errors(outputs[row["name"]], hls4ml_preds[0])
+    hls4ml_by_precision = {r["precision"][3:]: outputs[r["name"]] for r in rows
+                           if r["tool"] == "hls4ml" and outputs[r["name"]] is not None}
+    for row in rows:  # zynqnn fixed<W,I> against hls4ml ap_fixed<W,I>, output by output
+        other = hls4ml_by_precision.get(row.get("precision")) if row["tool"] == "zynqnn" else None
+        if other is not None and outputs[row["name"]] is not None:
+            row["vs_hls4ml_same_precision"] = errors(outputs[row["name"]], other)
 
     result = {
         "model": str(model_path), "inputs": {"reference": n_ref, "random": args.random, "random_range": [
