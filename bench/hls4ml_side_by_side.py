@@ -234,8 +234,8 @@ def run_zynqnn(args, model_path, inputs, precision, opt, work):
     compile_cmd = [args.zynqnn, "compile", str(model_path), "-o", str(out), "--precision", precision, "--no-build", "--json"]
     compile_time, proc = timed(lambda: subprocess.run(compile_cmd, capture_output=True, text=True, check=False))
     if proc.returncode != 0:
-        return {"name": f"zynqnn {precision} {opt}", "tool": "zynqnn", "precision": precision,
-                "error": (proc.stderr or proc.stdout).strip()}, None
+        return {"name": f"zynqnn {precision} (g++ {opt})", "tool": "zynqnn", "precision": precision,
+                "build_flags": opt, "error": "zynqnn compile failed: " + (proc.stderr or proc.stdout).strip()}, None
     env = dict(os.environ, ZYNQNN_SIM_OPT=opt)
     builds = []
     for _ in range(args.repeats):
