@@ -1,9 +1,11 @@
-// Runs a compiled network (`zynqnn compile` output) over a stack of inputs on this CPU through
-// its C-simulation library, the same path as check-onnx and compiler_bench (PS operators,
-// host conversion, the generated HLS C++ through the PL kernel ABI), and prints one JSON
-// object with the wall and CPU time of the loop. Used by bench/hls4ml_side_by_side.py.
+// Runs a compiled network (`zynqnn compile` output) over a stack of inputs on this CPU and
+// prints one JSON object with the wall and CPU time of the loop. Used by
+// bench/hls4ml_side_by_side.py. The PL part runs, by default, through the C-simulation
+// library called directly (the path compiler_bench measures: PS operators, host conversion,
+// the generated HLS C++ through the PL kernel ABI); with `virtual` as a fourth argument, on
+// the virtual board (DMA driver and model, PL thread), as check-onnx runs it.
 //
-// Usage: compiler_network_bench OUT INPUTS.npy OUTPUTS.npy
+// Usage: compiler_network_bench OUT INPUTS.npy OUTPUTS.npy [sim|virtual]
 //   INPUTS.npy: float32 [N, <the model input's shape>]; OUTPUTS.npy: float32 [N, <output shape>].
 #include <fmt/format.h>
 
@@ -28,8 +30,14 @@ double cpu_seconds() {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
-int run(const std::filesystem::path& out_dir, const std::filesystem::path& inputs_npy, const std::filesystem::path& outputs_npy) {
-  compiler::NetworkRunner runner = compiler::NetworkRunner::open(out_dir);
+int run(const std::filesystem::path& out_dir, const std::filesystem::path& inputs_npy, const std::filesystem::path& outputs_npy,
+        bool direct) {
+  compiler::NetworkRunner board_runner = compiler::NetworkRunner::open(out_dir);  // owns the plan
+  std::vector<compiler::StreamLayout> in, out;
+  compiler::read_stream_layouts(out_dir / "manifest.json", in, out);
+  compiler::NetworkRunner direct_runner(board_runner.plan(), in, out,
+                                        direct ? compiler::open_sim_library(out_dir) : nullptr);
+  compiler::NetworkRunner& runner = direct ? direct_runner : board_runner;
   const graph::Graph& g = runner.plan().graph;
   if (g.inputs.size() != 1 || g.outputs.size() != 1)
     throw Error(ErrorCode::unsupported, "this benchmark drives models with one input and one output", out_dir.string());
@@ -88,12 +96,13 @@ int run(const std::filesystem::path& out_dir, const std::filesystem::path& input
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    fmt::print(stderr, "usage: {} OUT INPUTS.npy OUTPUTS.npy\n", argc > 0 ? argv[0] : "compiler_network_bench");
+  const std::string pl = argc == 5 ? argv[4] : "sim";
+  if ((argc != 4 && argc != 5) || (pl != "sim" && pl != "virtual")) {
+    fmt::print(stderr, "usage: {} OUT INPUTS.npy OUTPUTS.npy [sim|virtual]\n", argc > 0 ? argv[0] : "compiler_network_bench");
     return 2;
   }
   try {
-    return run(argv[1], argv[2], argv[3]);
+    return run(argv[1], argv[2], argv[3], pl == "sim");
   } catch (const std::exception& e) {
     fmt::print(stderr, "compiler_network_bench: {}\n", e.what());
     return 1;

@@ -260,7 +260,8 @@ def run_zynqnn(args, model_path, inputs, precision, opt, work):
         "inference": {"count": loop["inferences"], "wall_s": loop["wall_seconds"], "cpu_s": loop["cpu_seconds"],
                       "inferences_per_s_wall": loop["inferences_per_s_wall"],
                       "inferences_per_s_cpu": loop["inferences_per_s_cpu"],
-                      "path": "NetworkRunner (C++ loop: host conversion, the sim library through the PL kernel ABI)"},
+                      "path": "NetworkRunner (C++ loop: host conversion, the sim library through the PL kernel ABI)",
+                      "pl_runner": loop["pl_runner"]},
     }, np.load(outputs_npy).reshape(len(inputs), -1)
 
 
