@@ -1,5 +1,12 @@
 """The C ABI (zynqnn.h) through CFFI. The declarations are read from the header itself, so
-Python and C cannot disagree about them."""
+Python and C cannot disagree about them.
+
+``fast_call`` is the optional CPython extension ``zynqnn._fast_call`` (src/capi/python_fast_call.c)
+that runs the common case of ``Accelerator.__call__`` in one C function; it is looked for in
+the installed package and next to the library, and is ``None`` when it is missing or when
+``ZYNQNN_FAST_CALL=0`` (every call then goes through CFFI, with the same results)."""
+import importlib.machinery
+import importlib.util
 import os
 import re
 from pathlib import Path
@@ -55,3 +62,28 @@ lib = ffi.dlopen(str(_library_path()))
 if lib.zynqnn_abi_version() != lib.ZYNQNN_ABI_VERSION:
     raise ImportError(f"libzynqnn_capi ABI {lib.zynqnn_abi_version()} does not match zynqnn.h "
                       f"ABI {lib.ZYNQNN_ABI_VERSION}")
+
+
+def _load_fast_call(library_path):
+    if os.environ.get("ZYNQNN_FAST_CALL") == "0":
+        return None
+    module = None
+    try:
+        from . import _fast_call as module  # the installed package
+    except ImportError:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:  # a build tree: next to the library
+            candidate = Path(library_path).parent / f"_fast_call{suffix}"
+            if candidate.is_file():
+                spec = importlib.util.spec_from_file_location("zynqnn._fast_call", candidate)
+                module = importlib.util.module_from_spec(spec)
+                try:
+                    spec.loader.exec_module(module)
+                except ImportError:  # built for another interpreter: fall back to CFFI
+                    module = None
+                break
+    if module is not None and module.ABI_VERSION != lib.ZYNQNN_ABI_VERSION:
+        return None
+    return module
+
+
+fast_call = _load_fast_call(_library_path())

@@ -1,10 +1,11 @@
 """``zynqnn.Accelerator``: a kernel on a board, called with NumPy arrays."""
+import functools
 import os
 
 import numpy as np
 
 from . import verify
-from ._native import ffi, lib
+from ._native import fast_call, ffi, lib
 from .dtypes import StreamType
 from .errors import DeadlineExceeded, DmaError, Error, ShortOutputError
 
@@ -16,9 +17,9 @@ class Stream:
     """One stream of the manifest: name, shape, element type, and a zero-copy NumPy view of
     its DMA buffer (``buffer``)."""
 
-    __slots__ = ("name", "index", "shape", "type", "bytes", "buffer", "_zeros")
+    __slots__ = ("name", "index", "shape", "type", "bytes", "buffer", "address", "_zeros")
 
-    def __init__(self, info, index, raw_buffer):
+    def __init__(self, info, index, raw_buffer, address):
         self.name = ffi.string(info.name).decode()
         self.index = index
         self.shape = tuple(int(info.shape[i]) for i in range(info.rank))
@@ -26,6 +27,7 @@ class Stream:
         self.bytes = int(info.bytes)
         elements = int(info.elements)
         self.buffer = np.frombuffer(raw_buffer, dtype=self.type.wire_dtype, count=elements).reshape(self.shape)
+        self.address = address  # of the DMA buffer in this process
         self._zeros = {}
 
     def zeros_like_flat(self, dtype):
@@ -57,6 +59,10 @@ def _raise_for(status, result=None):
     raise Error(f"{name}: {message}", name)
 
 
+def _address(cdata):
+    return int(ffi.cast("uintptr_t", cdata))
+
+
 def _board_argument(board):
     """'virtual', a .hwh path, or a loaded pynq.Overlay (its .hwh is used)."""
     if isinstance(board, (str, os.PathLike)):
@@ -77,6 +83,7 @@ class Accelerator:
 
     def __init__(self, manifest, board="virtual", *, timeout=1.0, lossy=False):
         self._handle = None
+        self._fast = None
         if not (timeout > 0):
             raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
         handle = ffi.new("zynqnn_accelerator **")
@@ -91,6 +98,22 @@ class Accelerator:
         self.outputs = self._streams(_OUTPUT)
         self._input_list = list(self.inputs.values())
         self._output_list = list(self.outputs.values())
+        self._fast = self._make_fast_call()
+
+    def _make_fast_call(self):
+        """The C fast path of ``__call__`` (zynqnn._fast_call), for a kernel with one input and
+        one output of integer or float32 elements; None without the extension."""
+        if fast_call is None or len(self._input_list) != 1 or len(self._output_list) != 1:
+            return None
+        source, result = self._input_list[0], self._output_list[0]
+        if source.type.kind == "fixed" or result.type.kind == "fixed":
+            return None  # real numbers are converted to and from the wire by verify.py
+        element_format = memoryview(np.empty(source.shape, dtype=source.type.user_dtype)).format
+        return fast_call.FastCall(
+            _address(lib.zynqnn_run), _address(self._handle), _address(self._result), self._timeout_ns,
+            np.ndarray, element_format, source.buffer.itemsize, source.shape, source.address, source.buffer.nbytes,
+            source.type.kind == "float", result.buffer.copy, functools.partial(_raise_for, result=self._result),
+            self._result)
 
     def _streams(self, direction):
         count = ffi.new("size_t *")
@@ -101,7 +124,7 @@ class Accelerator:
             self._check(lib.zynqnn_stream_info_get(self._handle, direction, index, info))
             data, size = ffi.new("void **"), ffi.new("size_t *")
             self._check(lib.zynqnn_stream_buffer(self._handle, direction, index, data, size))
-            stream = Stream(info, index, ffi.buffer(data[0], size[0]))
+            stream = Stream(info, index, ffi.buffer(data[0], size[0]), _address(data[0]))
             streams[stream.name] = stream
         return streams
 
@@ -117,8 +140,16 @@ class Accelerator:
 
     # --- calls ---
     def __call__(self, x, *, timeout=None, lossy=None):
-        """One call of a kernel with one input; returns the output array (a dict when the
-        kernel has several outputs)."""
+        """One call of a kernel with one input; returns the output array (a new array; a dict
+        when the kernel has several outputs)."""
+        fast = self._fast
+        if fast is not None and timeout is None:
+            y = fast(x)  # None unless x needs only a copy (its dtype, shape, C order, finite)
+            if y is not None:
+                return y
+        return self._call(x, timeout, lossy)
+
+    def _call(self, x, timeout, lossy):
         self._live()  # before any buffer is touched: a closed accelerator's buffers are freed
         if len(self._input_list) != 1:
             names = ", ".join(self.inputs)
@@ -182,6 +213,9 @@ class Accelerator:
     def close(self):
         """Releases the buffers and the board. The array views of the buffers must not be used after."""
         if self._handle is not None:
+            if self._fast is not None:
+                self._fast.detach()
+                self._fast = None
             for stream in self._input_list + self._output_list:
                 stream.buffer = None  # the memory behind these views is released below
             lib.zynqnn_close(self._handle)
