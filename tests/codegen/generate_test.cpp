@@ -164,7 +164,7 @@ TEST_F(GenerateTest, PythonWrapperIsValidPython) {
   EXPECT_NE(py.find("def run(self, a, b, c):"), std::string::npos);
   EXPECT_NE(py.find("zynqnn.Accelerator(manifest_path, board=board, **options)"), std::string::npos);
   EXPECT_NE(py.find("return self.accelerator.run(a=a, b=b, c=c)"), std::string::npos);
-  EXPECT_NE(py.find("c: shape (37,), fixed<12,4> (real values, quantized to 8 fraction bits)."), std::string::npos);
+  EXPECT_NE(py.find("c: shape (37,), fixed<12,4> (real values on the grid of 2**-8; lossy=True rounds to it)."), std::string::npos);
   EXPECT_NE(py.find("\"y\": shape (37,), int32 (NumPy int32)."), std::string::npos);
   std::string output;
   EXPECT_EQ(run("python3 -c 'import ast,sys; ast.parse(open(sys.argv[1]).read())' '" +
