@@ -7,7 +7,9 @@
  *  - Handles are opaque. A handle may be used from one thread at a time; different handles
  *    may be used concurrently.
  *  - Sizes are in bytes, times in nanoseconds.
- * The ABI is versioned: ZYNQNN_ABI_VERSION changes only when a signature or struct changes. */
+ * The ABI is versioned: ZYNQNN_ABI_VERSION changes only when a signature or struct changes.
+ * New functions are added without a version change (a newer library serves older callers);
+ * a caller that needs one looks it up in the library (the Python layer does). */
 #ifndef ZYNQNN_H
 #define ZYNQNN_H
 
@@ -88,6 +90,12 @@ ZYNQNN_API int zynqnn_stream_info_get(const zynqnn_accelerator* accelerator, int
 /* The stream's DMA buffer (zero-copy): write inputs there, read outputs there. */
 ZYNQNN_API int zynqnn_stream_buffer(zynqnn_accelerator* accelerator, int direction, size_t index, void** data,
                          size_t* bytes);
+
+/* The bus (physical) address of the stream's DMA buffer, 0 when the board has none to tell:
+ * lets a caller recognise a buffer it holds as the stream's own (e.g. a pynq.allocate buffer,
+ * whose physical_address it is) and skip a copy. */
+ZYNQNN_API int zynqnn_stream_physical_address(const zynqnn_accelerator* accelerator, int direction, size_t index,
+                                              uint64_t* address);
 
 /* One call on the inputs already in the stream buffers. The return value is the call's
  * status (also in result->status); ZYNQNN_TIMEOUT and ZYNQNN_DMA_ERROR leave the accelerator

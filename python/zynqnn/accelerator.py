@@ -17,9 +17,9 @@ class Stream:
     """One stream of the manifest: name, shape, element type, and a zero-copy NumPy view of
     its DMA buffer (``buffer``)."""
 
-    __slots__ = ("name", "index", "shape", "type", "bytes", "buffer", "address", "_zeros")
+    __slots__ = ("name", "index", "shape", "type", "bytes", "buffer", "address", "physical_address", "_zeros")
 
-    def __init__(self, info, index, raw_buffer, address):
+    def __init__(self, info, index, raw_buffer, address, physical_address):
         self.name = ffi.string(info.name).decode()
         self.index = index
         self.shape = tuple(int(info.shape[i]) for i in range(info.rank))
@@ -28,6 +28,7 @@ class Stream:
         elements = int(info.elements)
         self.buffer = np.frombuffer(raw_buffer, dtype=self.type.wire_dtype, count=elements).reshape(self.shape)
         self.address = address  # of the DMA buffer in this process
+        self.physical_address = physical_address  # what the DMA uses; 0 if the board does not tell
         self._zeros = {}
 
     def zeros_like_flat(self, dtype):
@@ -57,6 +58,21 @@ def _raise_for(status, result=None):
     if status == lib.ZYNQNN_SHORT_OUTPUT:
         raise ShortOutputError(f"short output: {message}", message)
     raise Error(f"{name}: {message}", name)
+
+
+def _write_input(stream, value, array):
+    """Puts a verified input into the stream's DMA buffer. A buffer from ``pynq.allocate`` (any
+    array with ``physical_address``, ``flush``) that *is* the stream's DMA buffer (the same
+    physical address, taken as it is) is flushed and used in place: zero-copy. Anything else,
+    including a pynq buffer elsewhere in memory, is copied once."""
+    physical = getattr(value, "physical_address", None)
+    if (physical is not None and array is value and stream.physical_address
+            and int(physical) == stream.physical_address):
+        flush = getattr(value, "flush", None)
+        if flush is not None:
+            flush()  # the DMA reads memory, not the CPU's cache
+        return
+    stream.buffer[...] = array
 
 
 def _address(cdata):
@@ -124,7 +140,9 @@ class Accelerator:
             self._check(lib.zynqnn_stream_info_get(self._handle, direction, index, info))
             data, size = ffi.new("void **"), ffi.new("size_t *")
             self._check(lib.zynqnn_stream_buffer(self._handle, direction, index, data, size))
-            stream = Stream(info, index, ffi.buffer(data[0], size[0]), _address(data[0]))
+            physical = ffi.new("uint64_t *")
+            self._check(lib.zynqnn_stream_physical_address(self._handle, direction, index, physical))
+            stream = Stream(info, index, ffi.buffer(data[0], size[0]), _address(data[0]), int(physical[0]))
             streams[stream.name] = stream
         return streams
 
@@ -155,7 +173,7 @@ class Accelerator:
             names = ", ".join(self.inputs)
             raise TypeError(f"this kernel has {len(self._input_list)} inputs ({names}): use run(name=array, ...)")
         stream = self._input_list[0]
-        stream.buffer[...] = verify.prepare_input(stream, x, self._lossy if lossy is None else lossy)
+        _write_input(stream, x, verify.prepare_input(stream, x, self._lossy if lossy is None else lossy))
         self._run_in_place(timeout)
         if len(self._output_list) == 1:
             out = self._output_list[0]
@@ -170,10 +188,10 @@ class Accelerator:
         extra = [name for name in inputs if name not in self.inputs]
         if missing or extra:
             raise TypeError(f"inputs must be exactly {list(self.inputs)}; missing {missing}, unknown {extra}")
-        prepared = [(self.inputs[name], verify.prepare_input(self.inputs[name], value, lossy))
+        prepared = [(self.inputs[name], value, verify.prepare_input(self.inputs[name], value, lossy))
                     for name, value in inputs.items()]  # verify everything before writing anything
-        for stream, array in prepared:
-            stream.buffer[...] = array
+        for stream, value, array in prepared:
+            _write_input(stream, value, array)
         self._run_in_place(timeout)
         return {s.name: verify.decode_output(s, s.buffer) for s in self._output_list}
 

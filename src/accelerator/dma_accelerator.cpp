@@ -71,6 +71,11 @@ std::span<const std::byte> DmaAccelerator::output_buffer(std::size_t index) cons
   return {port.buffer->data(), port.bytes};
 }
 
+std::uint64_t DmaAccelerator::buffer_physical_address(StreamDirection direction, std::size_t index) const {
+  const std::vector<Port>& ports = direction == StreamDirection::input ? input_ports_ : output_ports_;
+  return ports.at(index).buffer->physical_address();
+}
+
 void DmaAccelerator::init_all() {
   for (auto& dma : dmas_) dma->init();
 }

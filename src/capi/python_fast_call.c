@@ -63,7 +63,7 @@ static int copy_if_plain(FastCall* self, PyObject* input) {
               view.format != NULL && strcmp(view.format, self->format) == 0;
   for (int axis = 0; plain && axis < self->rank; ++axis) plain = view.shape[axis] == self->shape[axis];
   if (plain && self->check_finite_float32) plain = all_finite_float32(view.buf, view.len / 4);
-  if (plain) memcpy(self->destination, view.buf, (size_t)view.len);
+  if (plain && view.buf != self->destination) memcpy(self->destination, view.buf, (size_t)view.len);
   PyBuffer_Release(&view);
   return plain;
 }

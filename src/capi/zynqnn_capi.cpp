@@ -200,6 +200,20 @@ int zynqnn_stream_buffer(zynqnn_accelerator* accelerator, int direction, size_t 
   });
 }
 
+int zynqnn_stream_physical_address(const zynqnn_accelerator* accelerator, int direction, size_t index,
+                                   uint64_t* address) {
+  if (int status = check_direction(accelerator, direction)) return status;
+  if (!address) return fail(ZYNQNN_INVALID_ARGUMENT, "address is NULL");
+  return guarded([&] {
+    const auto& infos = accelerator->infos[direction];
+    if (index >= infos.size())
+      return fail(ZYNQNN_OUT_OF_RANGE, "stream index " + std::to_string(index) + " >= " + std::to_string(infos.size()));
+    *address = accelerator->accelerator->buffer_physical_address(
+        direction == ZYNQNN_INPUT ? zynqnn::StreamDirection::input : zynqnn::StreamDirection::output, index);
+    return static_cast<int>(ZYNQNN_OK);
+  });
+}
+
 int zynqnn_run(zynqnn_accelerator* accelerator, int64_t timeout_ns, zynqnn_call_result* result) {
   if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
   return guarded([&] { return run_call(accelerator, timeout_ns, result); });

@@ -28,6 +28,7 @@ class DmaAccelerator final : public Accelerator {
   const std::vector<StreamInfo>& outputs() const override { return outputs_; }
   std::span<std::byte> input_buffer(std::size_t index) override;
   std::span<const std::byte> output_buffer(std::size_t index) const override;
+  std::uint64_t buffer_physical_address(StreamDirection direction, std::size_t index) const override;
   CallResult run(Nanoseconds timeout) override;
   void abort() override;
   void reconfigure() override;

@@ -51,6 +51,9 @@ class Accelerator {
   // The DMA buffer of each stream: callers write inputs in place and read outputs in place.
   virtual std::span<std::byte> input_buffer(std::size_t index) = 0;
   virtual std::span<const std::byte> output_buffer(std::size_t index) const = 0;
+  // The bus address the DMA uses for a stream's buffer (what pynq.allocate calls
+  // physical_address); 0 when the accelerator has none to tell.
+  virtual std::uint64_t buffer_physical_address(StreamDirection, std::size_t) const { return 0; }
 
   // One call with a deadline of `timeout` from now. Never blocks past the deadline (plus one
   // poll interval). After a timeout or an error the accelerator needs abort() before reuse.
