@@ -24,6 +24,9 @@ def test_pip_install_into_a_fresh_venv(tmp_path, kernels):
         f"acc = zynqnn.Accelerator({str(kernels['int32'])!r}, board='virtual')\n"
         "x = np.arange(21, dtype=np.int32).reshape(3, 7)\n"
         "assert (acc(x) == x).all()\n"
+        "from zynqnn._native import fast_call\n"
+        "assert fast_call is not None and 'site-packages' in fast_call.__file__, fast_call\n"
+        "assert acc._fast is not None\n"
         "print('installed ok', zynqnn.__file__)\n"
     )
     result = subprocess.run([str(python), "-c", script], cwd=tmp_path, env=environment, capture_output=True, text=True)
