@@ -59,7 +59,21 @@ echo "== one Python call (784-byte input, 40-byte output): zynqnn vs PYNQ's DMA 
 venv=build/venv
 "$venv/bin/pip" install -q -r python/requirements-bench.txt || echo "bench: pynq could not be installed; the plain-Python register sequence stands in (labeled)"
 ZYNQNN_LIBRARY="$build/lib/libzynqnn_capi.so" ZYNQNN_CLI="$bin/zynqnn" PYTHONPATH="$PWD/python" \
-  "$venv/bin/python" -m zynqnn.bench --calls 20000 --instructions --json
+  "$venv/bin/python" -m zynqnn.bench --calls 20000 --instructions --json | tee "$tmp/python-bench.json"
+# The requirement: at least 10x fewer instructions per call than PYNQ's path, same run.
+"$venv/bin/python" - "$tmp/python-bench.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+ratio = report.get("ratio_instructions_pynq_over_null")
+if ratio is None:
+    sys.exit("bench: no instruction counts (valgrind missing?)")
+paths = report["paths"]
+print(f"one Python call: {paths['null']['instructions_per_call']:,.0f} instructions, "
+      f"{paths['null']['median_ns_per_call']:,.0f} ns median; PYNQ {paths['pynq']['instructions_per_call']:,.0f} "
+      f"instructions, {paths['pynq']['median_ns_per_call']:,.0f} ns: {ratio:.1f}x fewer instructions (target >= 10)")
+if ratio < 10:
+    sys.exit("bench: under the 10x target")
+PY
 
 echo
 echo "== mnist-8 C-simulation: zynqnn beside hls4ml (build/hls4ml-venv, bench/hls4ml_side_by_side.py)"

@@ -187,7 +187,8 @@ def _make_call(path, manifest):
         call, label = _make_pynq_call()
         return call, label, None
     call, acc = _make_zynqnn_call(manifest, path)
-    return call, f"zynqnn.Accelerator on the {path} board", acc
+    route = "C fast path zynqnn._fast_call" if acc._fast is not None else "CFFI"
+    return call, f"zynqnn.Accelerator on the {path} board ({route})", acc
 
 
 def main(argv=None):
