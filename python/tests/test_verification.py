@@ -76,6 +76,8 @@ def test_off_grid_fixed_point(kernels):
             acc(np.full((3, 7), 0.001))
         with pytest.raises(ValueError, match=r"outside the range of fixed<16,8>"):
             acc(np.full((3, 7), 200.0))
+        np.testing.assert_array_equal(acc(np.full((3, 7), 1.5)), np.full((3, 7), 1.5))
+        assert acc.stats()["calls"] == 1
 
 
 def test_missing_and_extra_names(kernels):

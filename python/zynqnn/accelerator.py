@@ -140,11 +140,19 @@ class Accelerator:
             self._check(lib.zynqnn_stream_info_get(self._handle, direction, index, info))
             data, size = ffi.new("void **"), ffi.new("size_t *")
             self._check(lib.zynqnn_stream_buffer(self._handle, direction, index, data, size))
-            physical = ffi.new("uint64_t *")
-            self._check(lib.zynqnn_stream_physical_address(self._handle, direction, index, physical))
-            stream = Stream(info, index, ffi.buffer(data[0], size[0]), _address(data[0]), int(physical[0]))
+            stream = Stream(info, index, ffi.buffer(data[0], size[0]), _address(data[0]),
+                            self._physical_address(direction, index))
             streams[stream.name] = stream
         return streams
+
+    def _physical_address(self, direction, index):
+        try:
+            query = lib.zynqnn_stream_physical_address
+        except AttributeError:  # a library older than the function: every input is copied
+            return 0
+        physical = ffi.new("uint64_t *")
+        self._check(query(self._handle, direction, index, physical))
+        return int(physical[0])
 
     @staticmethod
     def _check(status):
