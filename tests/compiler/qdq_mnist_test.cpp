@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "compiler/qdq.hpp"
 #include "zynqnn/compiler/check_onnx.hpp"
 #include "zynqnn/compiler/host_run.hpp"
 #include "zynqnn/io/tensor_proto.hpp"
@@ -23,6 +24,20 @@ using graph::Tensor;
 TEST(QdqMnist8, MatchesOnnxruntimeWithinOneStepAndKeepsTheFloatTopOne) {
   const fs::path dir = ZYNQNN_QDQ_MNIST_DIR;
   ASSERT_TRUE(fs::exists(dir / "model.onnx")) << dir << " (made by tests/compiler/qdq/make_qdq_mnist.py)";
+  // The model is what the test claims: int8 weights per output channel (8, 16 and 10 scales),
+  // int8 activations through QuantizeLinear/DequantizeLinear pairs.
+  {
+    onnx_import::ImportOptions import;
+    import.fold_dequantize = false;
+    graph::Graph qdq = onnx_import::import_file(dir / "model.onnx", import);
+    const ModelQuantization q = strip_qdq(qdq);
+    EXPECT_TRUE(q.activations_quantized);
+    std::vector<std::size_t> channels;
+    for (const auto& [name, c] : q.constants)
+      if (c.dtype == graph::DType::int8) channels.push_back(c.scales.size());
+    std::sort(channels.begin(), channels.end());
+    EXPECT_EQ(channels, (std::vector<std::size_t>{8, 10, 16}));
+  }
   CheckOptions o;
   o.precision = Precision::parse("float32");
   o.work_dir = fs::path(ZYNQNN_BINARY_DIR) / "compiler-tests";
