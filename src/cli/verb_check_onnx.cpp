@@ -57,6 +57,8 @@ void add_check_onnx_verb(CLI::App& app) {
                          {"ran_on", r.ran_on},
                          {"max_abs_err", r.max_abs_err},
                          {"max_rel_err", r.max_rel_err},
+                         {"quantization", r.quantization},
+                         {"max_quant_steps", r.max_quant_steps},
                          {"data_sets", r.data_sets},
                          {"compile_seconds", r.compile_seconds},
                          {"sim_build_seconds", r.sim_build_seconds},
@@ -69,7 +71,10 @@ void add_check_onnx_verb(CLI::App& app) {
     if (options.precision.kind == compiler::PrecisionKind::float32)
       tolerance = {{"float32", {{"relative", options.rtol}, {"absolute", options.atol},
                                 {"rule", "|actual-expected| <= absolute or <= relative*|expected|"}}},
-                   {"integer", "exact"}};
+                   {"integer", "exact"},
+                   {"int8_as_given", {{"quantization_steps", options.quant_steps},
+                                      {"rule", "a model quantized as given (QDQ) runs int8: each float output the PL "
+                                               "produces within quantization_steps of its scale, top-1 class equal"}}}};
     else if (options.precision.kind == compiler::PrecisionKind::fixed)
       tolerance = {{options.precision.name(),
                     {{"relative_to_output_range", compiler::fixed_tolerance(options.precision)},

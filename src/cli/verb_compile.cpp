@@ -65,10 +65,10 @@ void add_compile_verb(CLI::App& app) {
     options.model = o->model;
     options.output_dir = o->output;
     options.precision = compiler::Precision::parse(o->precision);
-    if (options.precision.kind == compiler::PrecisionKind::int8) {
-      if (o->calib.empty()) throw Error(ErrorCode::invalid_argument, "int8 needs --calib FILE.npy", "--precision int8");
+    // A model quantized as given (QDQ) compiles to int8 with its own scales without --calib;
+    // a float model with --precision int8 and no --calib is refused by the quantizer.
+    if (options.precision.kind == compiler::PrecisionKind::int8 && !o->calib.empty())
       options.calibration = load_calibration(o->calib, o->model);
-    }
     options.target_fps = o->target_fps;
     for (const auto& f : o->fold) options.folding.push_back(compiler::parse_layer_folding(f));
     options.board = o->board;
@@ -84,6 +84,7 @@ void add_compile_verb(CLI::App& app) {
       nlohmann::json out{{"output", o->output},
                          {"kernel", result.plan.kernel},
                          {"precision", result.plan.precision.name()},
+                         {"quantization", result.plan.quantization},
                          {"ran_on", result.plan.uses_pl() ? "pl" : "ps"},
                          {"placement", compiler::describe(result.plan)},
                          {"sim_built", result.sim_built},
@@ -98,7 +99,8 @@ void add_compile_verb(CLI::App& app) {
       fmt::print("{}\n", out.dump());
       return;
     }
-    fmt::print("compiled {} ({}) into {}\n", o->model, result.plan.precision.name(), o->output);
+    fmt::print("compiled {} ({}{}) into {}\n", o->model, result.plan.precision.name(),
+               result.plan.quantization == "model" ? ", the model's own quantization (QDQ)" : "", o->output);
     for (const auto& line : compiler::describe(result.plan)) fmt::print("  {}\n", line);
     if (!result.plan.uses_pl()) {
       fmt::print("no operator needs the PL: the whole model runs on the PS (plan.json)\n");

@@ -46,7 +46,9 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
   r.dir = dir.string();
   try {
     const auto start = Clock::now();
-    graph::Graph g = onnx_import::import_file(dir / "model.onnx");
+    onnx_import::ImportOptions import;
+    import.fold_dequantize = false;  // a QDQ model's weight quantization reaches the compiler
+    graph::Graph g = onnx_import::import_file(dir / "model.onnx", import);
     // Test data sets: inputs by graph input order, expected outputs by graph output order.
     std::vector<graph::TensorMap> inputs;
     std::vector<std::vector<graph::Tensor>> expected;
@@ -89,8 +91,12 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
     NetworkRunner runner(compiled.plan, std::move(in_layout), std::move(out_layout), std::move(pl));
     const auto run_start = Clock::now();
     // A model the PS runs alone computes in float32 whatever the precision asked for.
-    const PrecisionKind on_pl_kind = compiled.plan.uses_pl() ? options.precision.kind : PrecisionKind::float32;
+    // A model quantized as given runs int8 whatever --precision says; its float outputs that
+    // leave the PL directly are held to `quant_steps` of their quantization step.
+    const PrecisionKind on_pl_kind = compiled.plan.uses_pl() ? compiled.plan.precision.kind : PrecisionKind::float32;
     std::string failure;
+    const bool as_given = compiled.plan.quantization == "model";
+    r.quantization = compiled.plan.quantization;
     for (std::size_t s = 0; s < inputs.size(); ++s) {
       const auto outputs = runner.run(inputs[s]);
       const auto& names = compiled.plan.graph.outputs;
@@ -105,11 +111,21 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
           continue;
         }
         const auto ev = e.to_doubles(), av = a.to_doubles();
+        double step = 0;
+        if (as_given && e.dtype() == graph::DType::float32)
+          if (auto t = compiled.plan.tensors.find(names[o]); t != compiled.plan.tensors.end()) step = t->second.scale;
         for (std::size_t i = 0; i < ev.size(); ++i) {
           const double diff = std::fabs(ev[i] - av[i]);
           const double rel = ev[i] != 0 ? diff / std::fabs(ev[i]) : (diff == 0 ? 0.0 : diff);
           if (!(diff <= r.max_abs_err)) r.max_abs_err = std::isnan(diff) ? INFINITY : diff;
           r.max_rel_err = std::max(r.max_rel_err, rel);
+          if (step > 0) {
+            const double steps = diff / step;
+            r.max_quant_steps = std::max(r.max_quant_steps, steps);
+            if (!(steps <= options.quant_steps + 1e-3) && failure.empty())
+              failure = fmt::format("output {} element {}: {} != expected {} ({:.3g} quantization steps of {:.6g})", names[o], i,
+                                    av[i], ev[i], steps, step);
+          }
           if (on_pl_kind == PrecisionKind::fixed && e.dtype() == graph::DType::float32) {
             // Quantization errors scale with the magnitudes flowing through the network: the
             // bound is relative to the output's largest magnitude (at least 1).

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/plan_json.hpp"
+#include "compiler/qdq.hpp"
 #include "compiler/quantize_plan.hpp"
 #include "zynqnn/codegen/generator.hpp"
 #include "zynqnn/compiler/emit.hpp"
@@ -99,7 +100,9 @@ void record_folding(const fs::path& manifest, const LayerPlan& plan) {
 }  // namespace
 
 CompileResult compile_model(const CompileOptions& options) {
-  return compile_graph(onnx_import::import_file(options.model), options);
+  onnx_import::ImportOptions import;
+  import.fold_dequantize = false;  // strip_qdq records the quantization of a QDQ model's weights
+  return compile_graph(onnx_import::import_file(options.model, import), options);
 }
 
 CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
@@ -108,9 +111,24 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
   std::string name = options.model.stem().string();
   if (name.empty() || name == "model") name = options.model.parent_path().filename().string();
   CompileResult result;
-  result.plan = lower(std::move(graph), options.precision, name.empty() ? "network" : name);
+  // A model quantized as given (QDQ) runs int8 with its own scales and zero points.
+  const ModelQuantization model_quantization = strip_qdq(graph);
+  Precision precision = options.precision;
+  if (!model_quantization.empty()) {
+    if (precision.kind == PrecisionKind::fixed)
+      throw Error(ErrorCode::unsupported, "unsupported: fixed-point precision for a model quantized as given (QDQ): it runs int8",
+                  "--precision " + precision.name());
+    precision = Precision{PrecisionKind::int8};
+  }
+  result.plan = lower(std::move(graph), precision, name.empty() ? "network" : name);
   LayerPlan& plan = result.plan;
-  if (plan.precision.kind == PrecisionKind::int8 && plan.uses_pl()) quantize_plan(plan, options.calibration);
+  if (!model_quantization.empty()) {
+    plan.quantization = "model";
+    if (plan.uses_pl()) quantize_plan_from_model(plan, model_quantization);
+  } else if (plan.precision.kind == PrecisionKind::int8) {
+    plan.quantization = "calibrated";
+    if (plan.uses_pl()) quantize_plan(plan, options.calibration);
+  }
   // The folding (PE/SIMD per layer) is chosen here and emitted as chosen: --target-fps picks
   // it, a hand-given folding overrides it, and the estimate is of the emitted chain.
   if (plan.uses_pl()) {

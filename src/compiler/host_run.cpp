@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "compiler/plan_json.hpp"
+#include "compiler/qdq.hpp"
 #include "hls_stream.h"
 #include "zynqnn/accelerator/open_accelerator.hpp"
 #include "zynqnn/board/virtual/pl_kernel_abi.h"
@@ -224,7 +225,11 @@ NetworkRunner::NetworkRunner(const LayerPlan& plan, std::vector<StreamLayout> in
 }
 
 NetworkRunner NetworkRunner::open(const fs::path& output_dir, const std::string& board, std::chrono::nanoseconds deadline) {
-  auto graph = onnx_import::import_file(output_dir / "model.onnx");
+  // The graph the compiler lowered: a QDQ model's quantization pairs are stripped as at compile time.
+  onnx_import::ImportOptions import;
+  import.fold_dequantize = false;
+  auto graph = onnx_import::import_file(output_dir / "model.onnx", import);
+  strip_qdq(graph);
   auto plan = std::make_shared<LayerPlan>(
       host_plan_from_json(read_text(output_dir / "plan.json"), std::move(graph), (output_dir / "plan.json").string()));
   std::vector<StreamLayout> in, out;

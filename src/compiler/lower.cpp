@@ -142,8 +142,8 @@ class Lowering {
       if (!kPlOps.count(node.op)) {
         if (!graph::is_supported_op(node.op)) unsupported(node, "operator not supported");
         if (node.op == "QLinearConv" || node.op == "QLinearMatMul")
-          unsupported(node, "no PL layer: the integer MACs exist (ConvInteger/MatMulInteger), the requantization by the "
-                            "model's scales and zero points on the PL does not yet");
+          unsupported(node, "its weights, scales or zero points are run-time inputs: the int8 layers' requantization "
+                            "(M, R) and weights are fixed when the PL is built; with constant ones it runs on the PL");
         unsupported(node, "no PL layer for this operator");
       }
       if (reads_post) {

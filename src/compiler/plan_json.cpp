@@ -124,6 +124,7 @@ std::string plan_to_json(const LayerPlan& plan, const NetworkEstimate& estimate,
            {"model", model},
            {"kernel", plan.kernel},
            {"precision", plan.precision.name()},
+           {"quantization", plan.quantization},
            {"ran_on", plan.uses_pl() ? "pl" : "ps"},
            {"ps_before_pl", node_list(plan, plan.pre_nodes)},
            {"pl_layers", layers},
@@ -144,6 +145,7 @@ LayerPlan host_plan_from_json(const std::string& json_text, graph::Graph graph, 
     const json doc = json::parse(json_text);
     plan.kernel = doc.at("kernel").get<std::string>();
     plan.precision = Precision::parse(doc.at("precision").get<std::string>());
+    plan.quantization = doc.value("quantization", std::string());
     auto index_of = [&](const std::string& name) {
       for (std::size_t i = 0; i < plan.graph.nodes.size(); ++i)
         if (plan.graph.nodes[i].name == name) return i;

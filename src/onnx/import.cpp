@@ -238,7 +238,8 @@ class Importer {
         infos.push_back(info);
       }
       const auto outputs = graph::infer_node(node, infos, graph_.opset);
-      bool fold = options_.fold_constants && all_constant && !node.inputs.empty();
+      bool fold = options_.fold_constants && all_constant && !node.inputs.empty() &&
+                  (options_.fold_dequantize || node.op != "DequantizeLinear");
       for (const auto& out : outputs)
         if (!out.shape_known || graph::element_count(out.shape, node.where()) > kMaxFoldedElements) fold = false;
       std::vector<Tensor> results;

@@ -18,6 +18,9 @@ struct CheckOptions {
   std::filesystem::path work_dir;  // one compiled project per case (reused when unchanged)
   std::string sim_opt = "-O1";     // host build optimization level
   double rtol = 1e-4, atol = 1e-5;  // float32 tolerance: |a-e| <= atol or <= rtol*|e|
+  // A model quantized as given (QDQ): a float output the PL produces may differ from the
+  // expected one by this many of its quantization steps (and keeps its top-1 class).
+  double quant_steps = 1.0;
   std::string board = "virtual";    // open_accelerator's board
   // Deadline of each frame's call, on the board's clock (modeled time on the virtual board: a
   // hung kernel fails the case at once instead of stalling the run).
@@ -30,6 +33,8 @@ struct CaseResult {
   std::string reason;
   std::string ran_on;  // pl (with PS operators around it), ps (no PL work), or "" when not run
   double max_abs_err = 0, max_rel_err = 0;
+  std::string quantization;    // int8: "calibrated" or "model" (QDQ as given)
+  double max_quant_steps = 0;  // "model": largest output error in quantization steps
   int data_sets = 0;
   double compile_seconds = 0, sim_build_seconds = 0, run_seconds = 0;
   bool sim_cached = false;

@@ -123,6 +123,9 @@ struct PlLayer {
 struct LayerPlan {
   graph::Graph graph;  // the imported graph the plan refers to
   Precision precision;
+  // int8: "calibrated" (ranges observed on calibration inputs) or "model" (the scales and zero
+  // points of a model quantized as given, QDQ); empty otherwise.
+  std::string quantization;
   std::string kernel;  // C++/Tcl identifier of the accelerator
   std::vector<std::size_t> pre_nodes, post_nodes;  // graph node indices run on the PS
   std::vector<std::size_t> pl_nodes;

@@ -17,6 +17,9 @@ struct ImportOptions {
   std::int64_t symbolic_dim_value = 1;
   bool fold_constants = true;  // evaluate nodes whose inputs are all constants
   bool optimize = true;        // the fusions above; off keeps the model's nodes one to one
+  // false keeps DequantizeLinear of constants as nodes, so the compiler sees the quantization
+  // of a QDQ model's weights (compiler::strip_qdq folds them itself).
+  bool fold_dequantize = true;
   std::uintmax_t max_file_bytes = std::uintmax_t{1} << 30;
 };
 

@@ -1,0 +1,390 @@
+#include "compiler/qdq.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "zynqnn/core/error.hpp"
+#include "zynqnn/graph/passes.hpp"
+#include "zynqnn/quant/quantize.hpp"
+
+namespace zynqnn::compiler {
+namespace {
+
+using graph::DType;
+using graph::Graph;
+using graph::Node;
+using graph::Tensor;
+
+[[noreturn]] void refuse(const std::string& what, const std::string& where) {
+  throw Error(ErrorCode::unsupported, "unsupported: " + what, where);
+}
+
+const Tensor* constant_of(const Graph& g, const Node& node, std::size_t index) {
+  if (!node.has_input(index)) return nullptr;
+  const graph::Value* v = g.find(node.input(index));
+  return v != nullptr && v->constant ? &*v->constant : nullptr;
+}
+
+std::vector<std::int32_t> zero_points_of(const Tensor* zp, std::size_t count) {
+  if (zp == nullptr) return std::vector<std::int32_t>(count, 0);
+  std::vector<std::int32_t> out;
+  for (std::int64_t v : zp->to_int64s()) out.push_back(static_cast<std::int32_t>(v));
+  return out;
+}
+
+// The dequantized float constant of DequantizeLinear(x, scale, zero_point) with constant operands,
+// element by element as the ONNX operator (float(q) - float(zp)) * scale.
+ModelQuantization::Constant dequantize_constant(const Node& node, const Tensor& x, const Tensor& scale, const Tensor* zp,
+                                                Tensor& result) {
+  ModelQuantization::Constant c;
+  c.dtype = x.dtype();
+  if (scale.dtype() != DType::float32) refuse("DequantizeLinear with a non-float32 scale", node.where());
+  const auto s = scale.data<float>();
+  c.scales.assign(s.begin(), s.end());
+  c.zero_points = zero_points_of(zp, c.scales.size());
+  if (c.zero_points.size() != c.scales.size()) refuse("DequantizeLinear whose zero point and scale differ in size", node.where());
+  const graph::Shape& shape = x.shape();
+  std::int64_t axis = node.get_int("axis", 1);
+  if (axis < 0) axis += static_cast<std::int64_t>(shape.size());
+  std::int64_t inner = 1, length = 1;
+  if (c.scales.size() > 1) {
+    if (axis >= 0 && axis < static_cast<std::int64_t>(shape.size()) &&
+        shape[static_cast<std::size_t>(axis)] == static_cast<std::int64_t>(c.scales.size())) {
+      length = shape[static_cast<std::size_t>(axis)];
+      for (std::size_t d = static_cast<std::size_t>(axis) + 1; d < shape.size(); ++d) inner *= shape[d];
+    } else {
+      refuse(fmt::format("DequantizeLinear with {} scales on axis {} of a {} tensor", c.scales.size(), axis,
+                         graph::shape_to_string(shape)),
+             node.where());
+    }
+  }
+  c.axis = axis;
+  const auto q = x.to_int64s();
+  std::vector<float> values(q.size());
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    const auto ch = static_cast<std::size_t>((static_cast<std::int64_t>(i) / inner) % length);
+    values[i] = (static_cast<float>(q[i]) - static_cast<float>(c.zero_points[ch])) * c.scales[ch];
+  }
+  result = Tensor::from<float>(shape, values);
+  return c;
+}
+
+// A scalar int8/uint8 quantization parameter pair; uint8 becomes int8 by moving the zero point
+// by -128 (real = s * (q - zp) holds for q - 128 and zp - 128, saturation included).
+std::optional<ModelQuantization::Activation> scalar_params(const Graph& g, const Node& node) {
+  const Tensor* scale = constant_of(g, node, 1);
+  const Tensor* zp = constant_of(g, node, 2);
+  if (scale == nullptr || scale->dtype() != DType::float32 || scale->size() != 1) return std::nullopt;
+  if (node.has_input(2) && (zp == nullptr || zp->size() != 1)) return std::nullopt;
+  ModelQuantization::Activation a;
+  a.scale = scale->data<float>()[0];
+  if (zp != nullptr) {
+    if (zp->dtype() != DType::int8 && zp->dtype() != DType::uint8) return std::nullopt;
+    a.zero_point = static_cast<std::int32_t>(zp->to_int64s()[0]) - (zp->dtype() == DType::uint8 ? 128 : 0);
+  } else if (node.op == "QuantizeLinear") {
+    return std::nullopt;  // uint8 by default: handled only with an explicit zero point
+  }
+  if (!(a.scale > 0.0F) || !std::isfinite(a.scale)) return std::nullopt;
+  return a;
+}
+
+void rename_uses(Graph& g, const std::string& from, const std::string& to) {
+  for (auto& n : g.nodes)
+    for (auto& in : n.inputs)
+      if (in == from) in = to;
+}
+
+std::string fresh_name(const Graph& g, const std::string& base) {
+  std::string name = base;
+  for (int k = 2; g.find(name) != nullptr; ++k) name = base + "_" + std::to_string(k);
+  return name;
+}
+
+// QLinearConv(x, xs, xz, w, ws, wz, ys, yz[, B]) / QLinearMatMul(a, as, az, b, bs, bz, ys, yz)
+// with constant parameters: DequantizeLinear(x) → Conv/MatMul(DequantizeLinear(w), B·xs·ws) →
+// QuantizeLinear(ys, yz), which is what the operator computes (ONNX defines it so). Returns
+// how many nodes it rewrote.
+std::size_t qlinear_to_qdq(Graph& g, ModelQuantization& model) {
+  std::size_t count = 0;
+  std::vector<Node> added;
+  for (auto& node : g.nodes) {
+    const bool conv = node.op == "QLinearConv";
+    if (!conv && node.op != "QLinearMatMul") continue;
+    bool constant = true;
+    for (std::size_t i = 1; i < node.inputs.size(); ++i) constant = constant && (i == 8 || constant_of(g, node, i) != nullptr);
+    if (conv && node.has_input(8) && constant_of(g, node, 8) == nullptr) constant = false;
+    if (!constant || node.inputs.size() < 8) continue;
+    const Tensor& w = *constant_of(g, node, 3);
+    const Tensor& w_scale = *constant_of(g, node, 4);
+    const Tensor& x_scale = *constant_of(g, node, 1);
+    if (x_scale.dtype() != DType::float32 || x_scale.size() != 1 || w_scale.dtype() != DType::float32)
+      refuse(node.op + " with scales other than float32 (a per-tensor input scale, float32 weight scales)", node.where());
+    // Weights: per output channel on axis 0 (Conv) or per column on the last axis (MatMul).
+    Node dq{"DequantizeLinear", node.name + "_weights", {}, {}, {}};
+    dq.attributes["axis"] = conv ? std::int64_t{0} : static_cast<std::int64_t>(w.shape().size()) - 1;
+    Tensor w_float;
+    ModelQuantization::Constant wc = dequantize_constant(dq, w, w_scale, constant_of(g, node, 5), w_float);
+    const std::string w_name = fresh_name(g, node.input(3) + "_dequantized");
+    g.add_value({w_name, DType::float32, w.shape(), true, std::move(w_float)});
+    model.constants[w_name] = wc;
+    std::vector<std::string> inputs{fresh_name(g, node.input(0) + "_dequantized"), w_name};
+    const graph::Value& x = g.value(node.input(0));
+    g.add_value({inputs[0], DType::float32, x.shape, x.shape_known, std::nullopt});
+    added.push_back(Node{"DequantizeLinear", node.name + "_dequantize_input", {node.input(0), node.input(1), node.input(2)},
+                         {inputs[0]}, {}});
+    if (conv && node.has_input(8)) {
+      // The int32 bias is at scale xs * ws[c] (computed in float32, as the operator's reference).
+      const auto b = constant_of(g, node, 8)->to_int64s();
+      std::vector<float> bias(b.size());
+      for (std::size_t c = 0; c < b.size(); ++c)
+        bias[c] = static_cast<float>(b[c]) * (x_scale.data<float>()[0] * wc.scales[wc.scales.size() == 1 ? 0 : c]);
+      const std::string b_name = fresh_name(g, node.input(8) + "_dequantized");
+      g.add_value({b_name, DType::float32, {static_cast<std::int64_t>(bias.size())}, true,
+                   Tensor::from<float>({static_cast<std::int64_t>(bias.size())}, bias)});
+      inputs.push_back(b_name);
+    }
+    const graph::Value& y = g.value(node.outputs[0]);
+    const std::string y_float = fresh_name(g, node.outputs[0] + "_float");
+    g.add_value({y_float, DType::float32, y.shape, y.shape_known, std::nullopt});
+    added.push_back(Node{"QuantizeLinear", node.name + "_quantize_output", {y_float, node.input(6), node.input(7)},
+                         {node.outputs[0]}, {}});
+    node = Node{conv ? "Conv" : "MatMul", node.name, inputs, {y_float}, conv ? node.attributes : decltype(node.attributes){}};
+    ++count;
+  }
+  for (auto& n : added) g.nodes.push_back(std::move(n));
+  if (count) g.sort();
+  return count;
+}
+
+}  // namespace
+
+ModelQuantization strip_qdq(Graph& g) {
+  ModelQuantization model;
+  const bool rewritten = qlinear_to_qdq(g, model) > 0;
+  model.activations_quantized = rewritten;
+  std::set<std::size_t> dead;
+  // Constants stored quantized: their float values, with the quantization recorded.
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& node = g.nodes[i];
+    if (node.op != "DequantizeLinear") continue;
+    const Tensor* x = constant_of(g, node, 0);
+    const Tensor* scale = constant_of(g, node, 1);
+    if (x == nullptr || scale == nullptr || (node.has_input(2) && constant_of(g, node, 2) == nullptr)) continue;
+    Tensor value;
+    ModelQuantization::Constant c = dequantize_constant(node, *x, *scale, constant_of(g, node, 2), value);
+    graph::Value& out = g.value(node.outputs[0]);
+    out.constant = std::move(value);
+    out.dtype = DType::float32;
+    out.shape = x->shape();
+    out.shape_known = true;
+    model.constants[out.name] = std::move(c);
+    dead.insert(i);
+  }
+  // Activation pairs QuantizeLinear → DequantizeLinear with the same scalar parameters.
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& q = g.nodes[i];
+    if (q.op != "QuantizeLinear" || dead.count(i) || g.is_constant(q.input(0))) continue;
+    const auto params = scalar_params(g, q);
+    if (!params || g.is_output(q.outputs[0])) continue;
+    const auto readers = g.consumers(q.outputs[0]);
+    const bool pairs = !readers.empty() && std::all_of(readers.begin(), readers.end(), [&](std::size_t r) {
+      const Node& d = g.nodes[r];
+      const auto p = d.op == "DequantizeLinear" ? scalar_params(g, d) : std::nullopt;
+      return p && p->scale == params->scale && p->zero_point == params->zero_point && d.get_int("axis", 1) == q.get_int("axis", 1);
+    });
+    if (!pairs) continue;
+    std::string x = q.input(0);
+    model.activations[x] = *params;
+    model.activations_quantized = true;
+    dead.insert(i);
+    for (std::size_t r : readers) {
+      dead.insert(r);
+      const std::string restored = g.nodes[r].outputs[0];
+      if (g.is_output(restored)) {
+        // The graph output keeps its name: the value the pair quantized takes it.
+        const auto producer = g.producer(x);
+        if (!producer || g.is_output(x)) {
+          rename_uses(g, restored, x);
+          std::replace(g.outputs.begin(), g.outputs.end(), restored, x);
+          continue;
+        }
+        graph::Value v = g.value(x);
+        g.erase_value(restored);
+        g.erase_value(x);
+        v.name = restored;
+        g.add_value(std::move(v));
+        for (auto& o : g.nodes[*producer].outputs)
+          if (o == x) o = restored;
+        rename_uses(g, x, restored);
+        model.activations[restored] = *params;
+        x = restored;
+      } else {
+        rename_uses(g, restored, x);
+      }
+    }
+  }
+  // Lone DequantizeLinear of a run-time value / lone QuantizeLinear: the float value on the
+  // other side has exactly their parameters.
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    if (dead.count(i) || (n.op != "DequantizeLinear" && n.op != "QuantizeLinear") || g.is_constant(n.input(0))) continue;
+    const auto params = scalar_params(g, n);
+    const std::string& value = n.op == "QuantizeLinear" ? n.input(0) : n.outputs[0];
+    if (params && !model.activations.count(value)) model.activations[value] = *params;
+  }
+  if (dead.empty() && !rewritten) return model;
+  std::vector<Node> kept;
+  for (std::size_t i = 0; i < g.nodes.size(); ++i)
+    if (!dead.count(i)) kept.push_back(std::move(g.nodes[i]));
+  g.nodes = std::move(kept);
+  graph::optimize(g);
+  g.sort();
+  g.validate();
+  return model;
+}
+
+namespace {
+
+// Output-channel axis of a layer's weight operand in its ONNX layout.
+std::int64_t weight_output_axis(const Node& node) {
+  if (node.op == "Gemm") return node.get_int("transB", 0) != 0 ? 0 : 1;
+  if (node.op == "MatMul") return 1;
+  return 0;  // Conv: OIHW
+}
+
+const Node& node_named(const Graph& g, const std::string& name) {
+  for (const auto& n : g.nodes)
+    if (n.name == name) return n;
+  throw Error(ErrorCode::internal, "layer node not in the graph", name);
+}
+
+void quantize_weights_as_given(PlLayer& l, const Graph& g, const ModelQuantization& model, const PlTensor& in,
+                               const PlTensor& out) {
+  const std::string where = "layer " + l.id;
+  const Node& node = node_named(g, l.nodes.front());
+  const auto it = model.constants.find(node.input(1));
+  if (it == model.constants.end())
+    refuse(fmt::format("int8 {} (the model gives its weights {} in float, not through a DequantizeLinear)", l.ops, node.input(1)),
+           where);
+  const ModelQuantization::Constant& w = it->second;
+  if (w.dtype != DType::int8 && w.dtype != DType::uint8)
+    refuse(fmt::format("{} weights {} (int8 or uint8 weights only)", graph::to_string(w.dtype), node.input(1)), where);
+  const std::int64_t oc = l.out_c;
+  if (w.scales.size() != 1 && (w.axis != weight_output_axis(node) || static_cast<std::int64_t>(w.scales.size()) != oc))
+    refuse(fmt::format("weights {} quantized along axis {}, not per output channel", node.input(1), w.axis), where);
+  const std::int64_t per_out = static_cast<std::int64_t>(l.weights.size()) / oc;
+  l.qweights.assign(l.weights.size(), 0);
+  l.qbias.assign(static_cast<std::size_t>(oc), 0);
+  l.multiplier.assign(static_cast<std::size_t>(oc), 0);
+  l.shift.assign(static_cast<std::size_t>(oc), 1);
+  for (std::int64_t o = 0; o < oc; ++o) {
+    const auto c = static_cast<std::size_t>(o);
+    const float sw = w.scales[w.scales.size() == 1 ? 0 : c];
+    std::int64_t qsum = 0;
+    for (std::int64_t i = 0; i < per_out; ++i) {
+      const auto k = static_cast<std::size_t>(o * per_out + i);
+      // The lowering only reorders the dequantized weights: (q - zp) * s comes back exactly.
+      const float q = std::nearbyint(l.weights[k] / sw);
+      if (q * sw != l.weights[k] || q < -128.0F || q > 127.0F)
+        refuse(fmt::format("weights {} are not int8 values times their scale after lowering (value {} at {}, scale {}): "
+                           "a fusion changed them or the zero-point-shifted value leaves int8",
+                           node.input(1), l.weights[k], k, sw),
+               where);
+      l.qweights[k] = static_cast<std::int8_t>(q);
+      qsum += static_cast<std::int64_t>(q);
+    }
+    // acc = sum qw * (qx - zx) + qbias at scale s_in * s_w; the -zx * sum(qw) term goes into the bias.
+    const double acc_scale = static_cast<double>(in.scale) * sw;
+    const float bias = l.bias.empty() ? 0.0F : l.bias[c];
+    l.qbias[c] = quant::quantize_bias(bias, acc_scale, -static_cast<std::int64_t>(in.zero_point) * qsum, where);
+    const quant::FixedPointMultiplier m = quant::fixed_point_multiplier(acc_scale / out.scale);
+    l.multiplier[c] = m.multiplier;
+    l.shift[c] = m.shift;
+  }
+  l.out_zero_point = out.zero_point;
+  l.out_lo = -128;
+  l.out_hi = 127;
+  if (l.activation.kind == ActivationKind::relu) l.out_lo = std::max(-128, out.zero_point);
+  if (l.activation.kind == ActivationKind::clip) {
+    l.out_lo = quant::quantize_int8(l.activation.lo, out.scale, out.zero_point);
+    l.out_hi = quant::quantize_int8(l.activation.hi, out.scale, out.zero_point);
+  }
+  if (l.activation.kind == ActivationKind::leaky_relu || l.activation.kind == ActivationKind::sigmoid)
+    refuse("int8 " + l.ops + " (only ReLU/Clip fuse into requantization)", where);
+}
+
+}  // namespace
+
+void quantize_plan_from_model(LayerPlan& plan, const ModelQuantization& model) {
+  // Every float PL stream takes the model's parameters; a Flatten alias takes its stream's.
+  std::set<std::string> given;
+  for (auto& [name, t] : plan.tensors) {
+    if (t.dtype != DType::float32) continue;
+    if (auto it = model.activations.find(name); it != model.activations.end()) {
+      t.scale = it->second.scale;
+      t.zero_point = it->second.zero_point;
+      given.insert(t.id);
+    }
+  }
+  for (auto& [name, t] : plan.tensors) {
+    if (t.dtype != DType::float32 || model.activations.count(name)) continue;
+    for (const auto& [other, u] : plan.tensors)
+      if (u.id == t.id && model.activations.count(other)) {
+        t.scale = u.scale;
+        t.zero_point = u.zero_point;
+      }
+  }
+  auto require = [&](const PlTensor& t, const PlLayer& l) {
+    if (t.dtype == DType::float32 && !given.count(t.id))
+      refuse(fmt::format("int8 {} (the model gives no QuantizeLinear/DequantizeLinear for its stream {})", l.ops, t.value),
+             "layer " + l.id);
+  };
+  for (auto& l : plan.layers) {
+    PlTensor& in = plan.tensors.at(l.inputs.at(0));
+    PlTensor& out = plan.tensors.at(l.output);
+    const std::string where = "layer " + l.id;
+    require(in, l);
+    switch (l.kind) {
+      case LayerKind::conv:
+      case LayerKind::dense:
+      case LayerKind::depthwise_conv:
+        if (!l.weight_port.empty()) refuse("int8 " + l.ops + " with run-time weights", where);
+        require(out, l);
+        quantize_weights_as_given(l, plan.graph, model, in, out);
+        break;
+      case LayerKind::pool:
+      case LayerKind::global_pool:
+      case LayerKind::activation:
+        if (l.kind == LayerKind::activation && l.activation.kind != ActivationKind::relu &&
+            l.activation.kind != ActivationKind::clip)
+          refuse("int8 " + l.ops + " as a layer of its own", where);
+        // Max and average pooling and ReLU/Clip commute with the affine map: one scale in and out.
+        if (given.count(out.id) && (out.scale != in.scale || out.zero_point != in.zero_point))
+          refuse(fmt::format("int8 {} whose output quantization (scale {}, zero point {}) differs from its input's "
+                             "(scale {}, zero point {}): a requantizing {} is not written",
+                             l.ops, out.scale, out.zero_point, in.scale, in.zero_point, l.ops),
+                 where);
+        out.scale = in.scale;
+        out.zero_point = in.zero_point;
+        given.insert(out.id);
+        if (l.kind == LayerKind::activation) {
+          l.out_lo = l.activation.kind == ActivationKind::relu ? in.zero_point
+                                                               : quant::quantize_int8(l.activation.lo, in.scale, in.zero_point);
+          l.out_hi = l.activation.kind == ActivationKind::relu ? 127 : quant::quantize_int8(l.activation.hi, in.scale, in.zero_point);
+        }
+        break;
+      default:
+        refuse("int8 " + l.ops + " (no int8 form of this layer yet)", where);
+    }
+    for (auto& [name, t] : plan.tensors)
+      if (t.id == out.id && name != out.value) {
+        t.scale = out.scale;
+        t.zero_point = out.zero_point;
+      }
+  }
+}
+
+}  // namespace zynqnn::compiler

@@ -1,0 +1,89 @@
+"""Builds a QDQ-quantized mnist-8 in the ONNX backend-test layout.
+
+onnxruntime's quant_pre_process (shape inference, constant folding, Conv+Add fusion) and then
+quantize_static (QDQ format, int8 activations per tensor, int8 weights per output channel,
+MinMax calibration) on mnist-8. The calibration inputs are the fixture's input and images
+derived from it (shifted, scaled, with noise from a fixed seed). The outputs of each data set
+are onnxruntime's run of the QDQ model, the reference the compiled accelerator is held to.
+
+usage: make_qdq_mnist.py MNIST8_MODEL.onnx OUT_DIR
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import numpy_helper, version_converter
+import onnxruntime as ort
+from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+from onnxruntime.quantization.shape_inference import quant_pre_process
+
+
+def derived_inputs(x):
+    rng = np.random.default_rng(1234)
+    images = [x]
+    images.append(np.roll(x, 2, axis=3))
+    images.append(np.roll(x, -3, axis=2))
+    images.append(x * 0.6)
+    images.append(np.clip(x + rng.normal(0.0, 20.0, x.shape), 0.0, 255.0))
+    images.append(np.roll(np.roll(x, 1, axis=2), -2, axis=3) * 1.2)
+    return [i.astype(np.float32) for i in images]
+
+
+class Reader(CalibrationDataReader):
+    def __init__(self, name, images):
+        self.items = iter([{name: i} for i in images])
+
+    def get_next(self):
+        return next(self.items, None)
+
+
+def main():
+    model_path, out_dir = sys.argv[1], sys.argv[2]
+    os.makedirs(out_dir, exist_ok=True)
+    fixture = os.path.join(os.path.dirname(model_path), "test_data_set_0", "input_0.pb")
+    t = onnx.TensorProto()
+    with open(fixture, "rb") as f:
+        t.ParseFromString(f.read())
+    x = numpy_helper.to_array(t).astype(np.float32)
+    images = derived_inputs(x)
+
+    # Per-channel DequantizeLinear needs opset 13; mnist-8 is opset 8.
+    model = version_converter.convert_version(onnx.load(model_path), 13)
+    # The last Add's bias is [1, 10]: fused into a Gemm and quantized per channel, onnxruntime
+    # would write its DequantizeLinear with 10 scales on axis 0 of size 1, which ONNX (and the
+    # importer) refuse. As a 1-D [10] bias the Add is the same.
+    for init in model.graph.initializer:
+        if list(init.dims) == [1, 10]:
+            init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init).reshape(10), init.name))
+    # mnist-8 also lists its initializers as graph inputs (IR 3); they are constants.
+    names = {init.name for init in model.graph.initializer}
+    inputs = [i for i in model.graph.input if i.name not in names]
+    del model.graph.input[:]
+    model.graph.input.extend(inputs)
+    opset13 = os.path.join(out_dir, "opset13.onnx")
+    onnx.save(model, opset13)
+    pre = os.path.join(out_dir, "preprocessed.onnx")
+    quant_pre_process(opset13, pre, skip_symbolic_shape=True)
+    os.remove(opset13)
+    input_name = onnx.load(pre).graph.input[0].name
+    qdq = os.path.join(out_dir, "model.onnx")
+    quantize_static(pre, qdq, Reader(input_name, images[:4]), quant_format=QuantFormat.QDQ, per_channel=True,
+                    activation_type=QuantType.QInt8, weight_type=QuantType.QInt8,
+                    extra_options={"QDQDisableWeightAdjustForInt32Bias": True})
+    os.remove(pre)
+
+    session = ort.InferenceSession(qdq, providers=["CPUExecutionProvider"])
+    output_name = session.get_outputs()[0].name
+    for k, image in enumerate(images):
+        folder = os.path.join(out_dir, f"test_data_set_{k}")
+        os.makedirs(folder, exist_ok=True)
+        (y,) = session.run([output_name], {input_name: image})
+        with open(os.path.join(folder, "input_0.pb"), "wb") as f:
+            f.write(numpy_helper.from_array(image, input_name).SerializeToString())
+        with open(os.path.join(folder, "output_0.pb"), "wb") as f:
+            f.write(numpy_helper.from_array(y, output_name).SerializeToString())
+
+
+if __name__ == "__main__":
+    main()
