@@ -133,6 +133,7 @@ class stream {
     std::lock_guard lock(mutex_);
     fifo_.clear();
     closed_ = false;
+    wake(not_full_, writer_waiting_);  // the FIFO has room again
   }
   bool closed() const {
     std::lock_guard lock(mutex_);
@@ -141,24 +142,30 @@ class stream {
 
  private:
   // Blocks until `ready()` or close. `waiting` holds the waiter's observer while it is
-  // blocked; whoever wakes it clears the slot and reports the end of the wait.
+  // blocked; whoever wakes it clears the slot and reports the end of the wait. A waiter that
+  // wakes to find the condition false again (another thread got there first) reports that it
+  // blocks again: a thread asleep here must never count as running for modeled time.
   template <typename Ready>
   void wait_for(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
                 csim::wait_observer*& waiting, Ready ready) {
     if (closed_) throw stream_closed{};
     if (ready()) return;
     csim::wait_observer* observer = csim::current_wait_observer;
-    if (observer) {
-      observer->before_wait();
-      waiting = observer;
+    const auto give_up_at = std::chrono::steady_clock::now() + csim::blocked_wait_limit();
+    bool timed_out = false;
+    while (!closed_ && !ready() && !timed_out) {
+      if (observer && waiting != observer) {
+        observer->before_wait();
+        waiting = observer;
+      }
+      timed_out = cv.wait_until(lock, give_up_at) == std::cv_status::timeout;
     }
-    const bool woke = cv.wait_for(lock, csim::blocked_wait_limit(), [&] { return closed_ || ready(); });
-    if (waiting == observer && observer) {  // timed out: nobody woke us
+    if (observer && waiting == observer) {  // nobody woke us (time limit) or a wake-up without wake()
       waiting = nullptr;
       observer->after_wait();
     }
     if (closed_) throw stream_closed{};
-    if (!woke) throw stream_deadlock{};
+    if (!ready()) throw stream_deadlock{};
   }
 
   void wake(std::condition_variable& cv, csim::wait_observer*& waiting) {

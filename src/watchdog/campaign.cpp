@@ -169,6 +169,7 @@ class PolicyRun {
     if (policy_ != Policy::none) {
       WatchdogConfig wc = preset(policy_);
       wc.deadline_factor = config_.deadline_factor;
+      wc.reload_after_broken_frame = target_.keeps_frames_across_dma_reset();
       if (policy_ == Policy::adaptive) {
         wc.canary_interval = config_.canary_interval;
         wc.ranges = target_.declared_ranges();

@@ -156,10 +156,12 @@ class KernelFolderTarget final : public CampaignTarget {
     f.persistent = fault.persistent || fault.survives_reconfigure;
     f.survives_reconfigure = fault.survives_reconfigure;
     f.stall_factor = std::max(1.0, fault.stall_factor);
-    // A slave error on reading the input from DDR: the kernel gets no data of this call.
-    // (On S2MM, the kernel's finished frame would stay in the stream behind a DMA reset,
-    // which only a reconfiguration clears; see docs/watchdog.md.)
-    f.channel = virtual_board::FaultChannel::mm2s;
+    // Bus errors alternate between the two channels: a slave error reading the input from
+    // DDR (MM2S: the kernel gets no data of this call) and one writing the output (S2MM: the
+    // channel halts, the kernel backs up with its frame, which stays in the stream behind the
+    // DMA reset until the PL is reloaded).
+    if (fault.kind == FaultKind::bus_error)
+      f.channel = (bus_errors_++ % 2 == 0) ? virtual_board::FaultChannel::s2mm : virtual_board::FaultChannel::mm2s;
     board_->inject(f);
   }
   bool fault_active() const override { return board_->fault_pending(); }
@@ -180,6 +182,7 @@ class KernelFolderTarget final : public CampaignTarget {
   }
   void make_input(std::uint64_t index, std::vector<std::vector<std::byte>>& inputs) override { inputs_.make(index, inputs); }
   Nanoseconds nominal_latency() const override { return nominal_; }
+  bool keeps_frames_across_dma_reset() const override { return true; }
   std::string description() const override {
     return fmt::format("{} ({}) on the virtual board through the DMA driver", kernel_, config_.folder.string());
   }
@@ -226,6 +229,7 @@ class KernelFolderTarget final : public CampaignTarget {
   std::string kernel_;
   CpuFallback reference_;
   Nanoseconds nominal_{0};
+  std::uint64_t bus_errors_ = 0;  // bus errors injected so far (they alternate S2MM, MM2S)
 };
 
 }  // namespace

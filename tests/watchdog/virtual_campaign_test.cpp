@@ -1,8 +1,10 @@
 // The watchdog on the virtual board through the DMA driver, on a generated pass-through kernel
-// (64 int32 elements): each fault kind provoked and classified, the ladder end to end, the CPU
-// fallback from the manifest, a small campaign with its trace.
+// (512 int32 elements: longer than the board's 64-word stream FIFOs, so that a halted S2MM
+// channel leaves the kernel backed up mid-frame): each fault kind provoked and classified, the
+// ladder end to end, the CPU fallback from the manifest, a small campaign with its trace.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -18,14 +20,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr std::size_t kElements = 512;
+constexpr std::size_t kBytes = 4 * kElements;
+
 // Generated and built once for the whole suite.
 const fs::path& kernel_folder() {
   static const fs::path folder = [] {
     const fs::path dir = fs::temp_directory_path() / ("zynqnn_wd_virtual_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     const auto spec = spec::parse_kernel_spec(R"({"kernel": "passthrough", "board": "pynq-z2", "streams": [
-        {"name": "in_data", "direction": "in", "type": "int32", "shape": [64]},
-        {"name": "out_data", "direction": "out", "type": "int32", "shape": [64]}]})");
+        {"name": "in_data", "direction": "in", "type": "int32", "shape": [512]},
+        {"name": "out_data", "direction": "out", "type": "int32", "shape": [512]}]})");
     codegen::GenerateOptions options;
     options.output_dir = dir;
     options.hls_include_dir = fs::path(ZYNQNN_SOURCE_DIR) / "hls/include";
@@ -48,7 +53,7 @@ KernelTargetConfig target_config() {
 struct Fixture : ::testing::Test {
   std::unique_ptr<CampaignTarget> target = kernel_folder_target(target_config())(7);
   std::vector<std::vector<std::byte>> inputs;
-  std::vector<std::vector<std::byte>> expected{std::vector<std::byte>(256)};
+  std::vector<std::vector<std::byte>> expected{std::vector<std::byte>(kBytes)};
 
   InputViews input(std::uint64_t index) {
     target->make_input(index, inputs);
@@ -60,6 +65,7 @@ struct Fixture : ::testing::Test {
     WatchdogConfig config = preset(policy);
     config.expert_threshold = target->nominal_latency() * 5 / 4;
     config.ranges = target->declared_ranges();
+    config.reload_after_broken_frame = target->keeps_frames_across_dma_reset();
     auto w = std::make_unique<Watchdog>(target->accelerator(), config, std::nullopt, "passthrough");
     w->set_fallback(target->fallback());
     return w;
@@ -73,10 +79,10 @@ struct Fixture : ::testing::Test {
 TEST_F(Fixture, CpuFallbackFromTheManifestIsTheKernelAndChecksSizes) {
   const CpuFallback fallback = cpu_fallback_from_manifest(kernel_folder() / "manifest.json");
   const InputViews views = input(3);
-  std::vector<std::byte> out(256);
+  std::vector<std::byte> out(kBytes);
   fallback(views, {std::span<std::byte>(out)});
-  EXPECT_EQ(0, std::memcmp(out.data(), inputs[0].data(), 256));  // a pass-through
-  std::vector<std::byte> small(128);
+  EXPECT_EQ(0, std::memcmp(out.data(), inputs[0].data(), kBytes));  // a pass-through
+  std::vector<std::byte> small(kBytes / 2);
   try {
     fallback(views, {std::span<std::byte>(small)});
     FAIL() << "a short output buffer was accepted";
@@ -91,7 +97,7 @@ TEST_F(Fixture, InputsAreSeededAndInTheirRange) {
   const auto first = inputs;
   target->make_input(5, inputs);
   EXPECT_EQ(first, inputs);
-  for (std::size_t k = 0; k < 64; ++k) {
+  for (std::size_t k = 0; k < kElements; ++k) {
     std::int32_t v;
     std::memcpy(&v, inputs[0].data() + 4 * k, 4);
     EXPECT_GE(v, 0);
@@ -130,6 +136,48 @@ TEST_F(Fixture, EachFaultKindIsClassifiedAndHealedWithoutLosingTheInput) {
     EXPECT_FALSE(report.fallback);
   }
   EXPECT_TRUE(w->failures().empty());
+}
+
+// A slave error on S2MM in a long frame: the kernel backs up behind the halted channel. The
+// call ends as a DMA error within its deadline in modeled time; after an abort and a reload
+// the next call is clean; all of it in far less than a second of real time.
+TEST_F(Fixture, AnS2mmBusErrorInALongFrameIsADmaErrorAndAReloadHealsIt) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  Accelerator& accelerator = target->accelerator();
+  const Nanoseconds timeout = target->nominal_latency() * 4;
+  const auto run = [&](std::uint64_t index) {
+    const InputViews views = input(index);
+    std::memcpy(accelerator.input_buffer(0).data(), views[0].data(), views[0].size());
+    return accelerator.run(timeout);
+  };
+  ASSERT_EQ(run(1).status, CallStatus::ok);
+  target->inject({FaultKind::bus_error});  // the first bus error of a target hits S2MM
+  const CallResult broken = run(2);
+  EXPECT_EQ(broken.status, CallStatus::dma_error) << broken.detail;
+  EXPECT_NE(broken.detail.find("S2MM"), std::string::npos) << broken.detail;
+  EXPECT_LE(broken.elapsed, timeout);
+  accelerator.abort();
+  accelerator.reconfigure();
+  const CallResult clean = run(3);
+  EXPECT_EQ(clean.status, CallStatus::ok) << clean.detail;
+  EXPECT_EQ(0, std::memcmp(accelerator.output_buffer(0).data(), expected[0].data(), kBytes));
+  EXPECT_LT(std::chrono::steady_clock::now() - wall_start, std::chrono::milliseconds(500));
+
+  // Through the watchdog: classified, reloaded, answered from the PL; the next call is clean.
+  auto w = watchdog(Policy::adaptive);
+  for (std::uint64_t index = 4; index < 6; ++index) {
+    target->inject({FaultKind::bus_error});  // MM2S, then S2MM
+    const CallReport report = w->process(index, input(index));
+    EXPECT_EQ(report.outcome, Outcome::dma_error) << report.detail;
+    const std::vector<Action> healed{Action::reconfigure, Action::retry};
+    EXPECT_EQ(report.actions, healed);
+    EXPECT_TRUE(correct(report));
+    EXPECT_FALSE(report.fallback);
+  }
+  const CallReport next = w->process(6, input(6));
+  EXPECT_EQ(next.outcome, Outcome::ok);
+  EXPECT_TRUE(correct(next));
+  EXPECT_LT(std::chrono::steady_clock::now() - wall_start, std::chrono::seconds(1));
 }
 
 TEST_F(Fixture, APersistentHangIsHealedByTheReconfigureRung) {

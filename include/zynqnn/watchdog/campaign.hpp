@@ -38,6 +38,10 @@ class CampaignTarget {
   // Fault-free call time without jitter.
   virtual Nanoseconds nominal_latency() const = 0;
   virtual std::string description() const = 0;
+  // The kernel keeps a broken frame's words in its streams across a DMA reset (a real kernel:
+  // the virtual board or a board), so the watchdog must reload the PL after a DMA error
+  // (WatchdogConfig::reload_after_broken_frame). The behavioural model keeps no such state.
+  virtual bool keeps_frames_across_dma_reset() const { return false; }
 };
 
 using TargetFactory = std::function<std::unique_ptr<CampaignTarget>(std::uint64_t seed)>;

@@ -352,7 +352,6 @@ DmaDevice::Outcome DmaDevice::run_s2mm(Channel& ch, const Transfer& t, std::uint
   std::int64_t first_beat_at = start;
   double stall = 1.0;
   std::uint32_t received = 0;
-  bool drop_rest = false;
   for (;;) {
     AxisPort::Beat beat;
     if (next_injected < injected.size()) {
@@ -370,11 +369,9 @@ DmaDevice::Outcome DmaDevice::run_s2mm(Channel& ch, const Transfer& t, std::uint
         if (f.kind == FaultKind::corrupt_output) beat.data = (beat.data ^ 0xA5A5A5A5A5A5A5A5ull) & width_mask;
         if (beat.last && f.kind == FaultKind::missing_tlast) beat.last = false;
         // TLAST at half the transfer: the packet completes short. The rest of the kernel's
-        // packet is dropped (read and discarded below) so that the next transfer starts clean.
-        if (f.kind == FaultKind::early_tlast && !beat.last && received + beat_bytes >= t.length / 2) {
-          beat.last = true;
-          drop_rest = true;
-        }
+        // packet stays in the stream, as on the hardware: the kernel backs up on it (a blocked
+        // wait for modeled time) and the next transfer receives it, until a PL reload.
+        if (f.kind == FaultKind::early_tlast && !beat.last && received + beat_bytes >= t.length / 2) beat.last = true;
         if (beat.last && f.kind == FaultKind::extra_words && f.extra_words > 0) {
           beat.last = false;
           for (unsigned k = 0; k < f.extra_words; ++k) {
@@ -400,7 +397,6 @@ DmaDevice::Outcome DmaDevice::run_s2mm(Channel& ch, const Transfer& t, std::uint
     received += kept;
     if (beat.last) break;
   }
-  while (drop_rest && !out.error) drop_rest = !read_beat(ch, epoch).last;
   out.bytes = received;
   if (out.error) {
     out.complete_at = clock_->now().count() + cycles_to_ns(static_cast<double>(kErrorResponseCycles));

@@ -97,12 +97,17 @@ std::shared_ptr<PlKernel> load_kernel_library(const std::string& path) {
   auto hook = reinterpret_cast<ObserverHook>(dlsym(handle, "zynqnn_pl_kernel_set_wait_observer_v1"));
   if (!hook) {
     // Without the hook, the library's blocking stream operations are visible to the modeled
-    // clock only if it shares this program's C-simulation thread-local state.
+    // clock only if it shares this program's C-simulation thread-local state. A library that
+    // hides its copy (-fvisibility=hidden) cannot be checked: its waits would count as a
+    // running thread, and modeled time would stop whenever the kernel blocks for good.
     void* theirs = dlsym(handle, "_ZN3hls4csim21current_wait_observerE");
-    if (theirs && theirs != static_cast<void*>(&hls::csim::current_wait_observer))
+    if (theirs != static_cast<void*>(&hls::csim::current_wait_observer))
       throw Error(ErrorCode::unsupported,
-                  "the library has its own hls::csim state and does not export "
-                  "zynqnn_pl_kernel_set_wait_observer_v1: its waits would be invisible to modeled time",
+                  theirs ? "the library has its own hls::csim state and does not export "
+                           "zynqnn_pl_kernel_set_wait_observer_v1: its waits would be invisible to modeled time"
+                         : "the library does not export zynqnn_pl_kernel_set_wait_observer_v1 (define it with "
+                           "ZYNQNN_PL_KERNEL_DEFINE_WAIT_OBSERVER_HOOK()): its stream waits would be invisible "
+                           "to modeled time",
                   path);
   }
   return std::make_shared<LibraryKernel>(std::move(library), *abi, hook);

@@ -1,6 +1,9 @@
 // Each injected fault, observed the way a driver sees it: through the DMA registers.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstring>
+
 #include "dma_test_support.hpp"
 #include "zynqnn/core/error.hpp"
 
@@ -120,6 +123,63 @@ TEST_F(Faults, BusErrorFailsTheNextTransferWithSlaveError) {
   EXPECT_EQ(dma_.poll(reg::MM2S_DMASR, 0x70u), reg::HALTED | reg::DMA_SLV_ERR | reg::ERR_IRQ);
   EXPECT_EQ(board_.stats().dma_errors, 1u);
   EXPECT_EQ(board_.stats().words_moved, 0u);
+}
+
+// A slave error on S2MM in a frame longer than the stream FIFOs: the channel halts, the
+// kernel backs up on TREADY with its frame, and the sender stalls behind it. Every simulation
+// thread is then blocked, so modeled time goes on: the driver's deadline, the soft reset and a
+// reload all happen in modeled time, at once in real time.
+TEST_F(Faults, S2mmBusErrorInALongFrameHaltsAndTheFrameStaysBehindTheReset) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  board_.inject({FaultKind::bus_error, false, 8.0, 0, false, FaultChannel::s2mm});
+  const Nanoseconds start = board_.clock().now();
+  const Frame f = frame(4 * kBytes, std::chrono::milliseconds(1));
+  EXPECT_EQ(f.s2mm_status, reg::HALTED | reg::DMA_SLV_ERR | reg::ERR_IRQ);
+  EXPECT_EQ(f.mm2s_status & (reg::IDLE | 0x70u), 0u) << "the kernel backs up: the sender cannot finish";
+  EXPECT_GE(board_.clock().now() - start, std::chrono::milliseconds(1)) << "the poll ran to its deadline";
+
+  // The soft reset completes in modeled time; the stream still holds the broken frame.
+  dma_.write(reg::S2MM_DMACR, reg::RESET);
+  board_.clock().sleep_for(std::chrono::microseconds(1));
+  EXPECT_EQ(dma_.read(reg::S2MM_DMACR) & reg::RESET, 0u);
+  dma_.run_both();
+  const Frame after_reset = frame();
+  EXPECT_EQ(after_reset.s2mm_status, reg::IDLE | reg::IOC_IRQ);
+  // 64 words in the FIFO and one in the kernel's hand come first, then the new frame whole
+  // (the kernel finishes its old frame on the new input up to its TLAST).
+  constexpr std::uint32_t kStale = 65 * 4;
+  EXPECT_EQ(after_reset.received, kStale + kBytes);
+  EXPECT_EQ(0, std::memcmp(out_->data(), in_->data(), kStale));
+  EXPECT_EQ(0, std::memcmp(out_->data() + kStale, in_->data(), kBytes));
+
+  // A reload clears it: the next frame is clean.
+  board_.inject({FaultKind::bus_error, false, 8.0, 0, false, FaultChannel::s2mm});
+  frame(4 * kBytes, std::chrono::milliseconds(1));
+  board_.reconfigure();
+  dma_.run_both();
+  const Frame clean = frame();
+  EXPECT_EQ(clean.s2mm_status, reg::IDLE | reg::IOC_IRQ);
+  EXPECT_EQ(clean.received, kBytes);
+  EXPECT_TRUE(output_matches());
+  EXPECT_EQ(board_.stats().dma_errors, 2u);
+  EXPECT_LT(std::chrono::steady_clock::now() - wall_start, std::chrono::seconds(1));
+}
+
+TEST_F(Faults, EarlyTlastLeavesTheRestOfThePacketInTheStream) {
+  board_.inject({FaultKind::early_tlast});
+  const Frame f = frame(kBytes);
+  EXPECT_EQ(f.s2mm_status, reg::IDLE | reg::IOC_IRQ) << "a short packet is not an error";
+  EXPECT_EQ(f.received, kBytes / 2);
+  EXPECT_EQ(f.mm2s_status, reg::IDLE | reg::IOC_IRQ);
+  // The next transfer receives the rest of the kernel's packet, up to its own TLAST.
+  std::memset(out_->data(), 0, out_->size());
+  dma_.start_s2mm(out_->physical_address(), kBytes);
+  EXPECT_EQ(dma_.poll(reg::S2MM_DMASR, reg::IDLE | 0x70u), reg::IDLE | reg::IOC_IRQ);
+  EXPECT_EQ(dma_.read(reg::S2MM_LENGTH), kBytes / 2);
+  EXPECT_EQ(0, std::memcmp(out_->data(), in_->data() + kBytes / 2, kBytes / 2));
+  const Frame next = frame();
+  EXPECT_EQ(next.received, kBytes);
+  EXPECT_TRUE(output_matches()) << "the stream is clean again once the packet has drained";
 }
 
 TEST_F(Faults, PersistentFaultsLastUntilCleared) {

@@ -32,9 +32,12 @@ void zynqnn_pl_kernel_set_wait_observer_v1(void* observer);
 
 #ifdef __cplusplus
 }
-#define ZYNQNN_PL_KERNEL_DEFINE_WAIT_OBSERVER_HOOK()                                    \
-  extern "C" void zynqnn_pl_kernel_set_wait_observer_v1(void* observer) {               \
-    hls::csim::current_wait_observer = static_cast<hls::csim::wait_observer*>(observer); \
+/* Exported even from a library built with -fvisibility=hidden: a hook the board cannot find
+ * leaves every blocking stream operation of the kernel invisible to modeled time. */
+#define ZYNQNN_PL_KERNEL_DEFINE_WAIT_OBSERVER_HOOK()                                            \
+  extern "C" __attribute__((visibility("default"))) void zynqnn_pl_kernel_set_wait_observer_v1( \
+      void* observer) {                                                                          \
+    hls::csim::current_wait_observer = static_cast<hls::csim::wait_observer*>(observer);         \
   }
 #endif
 
