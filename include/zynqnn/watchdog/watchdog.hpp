@@ -96,7 +96,7 @@ class Watchdog {
   Outcome check_canary(std::uint64_t index, std::vector<Action>* actions = nullptr);
 
   Nanoseconds threshold() const noexcept { return threshold_; }
-  Nanoseconds deadline() const noexcept;
+  Nanoseconds deadline() const noexcept { return deadline_; }
   Nanoseconds calibrated_threshold() const noexcept { return base_threshold_; }
   bool pl_down() const noexcept { return pl_down_; }
   const WatchdogCounters& counters() const noexcept { return counters_; }
@@ -121,6 +121,17 @@ class Watchdog {
   void consider_adaptation(CallReport& report);
   void alarm(AlarmKind kind, const CallReport& report, std::string detail);
   Clock& clock() { return accelerator_.board().clock(); }
+  void set_threshold(Nanoseconds threshold);
+
+  // What a call checks, resolved once from the manifest and the config so that the ok path
+  // compares no strings and asks the accelerator only for its buffers.
+  struct RangePlan {
+    std::size_t output = 0;
+    std::uint8_t element_type = 0;  // detail::ElementType
+    std::size_t elements = 0;
+    double min = 0;
+    double max = 0;
+  };
 
   Accelerator& accelerator_;
   WatchdogConfig config_;
@@ -128,6 +139,11 @@ class Watchdog {
   std::optional<Calibration> calibration_;
   Nanoseconds base_threshold_{0};
   Nanoseconds threshold_{0};
+  Nanoseconds deadline_{0};  // threshold_ x deadline_factor, rounded up
+  std::vector<std::size_t> input_bytes_;
+  std::vector<std::size_t> output_bytes_;
+  std::vector<std::size_t> float_outputs_;  // checked for NaN/inf
+  std::vector<RangePlan> range_plans_;      // the ranges whose scan can find something
   std::optional<DriftDetector> detector_;
   std::vector<std::shared_ptr<AlarmSink>> sinks_;
   CpuFallback fallback_;
