@@ -1,6 +1,7 @@
 #include "output_check.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -89,27 +90,41 @@ std::optional<OutOfRange> scan(std::span<const std::byte> bytes, std::size_t n, 
     }
     const T low = static_cast<T>(std::ceil(std::max(min, lowest)));
     const T high = static_cast<T>(std::floor(std::min(max, highest)));
-    // v in [low, high] exactly when the unsigned distance v - low is at most high - low: one
-    // compare per element instead of two (wrap-around makes values below low huge).
+    // v in [low, high] exactly when the unsigned distance v - low is at most high - low (values
+    // below low wrap around to huge distances). Adding the sign bit turns that unsigned compare
+    // into a signed one, which every SIMD unit has: v - (low + sign) > (high - low + sign),
+    // one subtraction and one compare per element.
     using U = std::make_unsigned_t<T>;
-    const U base = static_cast<U>(low);
-    const U width = static_cast<U>(static_cast<U>(high) - base);
-    // Blocks of a fixed size so that -O2's cheap vectorizer takes the inner loop.
-    constexpr std::size_t block = 64 / sizeof(T);
-    U bad = 0;
+    using S = std::make_signed_t<T>;
+    constexpr U sign = static_cast<U>(U{1} << (8 * sizeof(T) - 1));
+    const U shifted_low = static_cast<U>(static_cast<U>(low) + sign);
+    const S shifted_width = static_cast<S>(static_cast<U>(static_cast<U>(high) - static_cast<U>(low) + sign));
+    // 16-byte vectors (GCC/Clang vector extensions: SSE2 on x86-64, NEON or scalar code on
+    // ARM), four per step, ORed into one accumulator that is looked at once at the end.
+    using Vector [[gnu::vector_size(16)]] = U;
+    using SignedVector [[gnu::vector_size(16)]] = S;
+    constexpr std::size_t lanes = 16 / sizeof(T);
+    constexpr std::size_t step = 4 * lanes;
+    SignedVector any{};
+    const auto outside = [&](std::size_t at) {
+      Vector v;
+      std::memcpy(&v, bytes.data() + sizeof(T) * at, sizeof v);
+      return std::bit_cast<SignedVector>(static_cast<Vector>(v - shifted_low)) > shifted_width;
+    };
     std::size_t k = 0;
-    for (; k + block <= n; k += block) {
-      U values[block];
-      std::memcpy(values, bytes.data() + sizeof(T) * k, sizeof values);
-      U block_bad = 0;
-      for (std::size_t j = 0; j < block; ++j) {
-        block_bad |= static_cast<U>(static_cast<U>(values[j] - base) > width);
-      }
-      bad |= block_bad;
+    for (; k + step <= n; k += step) {
+      any |= outside(k) | outside(k + lanes) | outside(k + 2 * lanes) | outside(k + 3 * lanes);
     }
+    for (; k + lanes <= n; k += lanes) any |= outside(k);
+    S lane_values[lanes];
+    std::memcpy(lane_values, &any, sizeof lane_values);
+    // A range between two adjacent integers (low > high after rounding) holds no integer.
+    unsigned bad = n > 0 && high < low ? 1 : 0;
+    for (const S lane : lane_values) bad |= static_cast<unsigned>(lane != 0);
+    const U width = static_cast<U>(static_cast<U>(high) - static_cast<U>(low));
     for (; k < n; ++k) {
       const U value = load<U>(bytes.data() + sizeof(T) * k);
-      bad |= static_cast<U>(static_cast<U>(value - base) > width);
+      bad |= static_cast<unsigned>(static_cast<U>(value - static_cast<U>(low)) > width);
     }
     if (bad == 0) return std::nullopt;
   }
