@@ -154,6 +154,7 @@ Watchdog::Attempt Watchdog::attempt(const InputViews& inputs) {
   // The accelerator's own measurement on the board's clock (first arm to last completion):
   // two clock reads fewer per call than timing it again here.
   result.latency = call.elapsed;
+  result.completed_at = call.completed_at;
   ++counters_.attempts;
   switch (call.status) {
     case CallStatus::timeout:
@@ -374,6 +375,7 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
   }
 
   std::optional<Nanoseconds> detected_at;
+  std::optional<Nanoseconds> answered_at;  // the answering attempt's completion, as the accelerator read it
   if (try_pl) {
     Attempt result = attempt(inputs);
     report.outcome = result.outcome;
@@ -402,6 +404,7 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
       ++report.attempts;
     }
     if (!is_failure(result.outcome)) {
+      answered_at = result.completed_at;
       deliver_from_pl(report);
       if (pl_down_) {
         pl_down_ = false;
@@ -433,7 +436,12 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
     }
   }
   if (detected_at) report.recovery = clock.now() - *detected_at;
-  report.elapsed = clock.now() - report.started;
+  // A call its first attempt answered, with nothing else done (no canary, ladder, fallback or
+  // alarm), ends at that attempt's last completion: the accelerator read the board clock there
+  // already. Everything else is timed to this point.
+  const bool answered_plainly = report.attempts == 1 && report.actions.empty() && report.delivered &&
+                                !report.fallback && answered_at && *answered_at >= report.started;
+  report.elapsed = (answered_plainly ? *answered_at : clock.now()) - report.started;
   ++counters_.outcomes[static_cast<int>(report.outcome)];
   after_call(report, inputs);
 }

@@ -40,7 +40,8 @@ struct CallReport {
   bool fallback = false;                   // ... computed by the CPU fallback
   std::optional<Outcome> canary;           // the canary's outcome when it ran before this call
   Nanoseconds started{0};                  // board clock
-  Nanoseconds elapsed{0};                  // whole process(), recovery included
+  Nanoseconds elapsed{0};                  // whole process(), recovery included (a call its first
+                                           // attempt answered: to that attempt's last completion)
   Nanoseconds first_latency{0};            // the first attempt's time (detection latency of a failure)
   Nanoseconds recovery{0};                 // failure: from its detection to the answer (or giving up)
   std::string detail;                      // the first failure's detail
@@ -108,6 +109,7 @@ class Watchdog {
   struct Attempt {
     Outcome outcome = Outcome::ok;
     Nanoseconds latency{0};
+    std::optional<Nanoseconds> completed_at;  // the accelerator's own end-of-call clock read
     std::string detail;
   };
   Attempt attempt(const InputViews& inputs);
