@@ -3,7 +3,7 @@
 // (every transfer completes at once) the difference is the watchdog's own CPU work per
 // fault-free call; on the virtual board the call also carries the simulation's cost. The
 // kernel: the 256-word int32 pass-through (bench/campaign_passthrough.json), whose fault-free
-// call takes 5.36 us of modeled time on the virtual board (docs/watchdog.md).
+// call takes 5.37 us of modeled time on the virtual board (docs/watchdog.md).
 #include <benchmark/benchmark.h>
 
 #include <cstring>

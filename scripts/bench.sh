@@ -55,6 +55,35 @@ else
 fi
 
 echo
+echo "== instructions per watched call (null board, 256-word pass-through, callgrind; docs/watchdog.md)"
+# Inclusive instructions of Watchdog::process (fixed, adaptive) and of DmaAccelerator::run (the
+# bare call, plus 125 for its 1 KiB input copy) divided by their call counts.
+per_call_of() {  # callgrind file, function name
+  awk -v want="$2" '
+    /^c?fn=\(/ { id = $1; sub(/^c?fn=/, "", id); name = substr($0, index($0, ")") + 2)
+                  if (name != "") names[id] = name
+                  if ($0 ~ /^cfn=/) current = id; next }
+    /^calls=/ { split($1, c, "="); pending = c[2]; next }
+    pending != "" { calls[current] += pending; cost[current] += $2; pending = ""; next }
+    END { for (id in calls) if (names[id] == want) { n += calls[id]; total += cost[id] }
+          if (n > 0) printf "%d", total / n }' "$1"
+}
+if [ -x "$bin/bench_watchdog" ]; then
+  for run in bare_call/virtual:0 watched_call/virtual:0/adaptive:0 watched_call/virtual:0/adaptive:1; do
+    out="$tmp/watchdog.$(echo "$run" | tr '/:' '__')"
+    valgrind --tool=callgrind --dump-instr=no --callgrind-out-file="$out" \
+      "$bin/bench_watchdog" --benchmark_filter="^$run\$" --benchmark_min_time=0.05 >/dev/null 2>&1
+    case "$run" in
+      bare_call*) echo "bare call: $(( $(per_call_of "$out" "zynqnn::DmaAccelerator::run(std::chrono::duration<long, std::ratio<1l, 1000000000l> >)") + 125 )) instructions" ;;
+      *adaptive:0) echo "fixed: $(per_call_of "$out" "zynqnn::watchdog::Watchdog::process(unsigned long, std::vector<std::span<std::byte const, 18446744073709551615ul>, std::allocator<std::span<std::byte const, 18446744073709551615ul> > > const&, zynqnn::watchdog::CallReport&)") instructions" ;;
+      *adaptive:1) echo "adaptive: $(per_call_of "$out" "zynqnn::watchdog::Watchdog::process(unsigned long, std::vector<std::span<std::byte const, 18446744073709551615ul>, std::allocator<std::span<std::byte const, 18446744073709551615ul> > > const&, zynqnn::watchdog::CallReport&)") instructions" ;;
+    esac
+  done
+else
+  echo "bench_watchdog is not built (configure with -DZYNQNN_BENCH=ON): skipped"
+fi
+
+echo
 echo "== one Python call (784-byte input, 40-byte output): zynqnn vs PYNQ's DMA channel code"
 venv=build/venv
 "$venv/bin/pip" install -q -r python/requirements-bench.txt || echo "bench: pynq could not be installed; the plain-Python register sequence stands in (labeled)"

@@ -116,7 +116,8 @@ CallResult DmaAccelerator::run(Nanoseconds timeout) {
   for (std::size_t i = 0; i < input_ports_.size(); ++i)
     record(input_ports_[i].dma->wait(DmaChannel::mm2s, deadline), input_ports_[i], DmaChannel::mm2s,
            inputs_[i].name);
-  result.elapsed = clock.now() - start;
+  result.completed_at = clock.now();
+  result.elapsed = *result.completed_at - start;
   if (result.status == CallStatus::ok) {
     for (std::size_t j = 0; j < output_ports_.size(); ++j) {
       if (result.output_bytes[j] != output_ports_[j].bytes) {

@@ -8,7 +8,7 @@
 namespace zynqnn::watchdog {
 
 DriftDetector::DriftDetector(DetectorConfig config, Nanoseconds baseline_median, double log_sigma)
-    : config_(config) {
+    : config_(config), ewma_keep_(1.0 - config.ewma_weight) {
   rebaseline(baseline_median, log_sigma);
   // Standard deviation of the EWMA of unit-variance values in steady state.
   ewma_bound_ = config_.ewma_limit * std::sqrt(config_.ewma_weight / (2.0 - config_.ewma_weight));
@@ -20,6 +20,7 @@ void DriftDetector::rebaseline(Nanoseconds baseline_median, double log_sigma) {
   }
   log_median_ = std::log(static_cast<double>(baseline_median.count()));
   sigma_ = std::max(log_sigma, config_.min_relative_sigma);
+  inverse_sigma_ = 1.0 / sigma_;
   reset();
 }
 
@@ -31,9 +32,9 @@ void DriftDetector::reset() noexcept {
 
 bool DriftDetector::observe(Nanoseconds latency) {
   const double t = static_cast<double>(std::max<std::int64_t>(latency.count(), 1));
-  const double z = std::min((std::log(t) - log_median_) / sigma_, config_.max_z);
+  const double z = std::min((std::log(t) - log_median_) * inverse_sigma_, config_.max_z);
   cusum_ = std::max(0.0, cusum_ + z - config_.cusum_slack);
-  ewma_ = config_.ewma_weight * z + (1.0 - config_.ewma_weight) * ewma_;
+  ewma_ = config_.ewma_weight * z + ewma_keep_ * ewma_;
   if (cusum_ > config_.cusum_limit || ewma_ > ewma_bound_) flagged_ = true;
   return flagged_;
 }

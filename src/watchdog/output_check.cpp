@@ -1,5 +1,7 @@
 #include "output_check.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -16,29 +18,58 @@ T load(const std::byte* at) {
   return value;
 }
 
-std::size_t dtype_bits(const std::string& dtype) {
-  if (dtype == "int8" || dtype == "uint8") return 8;
-  if (dtype == "int16" || dtype == "uint16") return 16;
-  if (dtype == "int32" || dtype == "uint32" || dtype == "float32") return 32;
-  return 0;
+template <typename T>
+constexpr double lowest_of() {
+  return static_cast<double>(std::numeric_limits<T>::lowest());
+}
+template <typename T>
+constexpr double highest_of() {
+  return static_cast<double>(std::numeric_limits<T>::max());
 }
 
-// Elements that fit in the bytes actually present.
-std::size_t readable_elements(const StreamInfo& stream, std::span<const std::byte> bytes) {
-  const std::size_t size = stream.element_bits / 8;
-  return size == 0 ? 0 : std::min(stream.elements, bytes.size() / size);
+std::size_t element_size(ElementType type) {
+  switch (type) {
+    case ElementType::int8:
+    case ElementType::uint8: return 1;
+    case ElementType::int16:
+    case ElementType::uint16: return 2;
+    case ElementType::int32:
+    case ElementType::uint32:
+    case ElementType::float32: return 4;
+    case ElementType::unreadable: break;
+  }
+  return 0;
 }
 
 }  // namespace
 
-bool range_checkable(const StreamInfo& stream) {
-  const std::size_t bits = dtype_bits(stream.dtype);
-  return bits != 0 && bits == stream.element_bits;
+ElementType element_type(const StreamInfo& stream) {
+  const std::string& t = stream.dtype;
+  ElementType type = ElementType::unreadable;
+  if (t == "int8") type = ElementType::int8;
+  else if (t == "uint8") type = ElementType::uint8;
+  else if (t == "int16") type = ElementType::int16;
+  else if (t == "uint16") type = ElementType::uint16;
+  else if (t == "int32") type = ElementType::int32;
+  else if (t == "uint32") type = ElementType::uint32;
+  else if (t == "float32") type = ElementType::float32;
+  if (type == ElementType::unreadable || 8 * element_size(type) != stream.element_bits) return ElementType::unreadable;
+  return type;
+}
+
+bool range_checkable(const StreamInfo& stream) { return element_type(stream) != ElementType::unreadable; }
+
+std::size_t readable_elements(ElementType type, std::size_t elements, std::size_t bytes) {
+  const std::size_t size = element_size(type);
+  return size == 0 ? 0 : std::min(elements, bytes / size);
 }
 
 std::optional<std::size_t> first_non_finite(const StreamInfo& stream, std::span<const std::byte> bytes) {
-  if (stream.dtype != "float32" || stream.element_bits != 32) return std::nullopt;
-  const std::size_t n = readable_elements(stream, bytes);
+  if (element_type(stream) != ElementType::float32) return std::nullopt;
+  return first_non_finite(bytes, readable_elements(ElementType::float32, stream.elements, bytes.size()));
+}
+
+std::optional<std::size_t> first_non_finite(std::span<const std::byte> bytes, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
     if (!std::isfinite(load<float>(bytes.data() + 4 * k))) return k;
   }
@@ -59,18 +90,41 @@ std::optional<OutOfRange> scan(std::span<const std::byte> bytes, std::size_t n, 
     }
     const T low = static_cast<T>(std::ceil(std::max(min, lowest)));
     const T high = static_cast<T>(std::floor(std::min(max, highest)));
-    // Blocks of a fixed size so that -O2's cheap vectorizer takes the inner loop.
-    constexpr std::size_t block = 32;
-    unsigned bad = 0;
+    // v in [low, high] exactly when the unsigned distance v - low is at most high - low (values
+    // below low wrap around to huge distances). Adding the sign bit turns that unsigned compare
+    // into a signed one, which every SIMD unit has: v - (low + sign) > (high - low + sign),
+    // one subtraction and one compare per element.
+    using U = std::make_unsigned_t<T>;
+    using S = std::make_signed_t<T>;
+    constexpr U sign = static_cast<U>(U{1} << (8 * sizeof(T) - 1));
+    const U shifted_low = static_cast<U>(static_cast<U>(low) + sign);
+    const S shifted_width = static_cast<S>(static_cast<U>(static_cast<U>(high) - static_cast<U>(low) + sign));
+    // 16-byte vectors (GCC/Clang vector extensions: SSE2 on x86-64, NEON or scalar code on
+    // ARM), four per step, ORed into one accumulator that is looked at once at the end.
+    using Vector [[gnu::vector_size(16)]] = U;
+    using SignedVector [[gnu::vector_size(16)]] = S;
+    constexpr std::size_t lanes = 16 / sizeof(T);
+    constexpr std::size_t step = 4 * lanes;
+    SignedVector any{};
+    const auto outside = [&](std::size_t at) {
+      Vector v;
+      std::memcpy(&v, bytes.data() + sizeof(T) * at, sizeof v);
+      return std::bit_cast<SignedVector>(static_cast<Vector>(v - shifted_low)) > shifted_width;
+    };
     std::size_t k = 0;
-    for (; k + block <= n; k += block) {
-      T values[block];
-      std::memcpy(values, bytes.data() + sizeof(T) * k, sizeof values);
-      for (std::size_t j = 0; j < block; ++j) bad |= static_cast<unsigned>(values[j] < low) | static_cast<unsigned>(values[j] > high);
+    for (; k + step <= n; k += step) {
+      any |= outside(k) | outside(k + lanes) | outside(k + 2 * lanes) | outside(k + 3 * lanes);
     }
+    for (; k + lanes <= n; k += lanes) any |= outside(k);
+    S lane_values[lanes];
+    std::memcpy(lane_values, &any, sizeof lane_values);
+    // A range between two adjacent integers (low > high after rounding) holds no integer.
+    unsigned bad = n > 0 && high < low ? 1 : 0;
+    for (const S lane : lane_values) bad |= static_cast<unsigned>(lane != 0);
+    const U width = static_cast<U>(static_cast<U>(high) - static_cast<U>(low));
     for (; k < n; ++k) {
-      const T value = load<T>(bytes.data() + sizeof(T) * k);
-      bad |= static_cast<unsigned>(value < low) | static_cast<unsigned>(value > high);
+      const U value = load<U>(bytes.data() + sizeof(T) * k);
+      bad |= static_cast<unsigned>(static_cast<U>(value - static_cast<U>(low)) > width);
     }
     if (bad == 0) return std::nullopt;
   }
@@ -83,17 +137,40 @@ std::optional<OutOfRange> scan(std::span<const std::byte> bytes, std::size_t n, 
 
 }  // namespace
 
+bool range_can_fail(ElementType type, double min, double max) {
+  auto covers = [&](double lowest, double highest) { return min <= lowest && max >= highest; };
+  switch (type) {
+    case ElementType::int8: return !covers(lowest_of<std::int8_t>(), highest_of<std::int8_t>());
+    case ElementType::uint8: return !covers(lowest_of<std::uint8_t>(), highest_of<std::uint8_t>());
+    case ElementType::int16: return !covers(lowest_of<std::int16_t>(), highest_of<std::int16_t>());
+    case ElementType::uint16: return !covers(lowest_of<std::uint16_t>(), highest_of<std::uint16_t>());
+    case ElementType::int32: return !covers(lowest_of<std::int32_t>(), highest_of<std::int32_t>());
+    case ElementType::uint32: return !covers(lowest_of<std::uint32_t>(), highest_of<std::uint32_t>());
+    case ElementType::float32:  // NaN and the infinities are outside every finite range
+    case ElementType::unreadable: break;
+  }
+  return true;
+}
+
+std::optional<OutOfRange> first_out_of_range(ElementType type, std::span<const std::byte> bytes, std::size_t elements,
+                                             double min, double max) {
+  const std::size_t n = readable_elements(type, elements, bytes.size());
+  switch (type) {
+    case ElementType::int8: return scan<std::int8_t>(bytes, n, min, max);
+    case ElementType::uint8: return scan<std::uint8_t>(bytes, n, min, max);
+    case ElementType::int16: return scan<std::int16_t>(bytes, n, min, max);
+    case ElementType::uint16: return scan<std::uint16_t>(bytes, n, min, max);
+    case ElementType::int32: return scan<std::int32_t>(bytes, n, min, max);
+    case ElementType::uint32: return scan<std::uint32_t>(bytes, n, min, max);
+    case ElementType::float32:
+    case ElementType::unreadable: break;
+  }
+  return scan<float>(bytes, n, min, max);
+}
+
 std::optional<OutOfRange> first_out_of_range(const StreamInfo& stream, std::span<const std::byte> bytes, double min,
                                              double max) {
-  const std::size_t n = readable_elements(stream, bytes);
-  const std::string& t = stream.dtype;
-  if (t == "int8") return scan<std::int8_t>(bytes, n, min, max);
-  if (t == "uint8") return scan<std::uint8_t>(bytes, n, min, max);
-  if (t == "int16") return scan<std::int16_t>(bytes, n, min, max);
-  if (t == "uint16") return scan<std::uint16_t>(bytes, n, min, max);
-  if (t == "int32") return scan<std::int32_t>(bytes, n, min, max);
-  if (t == "uint32") return scan<std::uint32_t>(bytes, n, min, max);
-  return scan<float>(bytes, n, min, max);
+  return first_out_of_range(element_type(stream), bytes, stream.elements, min, max);
 }
 
 }  // namespace zynqnn::watchdog::detail

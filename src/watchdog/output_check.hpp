@@ -1,6 +1,8 @@
 #pragma once
-// Reads the elements of an output stream as numbers for the range and NaN checks.
+// Reads the elements of an output stream as numbers for the range and NaN checks. The stream's
+// element type is resolved once (element_type) so that a call's checks compare no strings.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -9,12 +11,24 @@
 
 namespace zynqnn::watchdog::detail {
 
-// True when range checks can read this stream (int8..uint32 or float32, one element per slot
-// of its own size).
+enum class ElementType : std::uint8_t { int8, uint8, int16, uint16, int32, uint32, float32, unreadable };
+
+// int8..uint32 or float32 with one element per slot of its own size; otherwise unreadable.
+ElementType element_type(const StreamInfo& stream);
+
+// True when range checks can read this stream.
 bool range_checkable(const StreamInfo& stream);
+
+// Elements that fit in `bytes` (a short buffer is read only as far as it goes).
+std::size_t readable_elements(ElementType type, std::size_t elements, std::size_t bytes);
 
 // The index of the first element that is NaN/inf (float32 only), or nullopt.
 std::optional<std::size_t> first_non_finite(const StreamInfo& stream, std::span<const std::byte> bytes);
+std::optional<std::size_t> first_non_finite(std::span<const std::byte> bytes, std::size_t elements);
+
+// False when no element of the type can lie outside [min, max] (an integer type whose whole
+// range is inside it): the scan can be skipped without weakening the check.
+bool range_can_fail(ElementType type, double min, double max);
 
 // The index and value of the first element outside [min, max], or nullopt.
 struct OutOfRange {
@@ -23,5 +37,8 @@ struct OutOfRange {
 };
 std::optional<OutOfRange> first_out_of_range(const StreamInfo& stream, std::span<const std::byte> bytes, double min,
                                              double max);
+// The same on a type resolved by element_type (not unreadable): the first `elements` elements.
+std::optional<OutOfRange> first_out_of_range(ElementType type, std::span<const std::byte> bytes, std::size_t elements,
+                                             double min, double max);
 
 }  // namespace zynqnn::watchdog::detail

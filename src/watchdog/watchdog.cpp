@@ -32,8 +32,15 @@ Watchdog::Watchdog(Accelerator& accelerator, WatchdogConfig config, std::optiona
     throw Error(ErrorCode::invalid_argument,
                 "no threshold: calibrate the kernel or configure an expert threshold", "watchdog config");
   }
-  threshold_ = base_threshold_;
+  set_threshold(base_threshold_);
+  for (const auto& stream : accelerator_.inputs()) input_bytes_.push_back(stream.bytes);
   const auto& outputs = accelerator_.outputs();
+  for (std::size_t j = 0; j < outputs.size(); ++j) {
+    output_bytes_.push_back(outputs[j].bytes);
+    if (config_.check_float_outputs && detail::element_type(outputs[j]) == detail::ElementType::float32) {
+      float_outputs_.push_back(j);
+    }
+  }
   for (const auto& range : config_.ranges) {
     if (range.output >= outputs.size()) {
       throw Error(ErrorCode::invalid_argument,
@@ -45,6 +52,11 @@ Watchdog::Watchdog(Accelerator& accelerator, WatchdogConfig config, std::optiona
                   fmt::format("range checks read int8..uint32 or float32 elements, not {} in {}-bit slots",
                               outputs[range.output].dtype, outputs[range.output].element_bits),
                   fmt::format("output '{}'", outputs[range.output].name));
+    }
+    const auto type = detail::element_type(outputs[range.output]);
+    if (detail::range_can_fail(type, range.min, range.max)) {
+      range_plans_.push_back(
+          RangePlan{range.output, static_cast<std::uint8_t>(type), outputs[range.output].elements, range.min, range.max});
     }
   }
   if (config_.detector.enabled) {
@@ -59,8 +71,10 @@ Watchdog::Watchdog(Accelerator& accelerator, WatchdogConfig config, std::optiona
   for (std::size_t j = 0; j < outputs.size(); ++j) fallback_outputs_[j].resize(outputs[j].bytes);
 }
 
-Nanoseconds Watchdog::deadline() const noexcept {
-  return Nanoseconds{static_cast<std::int64_t>(std::ceil(static_cast<double>(threshold_.count()) * config_.deadline_factor))};
+void Watchdog::set_threshold(Nanoseconds threshold) {
+  threshold_ = threshold;
+  deadline_ =
+      Nanoseconds{static_cast<std::int64_t>(std::ceil(static_cast<double>(threshold_.count()) * config_.deadline_factor))};
 }
 
 void Watchdog::add_sink(std::shared_ptr<AlarmSink> sink) {
@@ -123,7 +137,7 @@ Watchdog::Attempt Watchdog::attempt(const InputViews& inputs) {
     if (buffer.data() != inputs[i].data()) std::memcpy(buffer.data(), inputs[i].data(), inputs[i].size());
   }
   Attempt result;
-  const Nanoseconds limit = deadline();
+  const Nanoseconds limit = deadline_;
   CallResult call;
   try {
     call = accelerator_.run(limit);
@@ -140,6 +154,7 @@ Watchdog::Attempt Watchdog::attempt(const InputViews& inputs) {
   // The accelerator's own measurement on the board's clock (first arm to last completion):
   // two clock reads fewer per call than timing it again here.
   result.latency = call.elapsed;
+  result.completed_at = call.completed_at;
   ++counters_.attempts;
   switch (call.status) {
     case CallStatus::timeout:
@@ -167,31 +182,32 @@ Watchdog::Attempt Watchdog::attempt(const InputViews& inputs) {
 }
 
 Outcome Watchdog::classify_outputs(const CallResult& result, std::string& detail) const {
-  const auto& outputs = accelerator_.outputs();
-  if (result.output_bytes.size() != outputs.size()) {
-    detail = fmt::format("{} output byte counts reported for {} outputs", result.output_bytes.size(), outputs.size());
+  if (result.output_bytes.size() != output_bytes_.size()) {
+    detail = fmt::format("{} output byte counts reported for {} outputs", result.output_bytes.size(), output_bytes_.size());
     return Outcome::bad_output;
   }
-  for (std::size_t j = 0; j < outputs.size(); ++j) {
-    if (result.output_bytes[j] != outputs[j].bytes) {
-      detail = fmt::format("output '{}': {} bytes received, the manifest says {}", outputs[j].name,
-                           result.output_bytes[j], outputs[j].bytes);
+  for (std::size_t j = 0; j < output_bytes_.size(); ++j) {
+    if (result.output_bytes[j] != output_bytes_[j]) {
+      detail = fmt::format("output '{}': {} bytes received, the manifest says {}", accelerator_.outputs()[j].name,
+                           result.output_bytes[j], output_bytes_[j]);
       return Outcome::bad_output;
     }
   }
-  if (config_.check_float_outputs) {
-    for (std::size_t j = 0; j < outputs.size(); ++j) {
-      if (auto k = detail::first_non_finite(outputs[j], accelerator_.output_buffer(j))) {
-        detail = fmt::format("output '{}': element {} is NaN or infinite", outputs[j].name, *k);
-        return Outcome::bad_output;
-      }
+  for (const std::size_t j : float_outputs_) {
+    const auto& stream = accelerator_.outputs()[j];
+    const auto bytes = accelerator_.output_buffer(j);
+    if (auto k = detail::first_non_finite(
+            bytes, detail::readable_elements(detail::ElementType::float32, stream.elements, bytes.size()))) {
+      detail = fmt::format("output '{}': element {} is NaN or infinite", stream.name, *k);
+      return Outcome::bad_output;
     }
   }
-  for (const auto& range : config_.ranges) {
-    const auto& stream = outputs[range.output];
-    if (auto bad = detail::first_out_of_range(stream, accelerator_.output_buffer(range.output), range.min, range.max)) {
-      detail = fmt::format("output '{}': element {} = {} is outside [{}, {}]", stream.name, bad->index, bad->value,
-                           range.min, range.max);
+  for (const auto& range : range_plans_) {
+    const auto type = static_cast<detail::ElementType>(range.element_type);
+    if (auto bad = detail::first_out_of_range(type, accelerator_.output_buffer(range.output), range.elements, range.min,
+                                              range.max)) {
+      detail = fmt::format("output '{}': element {} = {} is outside [{}, {}]", accelerator_.outputs()[range.output].name,
+                           bad->index, bad->value, range.min, range.max);
       return Outcome::bad_output;
     }
   }
@@ -242,8 +258,8 @@ void Watchdog::leave_clean(Outcome last, std::vector<Action>& actions) {
 
 void Watchdog::deliver_from_pl(CallReport& report) {
   report.outputs.clear();
-  for (std::size_t j = 0; j < accelerator_.outputs().size(); ++j) {
-    report.outputs.push_back(accelerator_.output_buffer(j).first(accelerator_.outputs()[j].bytes));
+  for (std::size_t j = 0; j < output_bytes_.size(); ++j) {
+    report.outputs.push_back(accelerator_.output_buffer(j).first(output_bytes_[j]));
   }
   report.delivered = true;
 }
@@ -320,18 +336,18 @@ CallReport Watchdog::process(std::uint64_t index, const InputViews& inputs) {
 }
 
 void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport& report) {
-  const auto& streams = accelerator_.inputs();
-  if (inputs.size() != streams.size()) {
-    throw Error(ErrorCode::invalid_argument, fmt::format("{} inputs given, the kernel has {}", inputs.size(), streams.size()),
-                "Watchdog::process");
+  if (inputs.size() != input_bytes_.size()) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("{} inputs given, the kernel has {}", inputs.size(), input_bytes_.size()), "Watchdog::process");
   }
   for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (inputs[i].size() != streams[i].bytes) {
+    if (inputs[i].size() != input_bytes_[i]) {
       throw Error(ErrorCode::invalid_argument,
-                  fmt::format("input {} has {} bytes, the manifest says {}", i, inputs[i].size(), streams[i].bytes),
-                  fmt::format("input '{}'", streams[i].name));
+                  fmt::format("input {} has {} bytes, the manifest says {}", i, inputs[i].size(), input_bytes_[i]),
+                  fmt::format("input '{}'", accelerator_.inputs()[i].name));
     }
   }
+  Clock& clock = this->clock();
   report.index = index;
   report.outcome = Outcome::ok;
   report.attempt_outcomes.clear();
@@ -343,7 +359,7 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
   report.elapsed = report.first_latency = report.recovery = Nanoseconds{0};
   report.detail.clear();
   report.outputs.clear();
-  report.started = clock().now();
+  report.started = clock.now();
   ++counters_.calls;
 
   if (config_.canary_interval > 0 && !canary_inputs_.empty() && !pl_down_ &&
@@ -359,6 +375,7 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
   }
 
   std::optional<Nanoseconds> detected_at;
+  std::optional<Nanoseconds> answered_at;  // the answering attempt's completion, as the accelerator read it
   if (try_pl) {
     Attempt result = attempt(inputs);
     report.outcome = result.outcome;
@@ -366,7 +383,7 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
     report.attempt_outcomes.push_back(result.outcome);
     report.attempts = 1;
     if (is_failure(result.outcome)) {
-      detected_at = clock().now();
+      detected_at = clock.now();
       report.detail = result.detail;
     } else if (result.outcome == Outcome::slow) {
       report.detail = result.detail;
@@ -387,6 +404,7 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
       ++report.attempts;
     }
     if (!is_failure(result.outcome)) {
+      answered_at = result.completed_at;
       deliver_from_pl(report);
       if (pl_down_) {
         pl_down_ = false;
@@ -412,13 +430,18 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
         report.actions.push_back(Action::alarm);
       }
     } else {
-      FailureRecord record{index, report.outcome, report.attempts, report.actions, clock().now(), report.detail};
+      FailureRecord record{index, report.outcome, report.attempts, report.actions, clock.now(), report.detail};
       failures_.push_back(std::move(record));
       ++counters_.failures;
     }
   }
-  if (detected_at) report.recovery = clock().now() - *detected_at;
-  report.elapsed = clock().now() - report.started;
+  if (detected_at) report.recovery = clock.now() - *detected_at;
+  // A call its first attempt answered, with nothing else done (no canary, ladder, fallback or
+  // alarm), ends at that attempt's last completion: the accelerator read the board clock there
+  // already. Everything else is timed to this point.
+  const bool answered_plainly = report.attempts == 1 && report.actions.empty() && report.delivered &&
+                                !report.fallback && answered_at && *answered_at >= report.started;
+  report.elapsed = (answered_plainly ? *answered_at : clock.now()) - report.started;
   ++counters_.outcomes[static_cast<int>(report.outcome)];
   after_call(report, inputs);
 }
@@ -493,7 +516,7 @@ void Watchdog::consider_adaptation(CallReport& report) {
   const auto proposed = Nanoseconds{static_cast<std::int64_t>(std::min(cap, wanted))};
   consecutive_slow_verified_ = 0;
   if (proposed > threshold_) {
-    threshold_ = proposed;
+    set_threshold(proposed);
     ++counters_.adaptations;
     report.actions.push_back(Action::threshold_adapted);
     if (detector_) detector_->rebaseline(summarize(slow_latencies_).median, log_sigma_of(slow_latencies_));

@@ -5,6 +5,7 @@
 // the manifest's streams to AXI DMA channels on a Board.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ enum class CallStatus {
 struct CallResult {
   CallStatus status = CallStatus::ok;
   Nanoseconds elapsed{0};                 // on the board's clock, from first arm to last completion
+  // The board-clock time of that last completion, when the accelerator read it: a caller
+  // timing the whole call can end its measurement here instead of reading the clock again.
+  std::optional<Nanoseconds> completed_at;
   std::vector<std::size_t> output_bytes;  // bytes received per output stream
   std::uint32_t dma_status = 0;           // raw DMASR of the failing channel, if any
   std::string detail;                     // which stream/channel failed and the decoded status

@@ -24,6 +24,8 @@ class DriftDetector {
   DetectorConfig config_;
   double log_median_ = 0;
   double sigma_ = 0;
+  double inverse_sigma_ = 0;  // per call a multiplication, not a division
+  double ewma_keep_ = 0;      // 1 - ewma_weight
   double cusum_ = 0;
   double ewma_ = 0;
   double ewma_bound_ = 0;

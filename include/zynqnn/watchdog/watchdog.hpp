@@ -40,7 +40,8 @@ struct CallReport {
   bool fallback = false;                   // ... computed by the CPU fallback
   std::optional<Outcome> canary;           // the canary's outcome when it ran before this call
   Nanoseconds started{0};                  // board clock
-  Nanoseconds elapsed{0};                  // whole process(), recovery included
+  Nanoseconds elapsed{0};                  // whole process(), recovery included (a call its first
+                                           // attempt answered: to that attempt's last completion)
   Nanoseconds first_latency{0};            // the first attempt's time (detection latency of a failure)
   Nanoseconds recovery{0};                 // failure: from its detection to the answer (or giving up)
   std::string detail;                      // the first failure's detail
@@ -96,7 +97,7 @@ class Watchdog {
   Outcome check_canary(std::uint64_t index, std::vector<Action>* actions = nullptr);
 
   Nanoseconds threshold() const noexcept { return threshold_; }
-  Nanoseconds deadline() const noexcept;
+  Nanoseconds deadline() const noexcept { return deadline_; }
   Nanoseconds calibrated_threshold() const noexcept { return base_threshold_; }
   bool pl_down() const noexcept { return pl_down_; }
   const WatchdogCounters& counters() const noexcept { return counters_; }
@@ -108,6 +109,7 @@ class Watchdog {
   struct Attempt {
     Outcome outcome = Outcome::ok;
     Nanoseconds latency{0};
+    std::optional<Nanoseconds> completed_at;  // the accelerator's own end-of-call clock read
     std::string detail;
   };
   Attempt attempt(const InputViews& inputs);
@@ -121,6 +123,17 @@ class Watchdog {
   void consider_adaptation(CallReport& report);
   void alarm(AlarmKind kind, const CallReport& report, std::string detail);
   Clock& clock() { return accelerator_.board().clock(); }
+  void set_threshold(Nanoseconds threshold);
+
+  // What a call checks, resolved once from the manifest and the config so that the ok path
+  // compares no strings and asks the accelerator only for its buffers.
+  struct RangePlan {
+    std::size_t output = 0;
+    std::uint8_t element_type = 0;  // detail::ElementType
+    std::size_t elements = 0;
+    double min = 0;
+    double max = 0;
+  };
 
   Accelerator& accelerator_;
   WatchdogConfig config_;
@@ -128,6 +141,11 @@ class Watchdog {
   std::optional<Calibration> calibration_;
   Nanoseconds base_threshold_{0};
   Nanoseconds threshold_{0};
+  Nanoseconds deadline_{0};  // threshold_ x deadline_factor, rounded up
+  std::vector<std::size_t> input_bytes_;
+  std::vector<std::size_t> output_bytes_;
+  std::vector<std::size_t> float_outputs_;  // checked for NaN/inf
+  std::vector<RangePlan> range_plans_;      // the ranges whose scan can find something
   std::optional<DriftDetector> detector_;
   std::vector<std::shared_ptr<AlarmSink>> sinks_;
   CpuFallback fallback_;
