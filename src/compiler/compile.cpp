@@ -51,8 +51,19 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view text) {
   return h;
 }
 
-std::string sim_sources_hash(const fs::path& out, const std::string& kernel, const std::string& flags) {
+// Everything the host build of the kernel reads: its generated sources, the layer headers
+// copied next to them, and the C-simulation and PL-ABI headers it includes from the
+// installation (a new zynqnn must not reuse a library built against older headers).
+std::string sim_sources_hash(const fs::path& out, const std::string& kernel, const std::string& flags,
+                             const fs::path& hls_include_dir, const fs::path& project_include_dir) {
   std::uint64_t h = 1469598103934665603ULL;
+  std::vector<fs::path> headers{project_include_dir / "zynqnn" / "board" / "virtual" / "pl_kernel_abi.h"};
+  if (!hls_include_dir.empty() && fs::is_directory(hls_include_dir)) {
+    for (const auto& e : fs::directory_iterator(hls_include_dir))
+      if (e.is_regular_file()) headers.push_back(e.path());
+  }
+  std::sort(headers.begin() + 1, headers.end());
+  for (const auto& p : headers) h = fnv1a(h, read_text(p));
   for (const char* name : {"_top.h", "_top.cpp", "_compute.cpp", "_weights.h"})
     h = fnv1a(h, read_text(out / "hls" / (kernel + name)));
   h = fnv1a(h, read_text(out / "sim" / (kernel + "_abi.cpp")));
@@ -198,7 +209,8 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
   record_folding(out / "manifest.json", plan);
 
   if (options.build_sim) {
-    const std::string hash = sim_sources_hash(out, k, options.sim_cxxflags);
+    const std::string hash =
+        sim_sources_hash(out, k, options.sim_cxxflags, options.hls_include_dir, ZYNQNN_PROJECT_INCLUDE_DIR_DEFAULT);
     const fs::path stamp = out / "sim" / "libkernel.so.sources";
     if (fs::exists(out / "sim" / "libkernel.so") && read_text(stamp) == hash) {
       result.sim_built = true;
