@@ -299,7 +299,8 @@ class PolicyRun {
                                  const InputViews& views) {
     const auto inside_before = timed.inside();
     const auto wall_start = std::chrono::steady_clock::now();
-    CallReport report = watchdog.process(call, views);
+    CallReport& report = report_;  // reused, as a long-running caller would: no allocation per call
+    watchdog.process(call, views, report);
     const auto wall = std::chrono::steady_clock::now() - wall_start;
     CallSummary s;
     s.outcome = report.outcome;
@@ -486,6 +487,7 @@ class PolicyRun {
   Policy policy_;
   std::vector<std::vector<std::byte>> inputs_;
   std::vector<std::vector<std::byte>> expected_;
+  CallReport report_;
   Nanoseconds threshold_{0};
   DriftState drift_;
   Tally tally_;
