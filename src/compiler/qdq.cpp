@@ -1,5 +1,7 @@
 #include "compiler/qdq.hpp"
 
+#include "compiler/quantize_plan.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -304,16 +306,7 @@ void quantize_weights_as_given(PlLayer& l, const Graph& g, const ModelQuantizati
     l.multiplier[c] = m.multiplier;
     l.shift[c] = m.shift;
   }
-  l.out_zero_point = out.zero_point;
-  l.out_lo = -128;
-  l.out_hi = 127;
-  if (l.activation.kind == ActivationKind::relu) l.out_lo = std::max(-128, out.zero_point);
-  if (l.activation.kind == ActivationKind::clip) {
-    l.out_lo = quant::quantize_int8(l.activation.lo, out.scale, out.zero_point);
-    l.out_hi = quant::quantize_int8(l.activation.hi, out.scale, out.zero_point);
-  }
-  if (l.activation.kind == ActivationKind::leaky_relu || l.activation.kind == ActivationKind::sigmoid)
-    refuse("int8 " + l.ops + " (only ReLU/Clip fuse into requantization)", where);
+  set_requantized_output(l, out, where);
 }
 
 }  // namespace

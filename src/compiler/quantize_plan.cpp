@@ -17,6 +17,19 @@ std::int32_t quantize_value(float v, float scale, std::int32_t zp) { return quan
 
 }  // namespace
 
+void set_requantized_output(PlLayer& l, const PlTensor& out, const std::string& where) {
+  l.out_zero_point = out.zero_point;
+  l.out_lo = -128;
+  l.out_hi = 127;
+  if (l.activation.kind == ActivationKind::relu) l.out_lo = std::max(-128, out.zero_point);
+  if (l.activation.kind == ActivationKind::clip) {
+    l.out_lo = quantize_value(l.activation.lo, out.scale, out.zero_point);
+    l.out_hi = quantize_value(l.activation.hi, out.scale, out.zero_point);
+  }
+  if (l.activation.kind == ActivationKind::leaky_relu || l.activation.kind == ActivationKind::sigmoid)
+    throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " (only ReLU/Clip fuse into requantization)", where);
+}
+
 void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibration) {
   if (calibration.empty())
     throw Error(ErrorCode::invalid_argument, "int8 needs calibration inputs (--calib FILE.npy)", "quantization");
@@ -56,16 +69,7 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
           l.multiplier[c] = m.multiplier;
           l.shift[c] = m.shift;
         }
-        l.out_zero_point = out.zero_point;
-        l.out_lo = -128;
-        l.out_hi = 127;
-        if (l.activation.kind == ActivationKind::relu) l.out_lo = std::max(-128, out.zero_point);
-        if (l.activation.kind == ActivationKind::clip) {
-          l.out_lo = quantize_value(l.activation.lo, out.scale, out.zero_point);
-          l.out_hi = quantize_value(l.activation.hi, out.scale, out.zero_point);
-        }
-        if (l.activation.kind == ActivationKind::leaky_relu || l.activation.kind == ActivationKind::sigmoid)
-          throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " (only ReLU/Clip fuse into requantization)", where);
+        set_requantized_output(l, out, where);
         break;
       }
       case LayerKind::pool:

@@ -14,4 +14,8 @@ namespace zynqnn::compiler {
 // Throws unsupported for layers without an int8 form, invalid_argument without calibration data.
 void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibration);
 
+// The output side of a conv/dense layer's requantization: the output's zero point and the
+// int8 range a fused ReLU/Clip narrows it to. Throws unsupported for other fused activations.
+void set_requantized_output(PlLayer& l, const PlTensor& out, const std::string& where);
+
 }  // namespace zynqnn::compiler
