@@ -1,5 +1,6 @@
 #include "zynqnn/board/pynq/bitstream.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <fmt/format.h>
 #include <fstream>
@@ -93,7 +94,7 @@ Bitstream convert_bit_to_bin(std::span<const std::byte> bit, std::string_view so
   return result;
 }
 
-Bitstream read_bit_file(const std::filesystem::path& path) {
+std::vector<std::byte> read_bitstream_bytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw Error(std::filesystem::exists(path) ? ErrorCode::io : ErrorCode::not_found,
@@ -101,7 +102,13 @@ Bitstream read_bit_file(const std::filesystem::path& path) {
   }
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw Error(ErrorCode::io, "cannot read the bitstream", path.string());
-  return convert_bit_to_bin(std::as_bytes(std::span<const char>(bytes)), path.string());
+  std::vector<std::byte> result(bytes.size());
+  std::transform(bytes.begin(), bytes.end(), result.begin(), [](char c) { return static_cast<std::byte>(c); });
+  return result;
+}
+
+Bitstream read_bit_file(const std::filesystem::path& path) {
+  return convert_bit_to_bin(read_bitstream_bytes(path), path.string());
 }
 
 }  // namespace zynqnn::pynq_board

@@ -1,9 +1,7 @@
 #include "zynqnn/board/pynq/fpga_manager.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
 #include <fstream>
-#include <iterator>
 #include <vector>
 
 #include "board/pynq/sysfs.hpp"
@@ -12,19 +10,6 @@
 
 namespace zynqnn::pynq_board {
 namespace {
-
-std::vector<std::byte> read_whole_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw Error(std::filesystem::exists(path) ? ErrorCode::io : ErrorCode::not_found,
-                "cannot open the bitstream", path.string());
-  }
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error(ErrorCode::io, "cannot read the bitstream", path.string());
-  std::vector<std::byte> result(bytes.size());
-  std::transform(bytes.begin(), bytes.end(), result.begin(), [](char c) { return static_cast<std::byte>(c); });
-  return result;
-}
 
 // Writes through a temporary name and renames, so the manager never reads a partial file.
 void write_firmware(const std::filesystem::path& target, const std::vector<std::byte>& bin) {
@@ -66,7 +51,7 @@ std::string FpgaManager::state() const { return detail::read_attribute(manager_d
 void FpgaManager::load(const std::filesystem::path& bitstream, bool partial) {
   std::vector<std::byte> bin;
   if (bitstream.extension() == ".bin") {
-    bin = read_whole_file(bitstream);
+    bin = read_bitstream_bytes(bitstream);
     if (bin.empty() || bin.size() % 4 != 0) {
       throw Error(ErrorCode::parse, fmt::format("a .bin bitstream must be a non-empty whole number of 32-bit "
                                                 "words; this one is {} bytes", bin.size()),

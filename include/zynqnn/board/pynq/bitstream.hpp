@@ -30,5 +30,7 @@ struct Bitstream {
 // Parses a .bit image; Error(parse) naming the field and byte offset when it is malformed.
 Bitstream convert_bit_to_bin(std::span<const std::byte> bit, std::string_view source);
 Bitstream read_bit_file(const std::filesystem::path& path);
+// The bytes of a bitstream file as they are (a .bin); Error(not_found / io) naming the file.
+std::vector<std::byte> read_bitstream_bytes(const std::filesystem::path& path);
 
 }  // namespace zynqnn::pynq_board
