@@ -24,17 +24,8 @@ std::vector<AxiDmaConfig> dma_configs(const manifest::Manifest& manifest) {
   return dmas;
 }
 
-namespace {
-
-std::unique_ptr<Board> make_virtual_board(const manifest::Manifest& manifest,
-                                          const std::filesystem::path& manifest_folder,
-                                          std::optional<Nanoseconds> latency_jitter, std::optional<std::uint64_t> seed) {
+virtual_board::VirtualBoardConfig virtual_board_config(const manifest::Manifest& manifest) {
   virtual_board::VirtualBoardConfig config;
-  if (latency_jitter) {
-    if (latency_jitter->count() < 0) throw Error(ErrorCode::invalid_argument, "negative latency jitter", "virtual board");
-    config.latency_jitter = *latency_jitter;
-  }
-  if (seed) config.seed = *seed;
   config.dmas.clear();
   for (const manifest::DmaInfo& dma : manifest.dmas) {
     virtual_board::DmaConfig model;
@@ -48,6 +39,20 @@ std::unique_ptr<Board> make_virtual_board(const manifest::Manifest& manifest,
     config.dmas.push_back(model);
   }
   config.pl_clock_mhz = manifest.clock_mhz;
+  return config;
+}
+
+namespace {
+
+std::unique_ptr<Board> make_virtual_board(const manifest::Manifest& manifest,
+                                          const std::filesystem::path& manifest_folder,
+                                          std::optional<Nanoseconds> latency_jitter, std::optional<std::uint64_t> seed) {
+  virtual_board::VirtualBoardConfig config = virtual_board_config(manifest);
+  if (latency_jitter) {
+    if (latency_jitter->count() < 0) throw Error(ErrorCode::invalid_argument, "negative latency jitter", "virtual board");
+    config.latency_jitter = *latency_jitter;
+  }
+  if (seed) config.seed = *seed;
   if (manifest.artifacts.sim_library.empty())
     throw Error(ErrorCode::not_found, "the manifest names no C-simulation library (artifacts.sim_library)",
                 "virtual board");

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "zynqnn/board/virtual/virtual_board.hpp"
 #include "zynqnn/manifest/manifest.hpp"
 #include "zynqnn/runtime/axi_dma.hpp"
 #include "zynqnn/runtime/board.hpp"
@@ -23,6 +24,9 @@ struct BoardAndDmas {
 
 // The DMA configurations the manifest expects (before any .hwh is consulted).
 std::vector<AxiDmaConfig> dma_configs(const manifest::Manifest& manifest);
+
+// The virtual board's DMA models and PL clock as the manifest describes them.
+virtual_board::VirtualBoardConfig virtual_board_config(const manifest::Manifest& manifest);
 
 // `latency_jitter` and `seed` apply to the virtual board only.
 BoardAndDmas open_board(const manifest::Manifest& manifest, const std::filesystem::path& manifest_folder,

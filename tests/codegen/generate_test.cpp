@@ -12,6 +12,7 @@
 
 #include "ap_axi_sdata.h"
 #include "hls_stream.h"
+#include "accelerator/board_from_manifest.hpp"
 #include "test_support.hpp"
 #include "zynqnn/board/virtual/pl_kernel_abi.h"
 #include "zynqnn/board/virtual/virtual_board.hpp"
@@ -400,21 +401,7 @@ std::map<std::string, std::vector<std::uint8_t>> run_on_virtual_board(
     const std::filesystem::path& dir, const std::map<std::string, std::vector<std::uint8_t>>& inputs,
     vb::Stats* stats = nullptr) {
   const auto m = manifest::load_manifest(dir / "manifest.json");
-  vb::VirtualBoardConfig config;
-  config.dmas.clear();
-  for (const auto& dma : m.dmas) {
-    vb::DmaConfig d;
-    d.name = dma.name;
-    d.base = dma.base_address;
-    d.has_mm2s = dma.include_mm2s;
-    d.has_s2mm = dma.include_s2mm;
-    d.mm2s_stream_bits = static_cast<unsigned>(dma.include_mm2s ? dma.mm2s_bits : 32);
-    d.s2mm_stream_bits = static_cast<unsigned>(dma.include_s2mm ? dma.s2mm_bits : 32);
-    d.length_width = static_cast<unsigned>(dma.length_width);
-    config.dmas.push_back(d);
-  }
-  config.pl_clock_mhz = m.clock_mhz;
-  vb::VirtualBoard board(config, vb::load_kernel_library((dir / m.artifacts.sim_library).string()));
+  vb::VirtualBoard board(virtual_board_config(m), vb::load_kernel_library((dir / m.artifacts.sim_library).string()));
 
   std::map<std::string, std::unique_ptr<DmaBuffer>> buffers;
   std::map<std::string, std::unique_ptr<RegisterSpace>> registers;
