@@ -38,10 +38,10 @@ def _cli():
 
 
 def generate_kernel(folder):
-    """The benchmark kernel, generated with `zynqnn generate` (cached in `folder`)."""
+    """The benchmark kernel, generated with `zynqnn generate` into `folder` (anew each run: a
+    library left by another zynqnn version would not match this one)."""
     manifest = Path(folder) / "out" / "manifest.json"
-    if manifest.is_file():
-        return manifest
+    shutil.rmtree(manifest.parent, ignore_errors=True)
     Path(folder).mkdir(parents=True, exist_ok=True)
     source = Path(folder) / "bench_kernel.cpp"
     shutil.copy(Path(__file__).with_name("bench_kernel.cpp"), source)
