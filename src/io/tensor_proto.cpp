@@ -85,23 +85,23 @@ Tensor tensor_from_proto(const onnx::TensorProto& proto, std::string_view where)
       for (auto& b : tensor.bytes()) b = b != std::byte{0} ? std::byte{1} : std::byte{0};
     return tensor;
   }
+  // The typed field must hold exactly one value per element, checked before the tensor is
+  // allocated: a few bytes of dims may declare a billion elements.
+  switch (*dtype) {
+    case DType::float32: require_count(proto.float_data(), count, "float_data", here); break;
+    case DType::int64: require_count(proto.int64_data(), count, "int64_data", here); break;
+    default: require_count(proto.int32_data(), count, "int32_data", here); break;
+  }
   Tensor tensor(*dtype, shape);
   switch (*dtype) {
-    case DType::float32:
-      require_count(proto.float_data(), count, "float_data", here);
-      copy_field<float>(proto.float_data(), tensor);
-      break;
-    case DType::int64:
-      require_count(proto.int64_data(), count, "int64_data", here);
-      copy_field<std::int64_t>(proto.int64_data(), tensor);
-      break;
-    case DType::uint8: require_count(proto.int32_data(), count, "int32_data", here); copy_field<std::uint8_t>(proto.int32_data(), tensor); break;
-    case DType::int8: require_count(proto.int32_data(), count, "int32_data", here); copy_field<std::int8_t>(proto.int32_data(), tensor); break;
-    case DType::uint16: require_count(proto.int32_data(), count, "int32_data", here); copy_field<std::uint16_t>(proto.int32_data(), tensor); break;
-    case DType::int16: require_count(proto.int32_data(), count, "int32_data", here); copy_field<std::int16_t>(proto.int32_data(), tensor); break;
-    case DType::int32: require_count(proto.int32_data(), count, "int32_data", here); copy_field<std::int32_t>(proto.int32_data(), tensor); break;
+    case DType::float32: copy_field<float>(proto.float_data(), tensor); break;
+    case DType::int64: copy_field<std::int64_t>(proto.int64_data(), tensor); break;
+    case DType::uint8: copy_field<std::uint8_t>(proto.int32_data(), tensor); break;
+    case DType::int8: copy_field<std::int8_t>(proto.int32_data(), tensor); break;
+    case DType::uint16: copy_field<std::uint16_t>(proto.int32_data(), tensor); break;
+    case DType::int16: copy_field<std::int16_t>(proto.int32_data(), tensor); break;
+    case DType::int32: copy_field<std::int32_t>(proto.int32_data(), tensor); break;
     case DType::boolean: {
-      require_count(proto.int32_data(), count, "int32_data", here);
       auto out = tensor.data<bool>();
       for (std::size_t i = 0; i < out.size(); ++i) out[i] = proto.int32_data(static_cast<int>(i)) != 0;
       break;
