@@ -85,8 +85,12 @@ fi
 
 echo
 echo "== one Python call (784-byte input, 40-byte output): zynqnn vs PYNQ's DMA channel code"
-venv=build/venv
-"$venv/bin/pip" install -q -r python/requirements-bench.txt || echo "bench: pynq could not be installed; the plain-Python register sequence stands in (labeled)"
+# Its own environment: pynq pins an older protobuf, which would break onnx in build/venv.
+venv="$build/pynq-bench-venv"
+{ [ -x "$venv/bin/python" ] || python3 -m venv "$venv"; } &&
+  "$venv/bin/pip" install -q numpy cffi &&
+  "$venv/bin/pip" install -q -r python/requirements-bench.txt ||
+  echo "bench: pynq could not be installed; the plain-Python register sequence stands in (labeled)"
 ZYNQNN_LIBRARY="$build/lib/libzynqnn_capi.so" ZYNQNN_CLI="$bin/zynqnn" PYTHONPATH="$PWD/python" \
   "$venv/bin/python" -m zynqnn.bench --calls 20000 --instructions --json | tee "$tmp/python-bench.json"
 # The requirement: at least 10x fewer instructions per call than PYNQ's path, same run.

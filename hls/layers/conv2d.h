@@ -22,17 +22,18 @@ using conv_depthwise_config =
     depthwise_config<WCFG::OUT_H * WCFG::OUT_W, WCFG::CHANNELS, WCFG::K_H, WCFG::K_W, WCFG::SIMD>;
 
 // Dense or grouped convolution. pad_value: 0, or the input zero point for asymmetric
-// quantized inputs (then -zero_point * sum(weights) is folded into the bias).
-template <typename WCFG, int OUT_CHANNELS, int PE, typename TI, typename TW, typename TA>
-void conv2d(hls::stream<word<TI, WCFG::SIMD>>& in, hls::stream<word<TA, PE>>& out,
-            const TW (&weights)[PE][conv_mvu_config<WCFG, OUT_CHANNELS, PE>::TILES][WCFG::SIMD],
+// quantized inputs (then -zero_point * sum(weights) is folded into the bias). Weights: the
+// on-chip ROM `const TW[PE][TILES][SIMD]`, or a stream of PE*SIMD words (from DDR through a
+// DMA channel when they do not fit on chip) that carries the whole matrix for every output pixel.
+template <typename WCFG, int OUT_CHANNELS, int PE, typename TI, typename TW, typename TA, typename Weights>
+void conv2d(hls::stream<word<TI, WCFG::SIMD>>& in, hls::stream<word<TA, PE>>& out, Weights& weights,
             const TA bias[PE][conv_mvu_config<WCFG, OUT_CHANNELS, PE>::GROUPS * conv_mvu_config<WCFG, OUT_CHANNELS, PE>::NF],
             const TI pad_value) {
 #pragma HLS DATAFLOW
   hls::stream<word<TI, WCFG::SIMD>> windows("conv2d_windows");
 #pragma HLS STREAM variable = windows depth = 2
   sliding_window<WCFG>(in, windows, pad_value);
-  matrix_vector_unit<conv_mvu_config<WCFG, OUT_CHANNELS, PE>, TI, TW, TA>(windows, out, weights, bias);
+  detail::mvu_loops<conv_mvu_config<WCFG, OUT_CHANNELS, PE>, TI, TW, TA>(windows, out, weights, bias);
 }
 
 // Depthwise convolution (GROUPS == CHANNELS, multiplier 1); WCFG must have GROUPS = 1

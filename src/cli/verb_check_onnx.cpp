@@ -16,7 +16,7 @@ namespace zynqnn::cli {
 void add_check_onnx_verb(CLI::App& app) {
   struct Options {
     std::vector<std::string> dirs;
-    std::string precision = "float32", work = "build/check-onnx", sim_opt = "-O1";
+    std::string precision = "float32", work = "build/check-onnx", sim_opt = "-O1", weights = "auto";
     int jobs = 2;
     double deadline_ms = 1000;
     bool json = false;
@@ -25,6 +25,7 @@ void add_check_onnx_verb(CLI::App& app) {
   auto* verb = app.add_subcommand("check-onnx", "Compile and run ONNX backend test folders and compare the outputs");
   verb->add_option("dirs", o->dirs, "Test folders (model.onnx, test_data_set_*/)")->required();
   verb->add_option("--precision", o->precision, "float32, int8 or fixed<W,I>");
+  verb->add_option("--weights", o->weights, "Convolution/dense weights: auto, on-chip, ddr (streamed from DDR)");
   verb->add_option("--work-dir", o->work, "Where compiled cases are kept (reused when unchanged)");
   verb->add_option("--sim-opt", o->sim_opt, "Optimization level of the kernels' host build");
   verb->add_option("--jobs", o->jobs, "Cases compiled and run at the same time")->check(CLI::Range(1, 64));
@@ -36,6 +37,7 @@ void add_check_onnx_verb(CLI::App& app) {
     options.precision = compiler::Precision::parse(o->precision);
     options.work_dir = std::filesystem::absolute(o->work);
     options.sim_opt = o->sim_opt;
+    options.weights = compiler::parse_weight_placement(o->weights);
     options.deadline = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double, std::milli>(o->deadline_ms));
     nlohmann::json results = nlohmann::json::array();
     int pass = 0, fail = 0, unsupported = 0, on_ps = 0;

@@ -42,7 +42,7 @@ std::vector<graph::TensorMap> load_calibration(const std::string& path, const st
 
 void add_compile_verb(CLI::App& app) {
   struct Options {
-    std::string model, output, precision = "float32", calib, board = "pynq-z1";
+    std::string model, output, precision = "float32", calib, board = "pynq-z1", weights = "auto";
     std::vector<std::string> fold;
     double target_fps = 0, clock_mhz = 100;
     bool no_build = false, json = false;
@@ -56,6 +56,8 @@ void add_compile_verb(CLI::App& app) {
   verb->add_option("--target-fps", o->target_fps,
                    "Fold layers (PE/SIMD) to meet this frame rate by the estimate (or the best that fits)");
   verb->add_option("--fold", o->fold, "PE/SIMD of a layer, LAYER=PExSIMD (e.g. conv1=4x1); repeatable");
+  verb->add_option("--weights", o->weights,
+                   "Convolution/dense weights: auto (on chip; streamed from DDR when they do not fit), on-chip, ddr");
   verb->add_option("--board", o->board, "pynq-z1 or pynq-z2");
   verb->add_option("--clock-mhz", o->clock_mhz, "PL clock");
   verb->add_flag("--no-build", o->no_build, "Do not compile the host build (sim/libkernel.so)");
@@ -70,6 +72,7 @@ void add_compile_verb(CLI::App& app) {
     if (options.precision.kind == compiler::PrecisionKind::int8 && !o->calib.empty())
       options.calibration = load_calibration(o->calib, o->model);
     options.target_fps = o->target_fps;
+    options.weights = compiler::parse_weight_placement(o->weights);
     for (const auto& f : o->fold) options.folding.push_back(compiler::parse_layer_folding(f));
     options.board = o->board;
     options.clock_mhz = o->clock_mhz;
@@ -95,6 +98,7 @@ void add_compile_verb(CLI::App& app) {
                          {"bram36_estimate", e.bram36},
                          {"lut_estimate", e.lut},
                          {"fits_estimate", e.fits()},
+                         {"ddr_weight_bytes_per_frame", e.ddr_weight_bytes},
                          {"folding", folding}};
       fmt::print("{}\n", out.dump());
       return;
@@ -108,8 +112,9 @@ void add_compile_verb(CLI::App& app) {
     }
     fmt::print("estimate at {} MHz (analytical, not synthesis):\n", e.clock_mhz);
     for (const auto& l : e.layers)
-      fmt::print("  {:<32} {:<22} PE={:<3} SIMD={:<3} cycles~{:<9} DSP~{:<4} BRAM36~{:<5.1f} LUT~{}\n", l.id, l.ops, l.pe,
-                 l.simd, l.cycles, l.dsp, l.bram36, l.lut);
+      fmt::print("  {:<32} {:<22} PE={:<3} SIMD={:<3} cycles~{:<9} DSP~{:<4} BRAM36~{:<5.1f} LUT~{}{}\n", l.id, l.ops, l.pe,
+                 l.simd, l.cycles, l.dsp, l.bram36, l.lut,
+                 l.ddr_weight_bytes ? fmt::format("  weights from DDR ({} B/frame)", l.ddr_weight_bytes) : std::string());
     fmt::print("  interval ~{} cycles ({:.1f} frames/s estimate), latency ~{} cycles\n", e.interval_cycles, e.fps,
                e.latency_cycles);
     fmt::print("  DSP ~{}/{}  BRAM36 ~{:.1f}/{}  LUT ~{}/{}  {}\n", e.dsp, e.budget.dsp, e.bram36, e.budget.bram36, e.lut,

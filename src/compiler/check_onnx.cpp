@@ -69,10 +69,12 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
     // "a/b/" names the folder b too: the case's work folder must not collapse to "-<precision>".
     const fs::path folder = dir.filename().empty() ? dir.parent_path() : dir;
     copt.output_dir = options.work_dir / (folder.filename().string() + "-" +
+                                          (options.weights == WeightPlacement::ddr ? "ddr-" : "") +
                                           (options.precision.kind == PrecisionKind::fixed
                                                 ? fmt::format("fixed{}_{}", options.precision.width, options.precision.integer_bits)
                                                                                            : options.precision.name()));
     copt.precision = options.precision;
+    copt.weights = options.weights;
     copt.calibration = inputs;
     copt.hls_include_dir = ZYNQNN_HLS_INCLUDE_DIR_DEFAULT;
     copt.hls_layers_dir = ZYNQNN_HLS_LAYERS_DIR_DEFAULT;

@@ -15,6 +15,7 @@
 #include "compiler/quantize_plan.hpp"
 #include "zynqnn/codegen/generator.hpp"
 #include "zynqnn/compiler/emit.hpp"
+#include "zynqnn/compiler/host_run.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/manifest/manifest.hpp"
 #include "zynqnn/onnx/import.hpp"
@@ -108,6 +109,44 @@ void record_folding(const fs::path& manifest, const LayerPlan& plan) {
   write_text(manifest, doc.dump(2) + "\n");
 }
 
+// The constant stream of a layer with weights in DDR, as the DMA sends it: one pass of the
+// matrix encoded once, then repeated for every output pixel (a pass that ends inside a DMA
+// word is encoded whole, repeats included).
+void write_weight_stream(const spec::StreamSpec& stream, const LayerPlan& plan, const std::string& port) {
+  const PlLayer* layer = nullptr;
+  for (const auto& l : plan.layers)
+    if (l.ddr_weight_port == port) layer = &l;
+  if (!layer) throw Error(ErrorCode::internal, "no layer reads the constant stream", stream.name);
+  const StreamLayout layout{stream.type.slot_bits(), stream.stream_bits, stream.elements(), stream.bytes(),
+                            stream.type.fraction_bits()};
+  const std::vector<float> pass = ddr_weight_pass(*layer, plan.precision);
+  const std::int64_t repeats = weight_stream_repeats(*layer);
+  if (static_cast<std::int64_t>(pass.size()) * repeats != layout.elements)
+    throw Error(ErrorCode::internal, "the weight stream does not match its port", stream.name);
+  const PlTensor& t = plan.tensor(port);
+  std::vector<std::byte> bytes;
+  if (static_cast<std::int64_t>(pass.size()) * layout.element_bits % layout.stream_bits == 0) {
+    StreamLayout one = layout;
+    one.elements = static_cast<std::int64_t>(pass.size());
+    one.bytes = one.elements * layout.element_bits / 8;
+    const std::vector<std::byte> encoded = encode_stream(pass, t, one, plan.precision);
+    bytes.reserve(static_cast<std::size_t>(layout.bytes));
+    for (std::int64_t r = 0; r < repeats; ++r) bytes.insert(bytes.end(), encoded.begin(), encoded.end());
+  } else {
+    std::vector<float> all;
+    all.reserve(static_cast<std::size_t>(layout.elements));
+    for (std::int64_t r = 0; r < repeats; ++r) all.insert(all.end(), pass.begin(), pass.end());
+    bytes = encode_stream(all, t, layout, plan.precision);
+  }
+  if (static_cast<std::int64_t>(bytes.size()) != layout.bytes)
+    throw Error(ErrorCode::internal, fmt::format("{} bytes encoded for a stream of {}", bytes.size(), layout.bytes), stream.name);
+  std::error_code ec;
+  std::filesystem::create_directories(stream.constant_file.parent_path(), ec);
+  std::ofstream file(stream.constant_file, std::ios::binary | std::ios::trunc);
+  if (!file || !file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())) || !file.flush())
+    throw Error(ErrorCode::io, "cannot write the weight stream", stream.constant_file.string());
+}
+
 }  // namespace
 
 CompileResult compile_model(const CompileOptions& options) {
@@ -143,6 +182,7 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
   // The folding (PE/SIMD per layer) is chosen here and emitted as chosen: --target-fps picks
   // it, a hand-given folding overrides it, and the estimate is of the emitted chain.
   if (plan.uses_pl()) {
+    place_weights(plan, options.weights, options.clock_mhz);
     fold_for_target(plan, options.clock_mhz, options.target_fps);
     apply_folding(plan, options.folding);
   } else if (!options.folding.empty()) {
@@ -192,6 +232,10 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
     s.type = parse_type(p.spec_type);
     s.shape = p.shape;
     s.stream_bits = 32;
+    if (p.constant) {  // weights from DDR: the bytes of one frame
+      s.constant_file = out / "constants" / (s.name + ".bin");
+      write_weight_stream(s, plan, p.value);
+    }
     spec.streams.push_back(s);
     compute.parameter_types.push_back(p.elem);
   }

@@ -10,6 +10,7 @@
 
 #include "codegen/render.hpp"
 #include "zynqnn/compiler/lanes.hpp"
+#include "zynqnn/compiler/weight_placement.hpp"
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn::compiler {
@@ -177,6 +178,7 @@ class Emitter {
     p.name = t.id;
     p.value = t.value;
     p.is_input = is_input;
+    p.constant = t.constant;
     p.spec_type = spec_type(plan_.precision, t.dtype);
     p.elem = type_of(t);
     if (t.packing.kind != HostPacking::Kind::none) p.shape = {t.pixels, t.channels};
@@ -190,6 +192,7 @@ class Emitter {
       for (const auto& v : l.inputs)
         if (!v.empty()) ++readers_[plan_.tensor(v).id];
       if (!l.weight_port.empty()) ++readers_[plan_.tensor(l.weight_port).id];
+      if (!l.ddr_weight_port.empty()) ++readers_[plan_.tensor(l.ddr_weight_port).id];
     }
     for (const auto& v : plan_.pl_outputs) ++readers_[plan_.tensor(v).id];
   }
@@ -482,40 +485,41 @@ class Emitter {
       const int kh = conv ? static_cast<int>(l.kernel_h) : 1, kw = conv ? static_cast<int>(l.kernel_w) : 1;
       const int oc = static_cast<int>(l.out_c), ic = static_cast<int>(l.in_c);
       const std::int64_t nf = oc / pe, sf = kh * kw * ic / simd, tiles = nf * sf;
+      d.set("weights", l.id + "_weights");
+      if (!l.ddr_weight_port.empty()) {  // one weight a cycle from DDR; the bias stays on chip
+        d.set("ddr_weights", true);
+        d.set("weights", take(plan_.tensor(l.ddr_weight_port).id, 1));
+        add_bias(l, pe, nf);
+        finish_mvu(l, d, out_t);
+        return;
+      }
       if (!l.weight_port.empty()) {
         d.set("load_weights", true);
         d.set("tiles", std::to_string(tiles));
         d.set("weight_stream", take(plan_.tensor(l.weight_port).id, 1));
-        add_array("bias of " + l.nodes.front() + " [PE][NF]", t_.acc, l.id + "_bias", {pe, nf}, [&](std::int64_t i) {
-          const std::int64_t p = i / nf, n = i % nf;
-          return acc_literal(l.bias[static_cast<std::size_t>(n * pe + p)]);
-        }, true);
+        add_bias(l, pe, nf);
         finish_mvu(l, d, out_t);
         return;
       }
-      HostPacking packing;  // the plan's weights are [out][in] (dense: in stream order) or OIHW
-      packing.conv = conv;
-      packing.trans_b = true;
-      packing.out_c = oc;
-      packing.in_c = ic;
-      packing.kernel_h = kh;
-      packing.kernel_w = kw;
-      packing.pe = static_cast<int>(pe);
-      packing.simd = static_cast<int>(simd);
       const std::vector<float> rom =
-          pack_mvu_weights(packing, int8() ? std::vector<float>(l.qweights.begin(), l.qweights.end()) : l.weights);
+          pack_mvu_weights(mvu_weight_packing(l), int8() ? std::vector<float>(l.qweights.begin(), l.qweights.end()) : l.weights);
       add_array("weights of " + l.nodes.front() + " [PE][TILES][SIMD]", t_.weight, l.id + "_weights",
                 {pe, tiles, simd}, [&](std::int64_t i) {
                   const float v = rom[static_cast<std::size_t>(i)];
                   return int8() ? std::to_string(static_cast<int>(v)) : weight_literal(v);
                 }, true);
-      add_array("bias of " + l.nodes.front() + " [PE][NF]", t_.acc, l.id + "_bias", {pe, nf}, [&](std::int64_t i) {
-        const std::int64_t p = i / nf, n = i % nf;
-        const auto idx = static_cast<std::size_t>(n * pe + p);
-        return int8() ? std::to_string(l.qbias[idx]) : acc_literal(l.bias[idx]);
-      }, true);
+      add_bias(l, pe, nf);
     }
     finish_mvu(l, d, out_t);
+  }
+
+  // A convolution's or dense layer's bias as [PE][NF] (int8: the quantized bias).
+  void add_bias(const PlLayer& l, std::int64_t pe, std::int64_t nf) {
+    add_array("bias of " + l.nodes.front() + " [PE][NF]", t_.acc, l.id + "_bias", {pe, nf}, [&](std::int64_t i) {
+      const std::int64_t p = i / nf, n = i % nf;
+      const auto idx = static_cast<std::size_t>(n * pe + p);
+      return int8() ? std::to_string(l.qbias[idx]) : acc_literal(l.bias[idx]);
+    }, true);
   }
 
   // What follows the accumulator: requantization (int8), an activation or cast, or nothing.

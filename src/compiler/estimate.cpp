@@ -71,6 +71,7 @@ std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan) {
     d.pe = l.pe;
     d.simd = l.simd;
     d.in_channels = narrow(l.in_c);
+    d.weights_streamed = !l.ddr_weight_port.empty();
     set_precision(d, plan.precision, l.integer);
     auto window = [&] {
       d.in_h = narrow(l.in_h);
@@ -177,6 +178,8 @@ NetworkEstimate estimate(const LayerPlan& plan, double clock_mhz) {
     e.dsp = static_cast<int>(std::lround(le.resources.dsp));
     e.bram36 = le.resources.bram18 / 2.0;
     e.lut = static_cast<int>(std::lround(le.resources.lut));
+    e.ddr_weight_bytes = le.weight_stream_bytes_per_frame;
+    est.ddr_weight_bytes += e.ddr_weight_bytes;
     est.layers.push_back(e);
   }
   for (std::size_t i = 0; i < plan.layers.size(); ++i) {  // multiply-accumulates per frame

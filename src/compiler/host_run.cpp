@@ -124,25 +124,7 @@ std::vector<std::byte> to_stream(const Tensor& x, const PlTensor& t, const Strea
                  static_cast<std::uint64_t>(static_cast<std::int64_t>(values[static_cast<std::size_t>(j)])));
     return bytes;
   }
-  const std::vector<float> values = host_prepare(x, t);
-  if (static_cast<std::int64_t>(values.size()) != l.elements)
-    throw Error(ErrorCode::internal, fmt::format("{} elements prepared for a stream of {}", values.size(), l.elements), t.value);
-  for (std::int64_t j = 0; j < l.elements; ++j) {
-    const float v = values[static_cast<std::size_t>(j)];
-    if (p.kind == PrecisionKind::float32) {
-      std::uint32_t bits = 0;
-      std::memcpy(&bits, &v, 4);
-      write_slot(bytes, j, l.element_bits, bits);
-    } else if (p.kind == PrecisionKind::int8) {
-      const std::int8_t q = quant::quantize_int8(v, t.scale, t.zero_point);
-      write_slot(bytes, j, l.element_bits, static_cast<std::uint64_t>(static_cast<std::int64_t>(q)));
-    } else {
-      const double limit = std::ldexp(1.0, p.width - 1);
-      const double q = std::clamp(std::nearbyint(std::ldexp(static_cast<double>(v), l.fraction_bits)), -limit, limit - 1);
-      write_slot(bytes, j, l.element_bits, static_cast<std::uint64_t>(static_cast<std::int64_t>(q)));
-    }
-  }
-  return bytes;
+  return encode_stream(host_prepare(x, t), t, l, p);
 }
 
 Tensor from_stream(const std::vector<std::byte>& bytes, const PlTensor& t, const StreamLayout& l, const Precision& p) {
@@ -173,6 +155,13 @@ Tensor from_stream(const std::vector<std::byte>& bytes, const PlTensor& t, const
   return y;
 }
 
+std::vector<const PlTensor*> host_fed_inputs(const LayerPlan& plan) {
+  std::vector<const PlTensor*> out;
+  for (const auto& v : plan.pl_inputs)
+    if (!plan.tensor(v).constant) out.push_back(&plan.tensor(v));
+  return out;
+}
+
 void run_nodes(const graph::Graph& g, const std::vector<std::size_t>& nodes, graph::TensorMap& values) {
   for (std::size_t index : nodes) {
     const graph::Node& node = g.nodes[index];
@@ -198,6 +187,29 @@ void run_nodes(const graph::Graph& g, const std::vector<std::size_t>& nodes, gra
 
 }  // namespace
 
+std::vector<std::byte> encode_stream(std::span<const float> values, const PlTensor& t, const StreamLayout& l,
+                                     const Precision& p) {
+  if (static_cast<std::int64_t>(values.size()) != l.elements)
+    throw Error(ErrorCode::internal, fmt::format("{} elements prepared for a stream of {}", values.size(), l.elements), t.value);
+  std::vector<std::byte> bytes(static_cast<std::size_t>(l.bytes));
+  for (std::int64_t j = 0; j < l.elements; ++j) {
+    const float v = values[static_cast<std::size_t>(j)];
+    if (p.kind == PrecisionKind::float32) {
+      std::uint32_t bits = 0;
+      std::memcpy(&bits, &v, 4);
+      write_slot(bytes, j, l.element_bits, bits);
+    } else if (p.kind == PrecisionKind::int8) {
+      const std::int8_t q = quant::quantize_int8(v, t.scale, t.zero_point);
+      write_slot(bytes, j, l.element_bits, static_cast<std::uint64_t>(static_cast<std::int64_t>(q)));
+    } else {
+      const double limit = std::ldexp(1.0, p.width - 1);
+      const double q = std::clamp(std::nearbyint(std::ldexp(static_cast<double>(v), l.fraction_bits)), -limit, limit - 1);
+      write_slot(bytes, j, l.element_bits, static_cast<std::uint64_t>(static_cast<std::int64_t>(q)));
+    }
+  }
+  return bytes;
+}
+
 std::unique_ptr<PlRunner> open_board_runner(const fs::path& output_dir, const std::string& board,
                                             std::chrono::nanoseconds deadline) {
   return std::make_unique<BoardRunner>(output_dir, board, deadline);
@@ -220,7 +232,7 @@ void read_stream_layouts(const fs::path& manifest_path, std::vector<StreamLayout
 NetworkRunner::NetworkRunner(const LayerPlan& plan, std::vector<StreamLayout> inputs, std::vector<StreamLayout> outputs,
                              std::unique_ptr<PlRunner> pl)
     : plan_(&plan), in_(std::move(inputs)), out_(std::move(outputs)), pl_(std::move(pl)) {
-  if (plan.uses_pl() && (in_.size() != plan.pl_inputs.size() || out_.size() != plan.pl_outputs.size()))
+  if (plan.uses_pl() && (in_.size() != host_fed_inputs(plan).size() || out_.size() != plan.pl_outputs.size()))
     throw Error(ErrorCode::invalid_argument, "the manifest's streams do not match the plan's PL ports", plan.kernel);
 }
 
@@ -251,11 +263,10 @@ graph::TensorMap NetworkRunner::run(const graph::TensorMap& inputs) {
   run_nodes(plan.graph, plan.pre_nodes, values);
   if (plan.uses_pl()) {
     std::vector<std::vector<std::byte>> in_bytes, out_bytes;
-    for (std::size_t i = 0; i < plan.pl_inputs.size(); ++i) {
-      const PlTensor& t = plan.tensor(plan.pl_inputs[i]);
-      auto it = values.find(t.value);
-      if (it == values.end()) throw Error(ErrorCode::internal, "PL input not computed", t.value);
-      in_bytes.push_back(to_stream(it->second, t, in_[i], plan.precision));
+    for (const PlTensor* t : host_fed_inputs(plan)) {  // constant streams are the accelerator's own
+      auto it = values.find(t->value);
+      if (it == values.end()) throw Error(ErrorCode::internal, "PL input not computed", t->value);
+      in_bytes.push_back(to_stream(it->second, *t, in_[in_bytes.size()], plan.precision));
     }
     for (const auto& l : out_) out_bytes.emplace_back(static_cast<std::size_t>(l.bytes));
     pl_->run(in_bytes, out_bytes);

@@ -11,6 +11,7 @@ namespace zynqnn::compiler {
 
 bool foldable(const PlLayer& l) {
   if (!l.weight_port.empty()) return false;  // run-time weights are packed by the host for PE = SIMD = 1
+  if (!l.ddr_weight_port.empty()) return false;  // weights from DDR arrive one per cycle
   return (l.kind == LayerKind::conv && l.groups == 1) || l.kind == LayerKind::dense || l.kind == LayerKind::depthwise_conv;
 }
 

@@ -948,7 +948,8 @@ std::vector<std::string> describe(const LayerPlan& plan) {
   std::vector<std::string> lines;
   for (std::size_t i : plan.pre_nodes)
     lines.push_back(fmt::format("PS (before PL): {} {}", plan.graph.nodes[i].op, plan.graph.nodes[i].name));
-  for (const auto& l : plan.layers) lines.push_back(fmt::format("PL: {} {}", l.ops, l.nodes.front()));
+  for (const auto& l : plan.layers)
+    lines.push_back(fmt::format("PL: {} {}{}", l.ops, l.nodes.front(), l.ddr_weight_port.empty() ? "" : " (weights streamed from DDR)"));
   for (std::size_t i : plan.post_nodes)
     lines.push_back(fmt::format("PS (after PL): {} {}", plan.graph.nodes[i].op, plan.graph.nodes[i].name));
   return lines;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "zynqnn/compiler/lanes.hpp"
+#include "zynqnn/compiler/weight_placement.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/estimate/json.hpp"
 
@@ -36,7 +37,7 @@ json port_json(const PlTensor& t) {
               {"pixels", t.pixels}, {"channels", t.channels},  {"height", t.height},
               {"width", t.width},   {"nchw_to_nhwc", !t.order.identity()},
               {"order_channels", t.order.channels_major}, {"order_pixels", t.order.pixels_major},
-              {"scale", t.scale},   {"zero_point", t.zero_point},
+              {"scale", t.scale},   {"zero_point", t.zero_point}, {"constant", t.constant},
               {"host_packing", {{"kind", static_cast<int>(t.packing.kind)}, {"conv", t.packing.conv},
                                 {"trans_b", t.packing.trans_b}, {"out_c", t.packing.out_c}, {"in_c", t.packing.in_c},
                                 {"kernel_h", t.packing.kernel_h}, {"kernel_w", t.packing.kernel_w},
@@ -67,7 +68,8 @@ json estimate_to_json(const NetworkEstimate& e) {
                       {"macs", l.macs},
                       {"dsp_estimate", l.dsp},
                       {"bram36_estimate", l.bram36},
-                      {"lut_estimate", l.lut}});
+                      {"lut_estimate", l.lut},
+                      {"ddr_weight_bytes_per_frame", l.ddr_weight_bytes}});
   json out{{"clock_mhz", e.clock_mhz},
               {"layers", layers},
               {"interval_cycles_estimate", e.interval_cycles},
@@ -76,6 +78,7 @@ json estimate_to_json(const NetworkEstimate& e) {
               {"dsp_estimate", e.dsp},
               {"bram36_estimate", e.bram36},
               {"lut_estimate", e.lut},
+              {"ddr_weight_bytes_per_frame", e.ddr_weight_bytes},
               {"budget", {{"device", "XC7Z020"}, {"dsp", e.budget.dsp}, {"bram36", e.budget.bram36}, {"lut", e.budget.lut}}},
               {"fits_estimate", e.fits()},
               {"note", "analytical estimates (no HLS synthesis was run)"}};
@@ -92,7 +95,8 @@ json layers_json(const LayerPlan& plan) {
            {"pad_left", d.pad_left}, {"pad_bottom", d.pad_bottom}, {"pad_right", d.pad_right},
            {"dilation_h", d.dilation_h}, {"dilation_w", d.dilation_w}, {"groups", d.groups},
            {"input_bits", d.input_bits}, {"weight_bits", d.weight_bits}, {"accumulator_bits", d.accumulator_bits},
-           {"output_bits", d.output_bits}, {"floating_point", d.floating_point}, {"pe", d.pe}, {"simd", d.simd}};
+           {"output_bits", d.output_bits}, {"floating_point", d.floating_point}, {"pe", d.pe}, {"simd", d.simd},
+           {"weights_streamed", d.weights_streamed}};
     layers.push_back(l);
   }
   return json{{"layers", layers}};
@@ -106,6 +110,11 @@ std::string plan_to_json(const LayerPlan& plan, const NetworkEstimate& estimate,
     layers.push_back({{"layer", l.id}, {"kind", kind_name(l.kind)}, {"ops", l.ops}, {"nodes", l.nodes},
                       {"inputs", inputs}, {"output", plan.tensor(l.output).id}, {"pe", l.pe}, {"simd", l.simd},
                       {"input_lanes", input_lanes(l)}, {"output_lanes", output_lanes(l)}});
+    if (can_stream_weights(l)) layers.back()["weights"] = l.ddr_weight_port.empty() ? "on-chip" : "ddr";
+    if (!l.ddr_weight_port.empty()) {
+      layers.back()["weight_stream"] = plan.tensor(l.ddr_weight_port).id;
+      layers.back()["weight_stream_elements_per_frame"] = weight_stream_elements(l);
+    }
   }
   json converters = json::array();
   for (const auto& c : width_conversions(plan))
@@ -170,6 +179,7 @@ LayerPlan host_plan_from_json(const std::string& json_text, graph::Graph graph, 
         t.order = {p.at("order_channels").get<std::int64_t>(), p.at("order_pixels").get<std::int64_t>()};
         t.scale = p.at("scale").get<float>();
         t.zero_point = p.at("zero_point").get<std::int32_t>();
+        t.constant = p.value("constant", false);
         const auto& k = p.at("host_packing");
         const int kind = k.at("kind").get<int>();
         if (kind < 0 || kind > 3) throw Error(ErrorCode::invalid_argument, "unknown host packing", origin);

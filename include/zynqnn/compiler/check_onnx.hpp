@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zynqnn/compiler/precision.hpp"
+#include "zynqnn/compiler/weight_placement.hpp"
 
 namespace zynqnn::compiler {
 
@@ -22,6 +23,7 @@ struct CheckOptions {
   // expected one by this many of its quantization steps (and keeps its top-1 class).
   double quant_steps = 1.0;
   std::string board = "virtual";    // open_accelerator's board
+  WeightPlacement weights = WeightPlacement::automatic;  // `ddr`: every conv/dense streams its weights
   // Deadline of each frame's call, on the board's clock (modeled time on the virtual board: a
   // hung kernel fails the case at once instead of stalling the run).
   std::chrono::nanoseconds deadline = std::chrono::seconds(1);

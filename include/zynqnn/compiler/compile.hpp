@@ -13,6 +13,7 @@
 #include "zynqnn/compiler/estimate.hpp"
 #include "zynqnn/compiler/lanes.hpp"
 #include "zynqnn/compiler/plan.hpp"
+#include "zynqnn/compiler/weight_placement.hpp"
 #include "zynqnn/graph/executor.hpp"
 
 namespace zynqnn::compiler {
@@ -26,6 +27,8 @@ struct CompileOptions {
   double target_fps = 0;  // > 0: fold the layers (PE/SIMD) to meet this frame rate, or the best that fits
   // PE/SIMD of named layers, applied after the target's folding (tests, `compile --fold`).
   std::vector<LayerFolding> folding;
+  // Where convolution and dense weights live: on chip, or streamed from DDR when they do not fit.
+  WeightPlacement weights = WeightPlacement::automatic;
   std::string board = "pynq-z1";
   double clock_mhz = 100.0;
   std::filesystem::path hls_include_dir;  // hls/include (C-simulation headers)

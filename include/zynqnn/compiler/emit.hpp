@@ -13,6 +13,7 @@ struct NetworkPort {
   std::string name;         // C++ identifier (the PL tensor's id)
   std::string value;        // ONNX value
   bool is_input = true;
+  bool constant = false;    // weights from DDR: the accelerator sends them, not the caller
   std::string spec_type;    // kernel spec element type: float32, int8, fixed<W,I>...
   std::string elem;         // HLS element type of the port's stream
   std::vector<std::int64_t> shape;  // as streamed: [1, H, W, C] for an image, else the ONNX shape

@@ -24,6 +24,7 @@ struct LayerEstimate {
   int dsp = 0;
   double bram36 = 0;
   int lut = 0;
+  std::uint64_t ddr_weight_bytes = 0;  // weights streamed from DDR per frame (0: on chip)
 };
 
 struct DeviceBudget {  // XC7Z020 (PYNQ-Z1/Z2)
@@ -41,6 +42,7 @@ struct NetworkEstimate {
   int dsp = 0;
   double bram36 = 0;
   int lut = 0;
+  std::uint64_t ddr_weight_bytes = 0;  // every layer's weights read from DDR per frame
   DeviceBudget budget;
   est::PipelineEstimate pipeline;  // the estimator's full result (FF, per-stage cycles...)
   bool fits() const { return pipeline.layers.empty() || pipeline.fits(); }

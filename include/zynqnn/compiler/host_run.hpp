@@ -66,6 +66,11 @@ class NetworkRunner {
   std::unique_ptr<PlRunner> pl_;
 };
 
+// The DMA bytes of a stream whose elements are `values` (float32 bits, int8 quantized with
+// the tensor's scale and zero point, or fixed point rounded half to even and saturated).
+std::vector<std::byte> encode_stream(std::span<const float> values, const PlTensor& tensor, const StreamLayout& layout,
+                                     const Precision& precision);
+
 // Stream layouts of a manifest, in port order.
 void read_stream_layouts(const std::filesystem::path& manifest, std::vector<StreamLayout>& inputs,
                          std::vector<StreamLayout>& outputs);

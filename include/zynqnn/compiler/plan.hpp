@@ -63,6 +63,9 @@ struct PlTensor {
   float scale = 1.0F;
   std::int32_t zero_point = 0;
   HostPacking packing;  // PL input ports only
+  // A PL input the host never computes: a layer's weights streamed from DDR. The compiler
+  // writes its bytes next to the manifest and the accelerator sends them with every call.
+  bool constant = false;
   std::int64_t elements() const { return pixels * channels; }
 };
 
@@ -114,6 +117,9 @@ struct PlLayer {
 
   // Run-time weights (conv, dense): the PL input port streaming them, loaded once per frame.
   std::string weight_port;
+  // Constant weights kept in DDR (conv, dense whose ROM does not fit on chip): the constant
+  // PL input port streaming them, one weight per cycle, read again for every output pixel.
+  std::string ddr_weight_port;
   // concat along a non-channel axis: OUTER blocks of inner_a then inner_b elements.
   std::int64_t outer = 0, inner_a = 0, inner_b = 0;
   float epsilon = 1e-5F;  // batchnorm_stream

@@ -39,6 +39,7 @@ struct StreamSpec {
   ElementType type;
   std::vector<std::int64_t> shape;
   int stream_bits = 32;  // DMA stream (TDATA) width: 32 or 64
+  std::filesystem::path constant_file;  // in-streams only: bytes the accelerator sends itself
 
   std::int64_t elements() const;           // NUMBER_OF_POINTS: product of the shape
   int elements_per_word() const { return stream_bits / type.slot_bits(); }
