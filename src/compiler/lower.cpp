@@ -25,7 +25,8 @@ using graph::Tensor;
 const std::set<std::string, std::less<>> kHostOps = {"Reshape",   "Flatten",         "Transpose",
                                                      "Identity",  "Dropout",         "Softmax",
                                                      "LogSoftmax", "QuantizeLinear", "DequantizeLinear",
-                                                     "Cast",      "Squeeze",         "Unsqueeze"};
+                                                     "Cast",      "Squeeze",         "Unsqueeze",
+                                                     "QLinearRequantize"};
 
 // Operators with a PL layer (subject to their attributes).
 const std::set<std::string, std::less<>> kPlOps = {

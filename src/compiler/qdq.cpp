@@ -161,11 +161,45 @@ std::size_t qlinear_to_qdq(Graph& g, ModelQuantization& model) {
   return count;
 }
 
+// QLinearConv / QLinearMatMul whose weights, scales or zero points are run-time inputs: the
+// integer product runs on the PL (ConvInteger / MatMulInteger: zero points subtracted, int32
+// sums) and its output stage on the PS (QLinearRequantize: the operator's own float rescale,
+// rounding and saturation), since scales known only at run time cannot become the fixed
+// requantization (M, R) of an int8 layer.
+void qlinear_to_integer(Graph& g) {
+  std::vector<Node> added;
+  for (auto& node : g.nodes) {
+    const bool conv = node.op == "QLinearConv";
+    if ((!conv && node.op != "QLinearMatMul") || node.inputs.size() < 8) continue;
+    bool scalars = true;
+    for (std::size_t i : {1, 4, 6}) {
+      const graph::Value* v = g.find(node.input(i));
+      scalars = scalars && v != nullptr && v->dtype == DType::float32;
+    }
+    // The integer layers take run-time weights (ConvInteger/MatMulInteger); otherwise the
+    // lowering names what it cannot run.
+    if (!scalars || g.is_constant(node.input(3))) continue;
+    if (!conv && (g.value(node.input(0)).shape.size() != 2 || g.value(node.input(3)).shape.size() != 2)) continue;
+    const graph::Value& y = g.value(node.outputs[0]);
+    const std::string acc = fresh_name(g, node.outputs[0] + "_accumulator");
+    g.add_value({acc, DType::int32, y.shape, y.shape_known, std::nullopt});
+    std::vector<std::string> requant_inputs{acc, node.input(1), node.input(4), node.input(6), node.input(7)};
+    if (conv && node.has_input(8)) requant_inputs.push_back(node.input(8));
+    added.push_back(Node{"QLinearRequantize", node.name + "_requantize", requant_inputs, {node.outputs[0]}, {}});
+    node = Node{conv ? "ConvInteger" : "MatMulInteger", node.name, {node.input(0), node.input(3), node.input(2), node.input(5)},
+                {acc}, conv ? node.attributes : decltype(node.attributes){}};
+  }
+  if (added.empty()) return;
+  for (auto& n : added) g.nodes.push_back(std::move(n));
+  g.sort();
+}
+
 }  // namespace
 
 ModelQuantization strip_qdq(Graph& g) {
   ModelQuantization model;
   const bool rewritten = qlinear_to_qdq(g, model) > 0;
+  qlinear_to_integer(g);  // what stays QLinear has run-time parameters
   model.activations_quantized = rewritten;
   std::set<std::size_t> dead;
   // Constants stored quantized: their float values, with the quantization recorded.

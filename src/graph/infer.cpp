@@ -11,13 +11,13 @@
 namespace zynqnn::graph {
 namespace {
 
-constexpr std::array<std::string_view, 31> kSupportedOps = {
+constexpr std::array<std::string_view, 32> kSupportedOps = {
     "Conv", "Gemm", "MatMul", "Relu", "LeakyRelu", "Clip", "Sigmoid", "MaxPool", "AveragePool",
     "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization", "Flatten", "Reshape", "Transpose",
     "Add", "Mul", "Concat", "Pad", "Softmax", "Identity", "Dropout", "QuantizeLinear",
     "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
     // zynqnn operators (not in ONNX): produced by the importer and the quantizer.
-    "ChannelAffine", "QConv", "QGemm"};
+    "ChannelAffine", "QConv", "QGemm", "QLinearRequantize"};
 
 [[noreturn]] void bad(const Node& node, const std::string& why) {
   throw Error(ErrorCode::invalid_argument, why, node.where());
@@ -104,6 +104,7 @@ DType output_dtype(const Context& c) {
   if (op == "DequantizeLinear") return DType::float32;
   if (op == "QuantizeLinear") return c.present(2) ? c.dtype(2) : DType::uint8;
   if (op == "QLinearConv" || op == "QLinearMatMul") return c.dtype(7);
+  if (op == "QLinearRequantize") return c.dtype(4);
   if (op == "QConv" || op == "QGemm") return DType::int8;
   return c.dtype(0);
 }
@@ -147,6 +148,24 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
       if (training->to_doubles()[0] != 0.0) throw_unsupported(node, "training_mode=1");
     }
     return one(c.shape(0));
+  }
+  if (op == "QLinearRequantize") {
+    c.require_inputs(5, 6);
+    c.require_dtype(0, {DType::int32});
+    for (std::size_t i : {1, 2, 3}) c.require_dtype(i, {DType::float32});
+    c.require_dtype(4, {DType::int8, DType::uint8});
+    const std::int64_t w_scales = element_count(c.shape(2), node.where());
+    const Shape& acc = c.shape(0);
+    if (w_scales != 1 && (acc.size() < 2 || acc[1] != w_scales)) bad(node, "one weight scale, or one per channel (axis 1)");
+    if (element_count(c.shape(1), node.where()) != 1 || element_count(c.shape(3), node.where()) != 1 ||
+        element_count(c.shape(4), node.where()) != 1)
+      bad(node, "the input and output scales and the output zero point are scalars");
+    if (c.present(5)) {
+      c.require_dtype(5, {DType::int32});
+      const std::int64_t channels = acc.size() >= 2 ? acc[1] : 1;
+      if (element_count(c.shape(5), node.where()) != channels) bad(node, "one int32 bias per channel (axis 1)");
+    }
+    return one(acc);
   }
   if (op == "Clip") {
     c.require_inputs(1, 3);

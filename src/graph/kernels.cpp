@@ -255,6 +255,26 @@ void matmul_generic(const Shape& a_shape, const Shape& b_shape, const Shape& y_s
   (void)b_at;
 }
 
+// The output stage of QLinearConv / QLinearMatMul (and of QLinearRequantize, the same stage
+// alone): y = saturate(round_half_even((acc + bias[c]) * (x_scale * w_scale[c] / y_scale) + y_zero)),
+// the multiplier in float32 as the operators' reference computes it, the rest in double.
+// Channel c of element i is (i / inner) % channels.
+void requantize_qlinear(const std::vector<int64_t>& acc, const Tensor* bias, float x_scale, std::span<const float> w_scale,
+                        float y_scale, int64_t y_zero, int64_t channels, int64_t inner, Tensor& y) {
+  dispatch(y.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_integral_v<T> && sizeof(T) == 1 && !std::is_same_v<T, bool>) {
+      auto py = y.data<T>();
+      for (std::size_t i = 0; i < acc.size(); ++i) {
+        const auto c = static_cast<std::size_t>((static_cast<int64_t>(i) / inner) % channels);
+        const int64_t a = acc[i] + (bias != nullptr ? bias->data<std::int32_t>()[c] : 0);
+        const float multiplier = x_scale * w_scale[w_scale.size() == 1 ? 0 : c] / y_scale;
+        py[i] = saturate<T>(std::nearbyint(static_cast<double>(a) * multiplier + static_cast<double>(y_zero)));
+      }
+    }
+  });
+}
+
 void matmul(const Node& node, std::span<const Tensor* const> in, Tensor& y) {
   const bool quantized = node.op == "QLinearMatMul";
   const Tensor& a = *in[0];
@@ -292,16 +312,8 @@ void matmul(const Node& node, std::span<const Tensor* const> in, Tensor& y) {
   }
   if (in[1]->size() != 1 || in[4]->size() != 1)
     throw_unsupported(node, "per-axis scales");
-  const float multiplier = in[1]->data<float>()[0] * in[4]->data<float>()[0] / in[6]->data<float>()[0];
-  const int64_t y_zero = scalar_int(in[7], 0);
-  dispatch(y.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (std::is_integral_v<T> && sizeof(T) == 1 && !std::is_same_v<T, bool>) {
-      auto py = y.data<T>();
-      for (std::size_t i = 0; i < acc.size(); ++i)
-        py[i] = saturate<T>(std::nearbyint(static_cast<double>(acc[i]) * multiplier + static_cast<double>(y_zero)));
-    }
-  });
+  requantize_qlinear(acc, nullptr, in[1]->data<float>()[0], in[4]->data<float>(), in[6]->data<float>()[0],
+                     scalar_int(in[7], 0), 1, 1, y);
 }
 
 void gemm(const Node& node, std::span<const Tensor* const> in, Tensor& y) {
@@ -622,22 +634,8 @@ std::vector<Tensor> run_node(const Node& node, std::span<const Tensor* const> in
     } else if (op == "QConv") {
       requantize_channels(node, acc, inputs[2], *inputs[3], *inputs[4], p.out_channels, inner, y);
     } else {
-      const Tensor* bias = inputs.size() > 8 ? inputs[8] : nullptr;
-      const auto w_scale = inputs[4]->data<float>();
-      const float x_scale = inputs[1]->data<float>()[0], y_scale = inputs[6]->data<float>()[0];
-      const int64_t y_zero = scalar_int(inputs[7], 0);
-      dispatch(y.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        if constexpr (std::is_integral_v<T> && sizeof(T) == 1 && !std::is_same_v<T, bool>) {
-          auto py = y.data<T>();
-          for (std::size_t i = 0; i < acc.size(); ++i) {
-            const auto c = static_cast<std::size_t>((static_cast<int64_t>(i) / inner) % p.out_channels);
-            const int64_t a = acc[i] + (bias != nullptr ? bias->data<std::int32_t>()[c] : 0);
-            const float multiplier = x_scale * w_scale[w_scale.size() == 1 ? 0 : c] / y_scale;
-            py[i] = saturate<T>(std::nearbyint(static_cast<double>(a) * multiplier + static_cast<double>(y_zero)));
-          }
-        }
-      });
+      requantize_qlinear(acc, inputs.size() > 8 ? inputs[8] : nullptr, inputs[1]->data<float>()[0], inputs[4]->data<float>(),
+                         inputs[6]->data<float>()[0], scalar_int(inputs[7], 0), p.out_channels, inner, y);
     }
   } else if (op == "QGemm") {
     const GemmParams p = gemm_params(node, x.shape(), inputs[1]->shape());
@@ -662,7 +660,16 @@ std::vector<Tensor> run_node(const Node& node, std::span<const Tensor* const> in
   else if (op == "Pad") pad(node, inputs, opset, y);
   else if (op == "QuantizeLinear") quantize(node, inputs, y);
   else if (op == "DequantizeLinear") dequantize(node, inputs, y);
-  else throw_unsupported(node, "operator not implemented");
+  else if (op == "QLinearRequantize") {
+    // (acc int32, x_scale, w_scale, y_scale, y_zero_point[, bias int32]); channels on axis 1.
+    const auto acc = x.to_int64s();
+    const auto w_scale = inputs[2]->data<float>();
+    const int64_t channels = x.shape().size() >= 2 ? x.shape()[1] : 1;
+    int64_t inner = 1;
+    for (std::size_t d = 2; d < x.shape().size(); ++d) inner *= x.shape()[d];
+    requantize_qlinear(acc, inputs.size() > 5 ? inputs[5] : nullptr, inputs[1]->data<float>()[0], w_scale,
+                       inputs[3]->data<float>()[0], scalar_int(inputs[4], 0), channels, inner, y);
+  } else throw_unsupported(node, "operator not implemented");
   return outputs;
 }
 

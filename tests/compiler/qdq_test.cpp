@@ -277,19 +277,69 @@ TEST(Qdq, QLinearConvAndQLinearMatMulWithConstantScalesRunOnThePl) {
 }
 
 // The node fixtures pass QLinearConv's scales as graph inputs: refused with the reason.
-TEST(Qdq, QLinearConvWithRunTimeScalesIsRefusedWithTheReason) {
+// Weights and scales known only at run time: the integer product runs on the PL (ConvInteger: zero points
+// subtracted, int32 sums), the operator's own output stage on the PS (QLinearRequantize), and
+// the result is the operator's, bit for bit, whatever scale each frame brings.
+TEST(Qdq, QLinearConvWithRunTimeScalesRunsItsIntegerProductOnThePl) {
   GraphBuilder b;
-  b.input("x", {1, 1, 3, 3}, DType::uint8).input("xs", {}).constant("xz", Tensor::scalar<std::uint8_t>(0))
-      .constant("w", Tensor::from<std::uint8_t>({1, 1, 1, 1}, {2})).constant("ws", scalar_f(0.5F))
-      .constant("wz", Tensor::scalar<std::uint8_t>(0)).constant("ys", scalar_f(0.25F)).constant("yz", Tensor::scalar<std::uint8_t>(0))
-      .node({"QLinearConv", "qc", {"x", "xs", "xz", "w", "ws", "wz", "ys", "yz"}, {"y"}, {}})
+  b.input("x", {1, 2, 4, 4}, DType::uint8).input("xs", {}).input("xz", {}, DType::uint8)
+      .input("w", {3, 2, 3, 3}, DType::uint8).constant("ws", Tensor::from<float>({3}, {0.5F, 0.25F, 0.125F}))
+      .input("wz", {}, DType::uint8).input("ys", {}).constant("yz", Tensor::scalar<std::uint8_t>(9))
+      .constant("bias", Tensor::from<std::int32_t>({3}, {-40, 5, 300}))
+      .node({"QLinearConv", "qc", {"x", "xs", "xz", "w", "ws", "wz", "ys", "yz", "bias"}, {"y"},
+             {{"pads", std::vector<std::int64_t>{1, 1, 1, 1}}}})
+      .output("y");
+  const graph::Graph g = b.build();
+  Tensor w(DType::uint8, {3, 2, 3, 3});
+  auto pw = w.data<std::uint8_t>();
+  for (std::size_t i = 0; i < pw.size(); ++i) pw[i] = static_cast<std::uint8_t>((i * 37) % 251);
+  const graph::Executor reference(g);
+  const CompileResult compiled = compile_graph(g, testing::options_for("qlinear_runtime"));
+  ASSERT_FALSE(compiled.plan.layers.empty());  // zero-point subtractions, then the int16 x int16 -> int32 convolution
+  EXPECT_EQ(compiled.plan.layers.back().ops, "ConvInteger");
+  EXPECT_TRUE(compiled.plan.layers.back().integer);
+  ASSERT_EQ(compiled.plan.post_nodes.size(), 1u);
+  EXPECT_EQ(compiled.plan.graph.nodes[compiled.plan.post_nodes[0]].op, "QLinearRequantize");
+  auto runner = testing::runner_for(compiled, testing::work_dir("qlinear_runtime"));
+  for (const float xs : {0.02F, 0.5F}) {
+    graph::TensorMap in;
+    Tensor x(DType::uint8, {1, 2, 4, 4});
+    auto px = x.data<std::uint8_t>();
+    for (std::size_t i = 0; i < px.size(); ++i) px[i] = static_cast<std::uint8_t>((i * 29 + 3) % 256);
+    in.emplace("x", x);
+    in.emplace("w", w);
+    in.emplace("xz", Tensor::scalar<std::uint8_t>(7));
+    in.emplace("wz", Tensor::scalar<std::uint8_t>(120));
+    in.emplace("xs", scalar_f(xs));
+    in.emplace("ys", scalar_f(xs * 40.0F));
+    const auto expected = reference.run(in).at("y");
+    const auto actual = runner.run(in).at("y");
+    ASSERT_EQ(actual.dtype(), DType::uint8);
+    const auto e = expected.data<std::uint8_t>(), a = actual.data<std::uint8_t>();
+    ASSERT_EQ(a.size(), e.size());
+    int saturated = 0;
+    for (std::size_t i = 0; i < e.size(); ++i) {
+      EXPECT_EQ(a[i], e[i]) << "xs " << xs << " element " << i;
+      saturated += e[i] == 0 || e[i] == 255;
+    }
+    EXPECT_LT(saturated, static_cast<int>(e.size()));  // the data exercises more than the rails
+  }
+}
+
+TEST(Qdq, QLinearMatMulWithRunTimeScalesBeyondTwoDimensionsIsRefusedWithTheReason) {
+  GraphBuilder b;
+  b.input("a", {2, 2, 3}, DType::uint8).input("as", {}).constant("az", Tensor::scalar<std::uint8_t>(0))
+      .constant("b", Tensor::from<std::uint8_t>({2, 3, 2}, std::vector<std::uint8_t>(12, 1))).constant("bs", scalar_f(0.5F))
+      .constant("bz", Tensor::scalar<std::uint8_t>(0)).constant("ys", scalar_f(0.25F)).constant("yz", Tensor::scalar<std::uint8_t>(0))
+      .node({"QLinearMatMul", "qm", {"a", "as", "az", "b", "bs", "bz", "ys", "yz"}, {"y"}, {}})
       .output("y");
   try {
-    compile_graph(b.build(), testing::options_for("qlinear_runtime"));
+    compile_graph(b.build(), testing::options_for("qlinear_runtime_3d"));
     FAIL() << "compiled";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::unsupported);
     EXPECT_NE(std::string(e.what()).find("run-time inputs"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("qm"), std::string::npos) << e.what();
   }
 }
 
