@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -129,7 +130,9 @@ class Lowering {
       });
       const bool reads_post = std::any_of(node.inputs.begin(), node.inputs.end(),
                                           [&](const std::string& v) { return post_values_.count(v) > 0; });
-      const bool host_op = kHostOps.count(node.op) > 0;
+      std::optional<std::string> ps_pad;  // a Pad no convolution can absorb: the PS pads
+      if (node.op == "Pad") ps_pad = pad_refusal(node);
+      const bool host_op = kHostOps.count(node.op) > 0 || ps_pad.has_value();
       const bool transparent = (node.op == "Flatten" || node.op == "Reshape") && reads_pl && flattens(node);
       if (host_op && !transparent) {
         if (!reads_pl && !reads_post && plan_.layers.empty()) {
@@ -137,6 +140,7 @@ class Lowering {
         } else {
           plan_.post_nodes.push_back(index);
           for (const auto& o : node.outputs) post_values_.insert(o);
+          if (ps_pad) ps_reasons_[node.outputs[0]] = "Pad on the PS: " + *ps_pad;
         }
         continue;
       }
@@ -150,7 +154,8 @@ class Lowering {
       if (reads_post) {
         for (const auto& v : node.inputs)
           if (post_values_.count(v))
-            unsupported(node, fmt::format("its input {} comes from an operator the PS runs after the PL", v));
+            unsupported(node, fmt::format("its input {} comes from an operator the PS runs after the PL{}", v,
+                                          ps_reasons_.count(v) ? " (" + ps_reasons_.at(v) + ")" : std::string()));
       }
       lower_node(index, node);
       plan_.pl_nodes.push_back(index);
@@ -882,28 +887,39 @@ class Lowering {
 
   // Pad: kept as extra padding of the convolution(s) that read it.
   void lower_pad(const Node& node) {
+    if (const auto why = pad_refusal(node)) unsupported(node, *why);
+    const auto pads = pad_amounts(node);
+    pads_[node.outputs[0]] = PadAlias{node.input(0), node.name, {pads[2], pads[3], pads[6], pads[7]}};
+  }
+
+  std::vector<std::int64_t> pad_amounts(const Node& node) const {
+    return g_.opset < 11 ? node.get_ints("pads", {}) : g_.value(node.input(1)).constant->to_int64s();
+  }
+
+  // Why a Pad cannot become a convolution's padding; none when it can. Such a Pad runs on the
+  // PS when it comes before the PL or after it (reflect/edge padding of the network's input...).
+  std::optional<std::string> pad_refusal(const Node& node) const {
     const std::string mode = node.get_string("mode", "constant");
-    if (mode != "constant") unsupported(node, fmt::format("mode={}", mode));
-    const auto& in_shape = value(node.input(0)).shape;
-    if (in_shape.size() != 4) unsupported(node, "padding of a tensor that is not an image");
-    std::vector<std::int64_t> pads;
-    if (g_.opset < 11) {
-      pads = node.get_ints("pads", {});
-    } else {
-      pads = constant(node, 1).to_int64s();
-      if (node.has_input(2) && constant(node, 2).to_doubles().at(0) != 0.0) unsupported(node, "a pad value other than 0");
-      if (node.has_input(3)) unsupported(node, "the axes input");
+    if (mode != "constant") return fmt::format("mode={}", mode);
+    if (value(node.input(0)).shape.size() != 4) return "padding of a tensor that is not an image";
+    if (g_.opset >= 11) {
+      if (!g_.is_constant(node.input(1)))
+        return "input pads is not a compile-time constant (the PL layer's paddings are fixed when it is built)";
+      if (node.has_input(2) && (!g_.is_constant(node.input(2)) || g_.value(node.input(2)).constant->to_doubles().at(0) != 0.0))
+        return "a pad value other than 0";
+      if (node.has_input(3)) return "the axes input";
     }
-    if (g_.opset < 11 && node.get_float("value", 0.0F) != 0.0F) unsupported(node, "a pad value other than 0");
-    if (pads.size() != 8) unsupported(node, "pads for other than 4 axes");
-    if (pads[0] || pads[1] || pads[4] || pads[5]) unsupported(node, "padding of the batch or channel axis");
+    if (g_.opset < 11 && node.get_float("value", 0.0F) != 0.0F) return "a pad value other than 0";
+    const auto pads = pad_amounts(node);
+    if (pads.size() != 8) return "pads for other than 4 axes";
+    if (pads[0] || pads[1] || pads[4] || pads[5]) return "padding of the batch or channel axis";
     for (auto p : pads)
-      if (p < 0) unsupported(node, "negative pads (cropping)");
+      if (p < 0) return "negative pads (cropping)";
     for (std::size_t c : g_.consumers(node.outputs[0]))
       if (g_.nodes[c].op != "Conv" || g_.nodes[c].input(0) != node.outputs[0])
-        unsupported(node, "a Pad not followed by a Conv (only folded into a convolution's padding)");
-    if (g_.is_output(node.outputs[0])) unsupported(node, "a Pad not followed by a Conv (only folded into a convolution's padding)");
-    pads_[node.outputs[0]] = PadAlias{node.input(0), node.name, {pads[2], pads[3], pads[6], pads[7]}};
+        return "a Pad not followed by a Conv (only folded into a convolution's padding)";
+    if (g_.is_output(node.outputs[0])) return "a Pad not followed by a Conv (only folded into a convolution's padding)";
+    return std::nullopt;
   }
 
   struct PadAlias {
@@ -918,6 +934,7 @@ class Lowering {
   std::set<std::string> post_values_;
   std::set<std::string> produced_;  // stream ids written by a PL layer
   std::map<std::string, PadAlias> pads_;
+  std::map<std::string, std::string> ps_reasons_;  // why a PS operator after the PL could not be on the PL
 };
 
 }  // namespace

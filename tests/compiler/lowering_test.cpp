@@ -109,6 +109,41 @@ TEST(Lowering, DepthwiseConvAndPadFoldedIntoConv) {
   check_float("depthwise_pad", b, {"Conv+Clip", "Pad+Conv"});
 }
 
+// A reflect padding of the network's input is no convolution's zero padding: the PS pads, the
+// PL convolves. The same Pad between two PL layers is refused, saying why it could not be on the PL.
+TEST(Lowering, ReflectPadOfTheInputRunsOnThePsAndBetweenPlLayersIsRefused) {
+  GraphBuilder b;
+  b.input("x", {1, 2, 5, 5})
+      .random_constant("w", {3, 2, 3, 3})
+      .constant("pads", Tensor::from<std::int64_t>({8}, {0, 0, 1, 1, 0, 0, 1, 1}))
+      .node({"Pad", "reflect", {"x", "pads"}, {"p"}, {{"mode", std::string("reflect")}}})
+      .node({"Conv", "conv", {"p", "w"}, {"c"}, {}})
+      .node({"Relu", "relu", {"c"}, {"y"}, {}})
+      .output("y");
+  check_float("reflect_pad_input", b, {"Conv+Relu"});
+  const auto plan = lower(b.build(), {}, "reflect");
+  ASSERT_EQ(plan.pre_nodes.size(), 1u);
+  EXPECT_EQ(plan.graph.nodes[plan.pre_nodes[0]].op, "Pad");
+
+  GraphBuilder inner;
+  inner.input("x", {1, 2, 5, 5})
+      .random_constant("w1", {2, 2, 1, 1})
+      .random_constant("w2", {3, 2, 3, 3})
+      .constant("pads", Tensor::from<std::int64_t>({8}, {0, 0, 1, 1, 0, 0, 1, 1}))
+      .node({"Conv", "first", {"x", "w1"}, {"c1"}, {}})
+      .node({"Pad", "edge", {"c1", "pads"}, {"p"}, {{"mode", std::string("edge")}}})
+      .node({"Conv", "second", {"p", "w2"}, {"y"}, {}})
+      .output("y");
+  try {
+    lower(inner.build(), {}, "edge");
+    FAIL() << "a Pad between PL layers that no convolution absorbs was lowered";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("second"), std::string::npos) << what;
+    EXPECT_NE(what.find("Pad on the PS: mode=edge"), std::string::npos) << what;
+  }
+}
+
 TEST(Lowering, SoftmaxRunsOnThePsAfterThePl) {
   GraphBuilder b;
   b.input("x", {1, 6})
