@@ -55,10 +55,10 @@ PlTensor make_tensor(const graph::Value& value, std::string id) {
   t.shape = value.shape;
   t.dtype = value.dtype;
   const Shape& s = value.shape;
-  if (s.size() >= 3 && s[0] == 1) {  // an image: [1, C, H(, W)]
+  if (s.size() >= 3 && s[0] == 1) {  // an image [1, C, H, W], or a trace [1, C, L] as H = 1
     t.channels = s[1];
-    t.height = s[2];
-    t.width = s.size() >= 4 ? s[3] : 1;
+    t.height = s.size() >= 4 ? s[2] : 1;
+    t.width = s.size() >= 4 ? s[3] : s[2];
     std::int64_t rest = 1;
     for (std::size_t i = 2; i < s.size(); ++i) rest *= s[i];
     t.pixels = rest;
@@ -289,7 +289,8 @@ class Lowering {
     }
     const PlTensor& in = input(node, data);
     require_float(node, in);
-    if (!is_image(in)) unsupported(node, "only 2-D convolution of a single image");
+    if (!is_image(in) && !(in.shape.size() == 3 && in.shape[0] == 1))
+      unsupported(node, "only 1-D or 2-D convolution of a single image");
     const bool runtime_w = !g_.is_constant(node.input(1));
     const auto p = graph::conv_params(g_, node);
     if (p.batch != 1) unsupported(node, "batch size above 1");
@@ -297,7 +298,7 @@ class Lowering {
     if (p.group != 1 && !depthwise) unsupported(node, fmt::format("grouped convolution (group={})", p.group));
     PlLayer& layer = add_layer(depthwise ? LayerKind::depthwise_conv : LayerKind::conv, node);
     layer.inputs = {data};
-    layer.in_h = in.height;
+    layer.in_h = in.height;  // the unpadded input when a Pad is folded in; 1-D: height 1
     layer.in_w = in.width;
     layer.in_c = p.in_channels;
     layer.out_c = p.out_channels;
@@ -348,24 +349,7 @@ class Lowering {
     if (node.outputs.size() > 1 && !node.outputs[1].empty()) unsupported(node, "the Indices output");
     if (in.shape.size() != 4 && in.shape.size() != 3) unsupported(node, fmt::format("{}-D pooling", in.shape.size() - 2));
     if (in.shape[0] != 1) unsupported(node, "batch size above 1");
-    graph::PoolParams p;
-    if (in.shape.size() == 3) {  // 1-D: a 2-D window of height 1
-      Node as_2d = node;
-      auto lift = [&](const char* name, std::int64_t one) {
-        if (!node.has(name)) return;
-        auto v = node.get_ints(name, {});
-        if (std::string_view(name) == "pads" && v.size() == 2) v = {0, v[0], 0, v[1]};
-        else if (v.size() == 1) v.insert(v.begin(), one);
-        as_2d.attributes[name] = v;
-      };
-      lift("kernel_shape", 1);
-      lift("strides", 1);
-      lift("dilations", 1);
-      lift("pads", 0);
-      p = graph::pool_params(as_2d, {1, in.shape[1], 1, in.shape[2]});
-    } else {
-      p = graph::pool_params(g_, node);
-    }
+    graph::PoolParams p = graph::pool_params(g_, node);  // 1-D: a 2-D window of height 1
     // ceil_mode: the extra window positions are padding at the bottom/right, which max pooling
     // ignores (lowest value) and average pooling leaves out of the divisor.
     const bool ceil = node.get_int("ceil_mode", 0) != 0;

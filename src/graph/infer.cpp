@@ -225,7 +225,7 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
       }
       if (c.shape(3) != c.shape(4)) bad(node, "multiplier and shift differ in shape");
     }
-    return one({p.batch, p.out_channels, p.out_h, p.out_w});
+    return one(p.output_shape());
   }
   if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool" || op == "GlobalMaxPool") {
     c.require_inputs(1, 1);
@@ -235,7 +235,7 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
     else
       c.require_dtype(0, {DType::float32});
     const PoolParams p = pool_params(node, c.shape(0));
-    return one({p.batch, p.channels, p.out_h, p.out_w});
+    return one(p.output_shape());
   }
   if (op == "Gemm" || op == "QGemm") {
     if (op == "Gemm") {

@@ -23,6 +23,24 @@ std::vector<std::int64_t> spatial_attr(const Node& node, std::string_view attr, 
   return values;
 }
 
+// Window attributes of a 1-D or 2-D operator as 2-D ones: a 1-D window is the H = 1 case
+// (kernel, stride and dilation 1 on H, no H padding; pads [begin, end] become [0, begin, 0, end]).
+struct Window2d {
+  std::vector<std::int64_t> kernel, strides, dilations, pads;
+};
+Window2d window_attrs(const Node& node, std::size_t spatial, std::int64_t kernel_fallback) {
+  Window2d w{spatial_attr(node, "kernel_shape", spatial, kernel_fallback, kernel_fallback),
+             spatial_attr(node, "strides", spatial, 1, 1), spatial_attr(node, "dilations", spatial, 1, 1),
+             spatial_attr(node, "pads", 2 * spatial, 0, 0)};
+  if (spatial == 1) {
+    w.kernel.insert(w.kernel.begin(), 1);
+    w.strides.insert(w.strides.begin(), 1);
+    w.dilations.insert(w.dilations.begin(), 1);
+    w.pads = {0, w.pads[0], 0, w.pads[1]};
+  }
+  return w;
+}
+
 const Shape& shape_of(const Graph& graph, const Node& node, std::size_t index) {
   if (!node.has_input(index)) bad(node, fmt::format("input {} is missing", index));
   const Value& v = graph.value(node.input(index));
@@ -61,13 +79,15 @@ AxisWindow resolve_window(std::string_view auto_pad, std::int64_t in, std::int64
   return window;
 }
 
-ConvParams conv_params(const Node& node, const Shape& x, const Shape& w) {
-  if (x.size() != 4 || w.size() != 4) {
-    if (x.size() == 3 || x.size() == 5)
-      throw_unsupported(node, fmt::format("{}-D convolution; only 2-D", x.size() - 2));
-    bad(node, fmt::format("input {} and weights {} are not 4-D", shape_to_string(x), shape_to_string(w)));
-  }
+ConvParams conv_params(const Node& node, const Shape& x_given, const Shape& w_given) {
+  if (x_given.size() == 5) throw_unsupported(node, "3-D convolution; only 1-D and 2-D");
+  if (!((x_given.size() == 4 && w_given.size() == 4) || (x_given.size() == 3 && w_given.size() == 3)))
+    bad(node, fmt::format("input {} and weights {} are not both 3-D or both 4-D", shape_to_string(x_given),
+                          shape_to_string(w_given)));
   ConvParams p;
+  p.one_d = x_given.size() == 3;
+  const Shape x = p.one_d ? Shape{x_given[0], x_given[1], 1, x_given[2]} : x_given;
+  const Shape w = p.one_d ? Shape{w_given[0], w_given[1], 1, w_given[2]} : w_given;
   p.batch = x[0];
   p.in_channels = x[1];
   p.in_h = x[2];
@@ -80,12 +100,13 @@ ConvParams conv_params(const Node& node, const Shape& x, const Shape& w) {
       w[1] * p.group != p.in_channels)
     bad(node, fmt::format("group {} does not fit input channels {} and weights {}", p.group,
                           p.in_channels, shape_to_string(w)));
-  const auto kernel = spatial_attr(node, "kernel_shape", 2, 0, 0);
+  const Window2d attrs = window_attrs(node, p.one_d ? 1 : 2, 0);
+  const auto& kernel = attrs.kernel;
   if (node.has("kernel_shape") && (kernel[0] != p.kernel_h || kernel[1] != p.kernel_w))
     bad(node, "kernel_shape disagrees with the weights");
-  const auto strides = spatial_attr(node, "strides", 2, 1, 1);
-  const auto dilations = spatial_attr(node, "dilations", 2, 1, 1);
-  const auto pads = spatial_attr(node, "pads", 4, 0, 0);
+  const auto& strides = attrs.strides;
+  const auto& dilations = attrs.dilations;
+  const auto& pads = attrs.pads;
   const std::string auto_pad = node.get_string("auto_pad", "NOTSET");
   p.stride_h = strides[0];
   p.stride_w = strides[1];
@@ -107,13 +128,12 @@ ConvParams conv_params(const Graph& graph, const Node& node) {
   return conv_params(node, shape_of(graph, node, 0), shape_of(graph, node, weight_index));
 }
 
-PoolParams pool_params(const Node& node, const Shape& x) {
-  if (x.size() != 4) {
-    if (x.size() == 3 || x.size() == 5)
-      throw_unsupported(node, fmt::format("{}-D pooling; only 2-D", x.size() - 2));
-    bad(node, fmt::format("input {} is not 4-D", shape_to_string(x)));
-  }
+PoolParams pool_params(const Node& node, const Shape& x_given) {
+  if (x_given.size() == 5) throw_unsupported(node, "3-D pooling; only 1-D and 2-D");
+  if (x_given.size() != 4 && x_given.size() != 3) bad(node, fmt::format("input {} is not 3-D or 4-D", shape_to_string(x_given)));
   PoolParams p;
+  p.one_d = x_given.size() == 3;
+  const Shape x = p.one_d ? Shape{x_given[0], x_given[1], 1, x_given[2]} : x_given;
   p.is_max = node.op == "MaxPool" || node.op == "GlobalMaxPool";
   p.batch = x[0];
   p.channels = x[1];
@@ -127,10 +147,11 @@ PoolParams pool_params(const Node& node, const Shape& x) {
     return p;
   }
   if (!node.has("kernel_shape")) bad(node, "attribute 'kernel_shape' is missing");
-  const auto kernel = spatial_attr(node, "kernel_shape", 2, 1, 1);
-  const auto strides = spatial_attr(node, "strides", 2, 1, 1);
-  const auto dilations = spatial_attr(node, "dilations", 2, 1, 1);
-  const auto pads = spatial_attr(node, "pads", 4, 0, 0);
+  const Window2d attrs = window_attrs(node, p.one_d ? 1 : 2, 1);
+  const auto& kernel = attrs.kernel;
+  const auto& strides = attrs.strides;
+  const auto& dilations = attrs.dilations;
+  const auto& pads = attrs.pads;
   const bool ceil_mode = node.get_int("ceil_mode", 0) != 0;
   p.count_include_pad = node.get_int("count_include_pad", 0) != 0;
   if (ceil_mode && !p.is_max && p.count_include_pad)
@@ -158,6 +179,12 @@ PoolParams pool_params(const Node& node, const Shape& x) {
   }
   return p;
 }
+
+Shape ConvParams::output_shape() const {
+  return one_d ? Shape{batch, out_channels, out_w} : Shape{batch, out_channels, out_h, out_w};
+}
+
+Shape PoolParams::output_shape() const { return one_d ? Shape{batch, channels, out_w} : Shape{batch, channels, out_h, out_w}; }
 
 PoolParams pool_params(const Graph& graph, const Node& node) {
   return pool_params(node, shape_of(graph, node, 0));

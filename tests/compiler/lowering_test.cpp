@@ -109,6 +109,32 @@ TEST(Lowering, DepthwiseConvAndPadFoldedIntoConv) {
   check_float("depthwise_pad", b, {"Conv+Clip", "Pad+Conv"});
 }
 
+// A 1-D CNN over a sensor trace ([1, C, L]): 1-D convolutions (padding, stride, dilation) and
+// pooling are the H = 1 case of the 2-D layers.
+TEST(Lowering, OneDimensionalConvolutionsAndPoolingOfASensorTrace) {
+  GraphBuilder b;
+  b.input("x", {1, 2, 32})
+      .random_constant("w1", {4, 2, 5})
+      .random_constant("b1", {4})
+      .random_constant("w2", {3, 4, 3})
+      .random_constant("w3", {2, 3})
+      .node({"Conv", "conv1", {"x", "w1", "b1"}, {"c1"}, {{"pads", std::vector<std::int64_t>{2, 2}}}})
+      .node({"Relu", "relu", {"c1"}, {"r1"}, {}})
+      .node({"MaxPool", "pool", {"r1"}, {"p1"}, {{"kernel_shape", std::vector<std::int64_t>{2}}, {"strides", std::vector<std::int64_t>{2}}}})
+      .node({"Conv", "conv2", {"p1", "w2"}, {"c2"},
+             {{"strides", std::vector<std::int64_t>{2}}, {"dilations", std::vector<std::int64_t>{2}}, {"pads", std::vector<std::int64_t>{1, 0}}}})
+      .node({"GlobalAveragePool", "gap", {"c2"}, {"g"}, {}})
+      .node({"Flatten", "flat", {"g"}, {"f"}, {}})
+      .node({"Gemm", "fc", {"f", "w3"}, {"y"}, {{"transB", std::int64_t{1}}}})
+      .output("y");
+  const graph::Graph g = b.build();
+  EXPECT_EQ(g.value("c1").shape, (graph::Shape{1, 4, 32}));
+  EXPECT_EQ(g.value("p1").shape, (graph::Shape{1, 4, 16}));
+  EXPECT_EQ(g.value("c2").shape, (graph::Shape{1, 3, 7}));  // (16 + 1 + 0 - 2 * (3 - 1) - 1) / 2 + 1
+  EXPECT_EQ(g.value("g").shape, (graph::Shape{1, 3, 1}));
+  check_float("conv1d_sensor", b, {"Conv+Relu", "MaxPool", "Conv", "GlobalAveragePool", "Gemm"});
+}
+
 // A reflect padding of the network's input is no convolution's zero padding: the PS pads, the
 // PL convolves. The same Pad between two PL layers is refused, saying why it could not be on the PL.
 TEST(Lowering, ReflectPadOfTheInputRunsOnThePsAndBetweenPlLayersIsRefused) {

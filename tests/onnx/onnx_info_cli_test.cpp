@@ -49,9 +49,9 @@ TEST(OnnxInfoCli, TextListsLayersAndUnsupportedModelsFail) {
   ASSERT_EQ(ok.status, 0) << ok.output;
   EXPECT_NE(ok.output.find("MatMul"), std::string::npos);
   EXPECT_NE(ok.output.find("11 layers, 5994 parameters"), std::string::npos) << ok.output;
-  const Result bad = run("onnx-info " + kFixtures + "/onnx/node/test_maxpool_1d_default/model.onnx");
+  const Result bad = run("onnx-info " + kFixtures + "/onnx/node/test_qlinearmatmul_2D_int8_float16/model.onnx");
   EXPECT_EQ(bad.status, 2);
-  EXPECT_NE(bad.output.find("unsupported: MaxPool (1-D pooling; only 2-D) at node MaxPool_0"), std::string::npos)
+  EXPECT_NE(bad.output.find("unsupported: QLinearMatMul (FLOAT16 tensor 'a_scale') at node QLinearMatMul_0"), std::string::npos)
       << bad.output;
   const Result missing = run("onnx-info /nonexistent.onnx");
   EXPECT_NE(missing.status, 0);

@@ -19,12 +19,14 @@ struct ConvParams {
   std::int64_t stride_h = 1, stride_w = 1;
   std::int64_t dilation_h = 1, dilation_w = 1;
   std::int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  bool one_d = false;  // [N, C, L]: computed as H = 1, the output is [N, C, out_w]
   bool depthwise() const { return group > 1 && group == in_channels && group == out_channels; }
+  Shape output_shape() const;
 };
 ConvParams conv_params(const Node& node, const Shape& input, const Shape& weights);
 ConvParams conv_params(const Graph& graph, const Node& node);
 
-// 2-D MaxPool / AveragePool; GlobalAveragePool/GlobalMaxPool give a kernel of the input size.
+// 1-D or 2-D MaxPool / AveragePool; GlobalAveragePool/GlobalMaxPool give a kernel of the input size.
 struct PoolParams {
   bool is_max = true;
   std::int64_t batch = 1, channels = 0;
@@ -34,6 +36,8 @@ struct PoolParams {
   std::int64_t dilation_h = 1, dilation_w = 1;
   std::int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
   bool count_include_pad = false;
+  bool one_d = false;  // [N, C, L]: computed as H = 1, the output is [N, C, out_w]
+  Shape output_shape() const;
 };
 PoolParams pool_params(const Node& node, const Shape& input);
 PoolParams pool_params(const Graph& graph, const Node& node);
