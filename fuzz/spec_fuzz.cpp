@@ -1,5 +1,6 @@
 // Fuzzes the kernel spec parser and the compute-signature check. Property: a spec that
-// parses yields a manifest that the manifest reader accepts and round-trips.
+// parses yields a manifest that the manifest reader accepts and round-trips, with each
+// constant stream's frame named as its copy under constants/.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -30,6 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto back = zynqnn::manifest::parse_manifest(json, "generated");
     if (zynqnn::manifest::to_json(back) != json) std::abort();  // not a round trip
+    for (std::size_t i = 0; i < spec.streams.size(); ++i) {
+      // A constant stream's manifest entry names only its copy, never the spec's path.
+      if (spec.streams[i].is_constant() != back.streams[i].is_constant()) std::abort();
+      if (back.streams[i].is_constant() && back.streams[i].constant != "constants/" + spec.streams[i].name + ".bin") {
+        std::abort();
+      }
+    }
   } catch (const zynqnn::Error&) {
     std::abort();  // the generator wrote a manifest its own reader refuses
   }

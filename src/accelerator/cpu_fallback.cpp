@@ -12,8 +12,13 @@ namespace zynqnn {
 namespace {
 
 struct ManifestKernel {
+  // input_* are the inputs the caller fills; the library takes every input in manifest
+  // order, with each constant stream's frame in its place (library_inputs, filled per call).
   std::vector<std::string> input_names, output_names;
   std::vector<std::size_t> input_bytes, output_bytes;
+  std::vector<std::vector<std::byte>> constant_frames;
+  std::vector<int> constant_of_input;  // per manifest input: index into constant_frames, or -1
+  std::vector<std::span<const std::byte>> library_inputs;
   SimKernelLibrary library;
   explicit ManifestKernel(const std::filesystem::path& library_path) : library(library_path) {}
 };
@@ -35,18 +40,25 @@ watchdog::CpuFallback cpu_fallback_from_manifest(const std::filesystem::path& ma
   }
   auto kernel = std::make_shared<ManifestKernel>(library);
   for (const auto* s : manifest.inputs()) {
-    kernel->input_names.push_back(s->name);
-    kernel->input_bytes.push_back(static_cast<std::size_t>(s->bytes));
+    if (s->is_constant()) {
+      kernel->constant_of_input.push_back(static_cast<int>(kernel->constant_frames.size()));
+      kernel->constant_frames.push_back(manifest::load_constant_frame(*s, manifest_path.parent_path()));
+    } else {
+      kernel->constant_of_input.push_back(-1);
+      kernel->input_names.push_back(s->name);
+      kernel->input_bytes.push_back(static_cast<std::size_t>(s->bytes));
+    }
   }
+  kernel->library_inputs.resize(kernel->constant_of_input.size());
   for (const auto* s : manifest.outputs()) {
     kernel->output_names.push_back(s->name);
     kernel->output_bytes.push_back(static_cast<std::size_t>(s->bytes));
   }
-  if (kernel->library.num_inputs() != kernel->input_bytes.size() ||
+  if (kernel->library.num_inputs() != kernel->library_inputs.size() ||
       kernel->library.num_outputs() != kernel->output_bytes.size()) {
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("the library has {} inputs and {} outputs, the manifest {} and {}", kernel->library.num_inputs(),
-                            kernel->library.num_outputs(), kernel->input_bytes.size(), kernel->output_bytes.size()),
+                            kernel->library.num_outputs(), kernel->library_inputs.size(), kernel->output_bytes.size()),
                 library.string());
   }
   return [kernel](const watchdog::InputViews& inputs, const watchdog::OutputViews& outputs) {
@@ -70,7 +82,13 @@ watchdog::CpuFallback cpu_fallback_from_manifest(const std::filesystem::path& ma
                     fmt::format("CPU fallback: output '{}'", kernel->output_names[j]));
       }
     }
-    kernel->library.run_frame(inputs, outputs);
+    std::size_t next_user_input = 0;
+    for (std::size_t k = 0; k < kernel->library_inputs.size(); ++k) {
+      const int constant = kernel->constant_of_input[k];
+      kernel->library_inputs[k] = constant >= 0 ? std::span<const std::byte>(kernel->constant_frames[static_cast<std::size_t>(constant)])
+                                                : inputs[next_user_input++];
+    }
+    kernel->library.run_frame(kernel->library_inputs, outputs);
   };
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn {
@@ -16,16 +18,29 @@ std::string channel_name(const AxiDma& dma, DmaChannel channel) {
 DmaAccelerator::DmaAccelerator(std::unique_ptr<Board> board, std::vector<AxiDmaConfig> dmas,
                                std::vector<StreamInfo> inputs, std::vector<StreamBinding> input_bindings,
                                std::vector<StreamInfo> outputs, std::vector<StreamBinding> output_bindings,
-                               AxiDmaOptions options)
+                               AxiDmaOptions options, std::vector<ConstantStream> constants)
     : board_(std::move(board)), inputs_(std::move(inputs)), outputs_(std::move(outputs)) {
   if (!board_) throw Error(ErrorCode::invalid_argument, "no board", "DmaAccelerator");
   if (input_bindings.size() != inputs_.size() || output_bindings.size() != outputs_.size())
     throw Error(ErrorCode::internal, "one binding per stream is required", "DmaAccelerator");
   for (AxiDmaConfig& config : dmas) dmas_.push_back(std::make_unique<AxiDma>(*board_, std::move(config), options));
 
+  std::vector<StreamBinding> constant_bindings;
+  for (const ConstantStream& constant : constants) {
+    if (constant.frame.size() != constant.info.bytes)
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("constant frame of {} bytes, the stream has {}", constant.frame.size(), constant.info.bytes),
+                  constant.info.name);
+    constants_.push_back(constant.info);
+    constant_bindings.push_back(constant.binding);
+  }
+
+  // Constant streams share the MM2S channels with the other inputs: one check of "no channel
+  // serves two streams" across both lists.
+  std::vector<bool> mm2s_used(dmas_.size(), false), s2mm_used(dmas_.size(), false);
   auto make_ports = [&](const std::vector<StreamInfo>& streams, const std::vector<StreamBinding>& bindings,
                         DmaChannel channel, std::vector<Port>& ports) {
-    std::vector<bool> used(dmas_.size(), false);
+    std::vector<bool>& used = channel == DmaChannel::mm2s ? mm2s_used : s2mm_used;
     for (std::size_t i = 0; i < streams.size(); ++i) {
       const StreamInfo& stream = streams[i];
       if (bindings[i].dma >= dmas_.size())
@@ -47,6 +62,13 @@ DmaAccelerator::DmaAccelerator(std::unique_ptr<Board> board, std::vector<AxiDmaC
   };
   make_ports(inputs_, input_bindings, DmaChannel::mm2s, input_ports_);
   make_ports(outputs_, output_bindings, DmaChannel::s2mm, output_ports_);
+  make_ports(constants_, constant_bindings, DmaChannel::mm2s, constant_ports_);
+  // Filled once: nothing writes these buffers again, and MM2S only reads them.
+  for (std::size_t c = 0; c < constant_ports_.size(); ++c) {
+    Port& port = constant_ports_[c];
+    std::memcpy(port.buffer->data(), constants[c].frame.data(), port.bytes);
+    port.buffer->sync_for_device(0, port.bytes);
+  }
   init_all();
 }
 
@@ -89,6 +111,7 @@ CallResult DmaAccelerator::run(Nanoseconds timeout) {
   // arrives.
   for (Port& port : output_ports_) port.dma->start_receive(*port.buffer, 0, port.bytes);
   for (Port& port : input_ports_) port.dma->start_send(*port.buffer, 0, port.bytes);
+  for (Port& port : constant_ports_) port.dma->start_send(*port.buffer, 0, port.bytes);
 
   auto record = [&](const DmaWaitResult& wait, const Port& port, DmaChannel channel, const std::string& stream) {
     if (wait.outcome == DmaOutcome::done || result.status == CallStatus::dma_error) return;
@@ -116,6 +139,9 @@ CallResult DmaAccelerator::run(Nanoseconds timeout) {
   for (std::size_t i = 0; i < input_ports_.size(); ++i)
     record(input_ports_[i].dma->wait(DmaChannel::mm2s, deadline), input_ports_[i], DmaChannel::mm2s,
            inputs_[i].name);
+  for (std::size_t c = 0; c < constant_ports_.size(); ++c)
+    record(constant_ports_[c].dma->wait(DmaChannel::mm2s, deadline), constant_ports_[c], DmaChannel::mm2s,
+           constants_[c].name);
   result.completed_at = clock.now();
   result.elapsed = *result.completed_at - start;
   if (result.status == CallStatus::ok) {

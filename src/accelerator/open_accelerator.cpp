@@ -39,12 +39,18 @@ std::unique_ptr<Accelerator> open_accelerator(const std::string& manifest_path, 
                                               const OpenOptions& options) {
   const manifest::Manifest manifest = manifest::load_manifest(manifest_path);
   const std::filesystem::path folder = std::filesystem::path(manifest_path).parent_path();
+  // Constant frames first: a missing or wrong-sized file is refused before a board is opened.
+  std::vector<ConstantStream> constants;
+  for (const manifest::StreamInfo* stream : manifest.constant_inputs()) {
+    constants.push_back({stream_info(*stream), {}, manifest::load_constant_frame(*stream, folder)});
+  }
   BoardAndDmas board = open_board(manifest, folder, board_name, options.latency_jitter, options.seed);
   if (options.dma) board.options = *options.dma;
 
   std::vector<StreamInfo> inputs, outputs;
   std::vector<StreamBinding> input_bindings, output_bindings;
-  for (const manifest::StreamInfo* stream : manifest.inputs()) {
+  // The caller fills the user inputs; the constant streams are the accelerator's own.
+  for (const manifest::StreamInfo* stream : manifest.user_inputs()) {
     inputs.push_back(stream_info(*stream));
     input_bindings.push_back({dma_index(board.dmas, *stream)});
   }
@@ -52,9 +58,12 @@ std::unique_ptr<Accelerator> open_accelerator(const std::string& manifest_path, 
     outputs.push_back(stream_info(*stream));
     output_bindings.push_back({dma_index(board.dmas, *stream)});
   }
+  for (std::size_t c = 0; c < constants.size(); ++c) {
+    constants[c].binding = {dma_index(board.dmas, *manifest.constant_inputs()[c])};
+  }
   return std::make_unique<DmaAccelerator>(std::move(board.board), std::move(board.dmas), std::move(inputs),
                                           std::move(input_bindings), std::move(outputs),
-                                          std::move(output_bindings), board.options);
+                                          std::move(output_bindings), board.options, std::move(constants));
 }
 
 }  // namespace zynqnn

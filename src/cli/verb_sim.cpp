@@ -62,6 +62,10 @@ void run_sim(const SimOptions& options) {
     const manifest::StreamInfo* stream = manifest.find_stream(name);
     if (!stream || stream->direction != "in")
       throw Error(ErrorCode::not_found, "the kernel has no input stream named \"" + name + "\"", "--input");
+    if (stream->is_constant())
+      throw Error(ErrorCode::invalid_argument,
+                  "\"" + name + "\" is a constant stream: the accelerator sends " + stream->constant + " itself",
+                  "--input");
     if (given.count(name)) throw Error(ErrorCode::invalid_argument, "input \"" + name + "\" given twice", "--input");
     io::NpyArray array = io::load_npy(file);
     check_against_manifest(array, *stream, file);

@@ -58,6 +58,9 @@ Layout layout_of(const spec::KernelSpec& spec) {
 
 std::string dma_name(std::size_t index) { return "axi_dma_" + std::to_string(index); }
 
+// Where a constant stream's frame lives in the output folder (the manifest's "constant").
+std::string constant_path(const spec::StreamSpec& s) { return "constants/" + s.name + ".bin"; }
+
 std::uint64_t stream_latency(const spec::StreamSpec& s) {
   return static_cast<std::uint64_t>(s.elements()) + kStageFillCycles * kStages;
 }
@@ -109,6 +112,7 @@ manifest::Manifest build_manifest(const spec::KernelSpec& spec) {
     info.dma = dma.name;
     info.channel = in ? "mm2s" : "s2mm";
     info.frame_latency_cycles = stream_latency(s);
+    if (s.is_constant()) info.constant = constant_path(s);
     m.frame_latency_cycles = std::max(m.frame_latency_cycles, info.frame_latency_cycles);
     m.streams.push_back(info);
   }
@@ -143,6 +147,8 @@ data stream_data(const spec::KernelSpec& spec, const Layout& layout, std::size_t
   d.set("dma", dma_name(layout.dma_of_stream[i]));
   d.set("is_input", in);
   d.set("is_output", !in);
+  d.set("is_constant", s.is_constant());
+  d.set("is_user_input", in && !s.is_constant());
   d.set("dtype", s.type.name());
   d.set("numpy_dtype", s.type.numpy_dtype());
   const std::string elem = spec.compute && !spec.compute->parameter_types.empty() ? spec.compute->parameter_types[i]
@@ -197,12 +203,23 @@ data template_data(const spec::KernelSpec& spec, const manifest::Manifest& m, co
   root.set("project_include_sh", shell_single_quote(options.project_include_dir.string()));
 
   data streams{data::type::list}, inputs{data::type::list}, outputs{data::type::list};
-  std::vector<data> in_items, out_items;
+  data user_inputs{data::type::list};
+  std::vector<data> in_items, out_items, user_items;
+  bool has_constants = false;
   for (std::size_t i = 0; i < spec.streams.size(); ++i) {
     data d = stream_data(spec, layout, i);
     streams.push_back(d);
     (spec.streams[i].direction == Direction::in ? in_items : out_items).push_back(d);
+    if (spec.streams[i].direction == Direction::in && !spec.streams[i].is_constant()) user_items.push_back(d);
+    has_constants = has_constants || spec.streams[i].is_constant();
   }
+  // The streams a caller fills (the Python wrapper's arguments).
+  for (std::size_t k = 0; k < user_items.size(); ++k) {
+    user_items[k].set("port_sep", std::string(k + 1 < user_items.size() ? ", " : ""));
+    user_inputs.push_back(user_items[k]);
+  }
+  root.set("user_inputs", user_inputs);
+  root.set("has_constants", has_constants);
   for (std::size_t k = 0; k < in_items.size(); ++k) {
     in_items[k].set("port_sep", std::string(k + 1 < in_items.size() ? ", " : ""));
     inputs.push_back(in_items[k]);
@@ -308,6 +325,43 @@ void write_file(const std::filesystem::path& path, const std::string& text, bool
   }
 }
 
+// The constant streams' frames: each file must hold exactly the stream's bytes. Checked
+// before anything is written.
+void check_constant_files(const spec::KernelSpec& spec) {
+  for (const auto& s : spec.streams) {
+    if (!s.is_constant()) continue;
+    const std::string where = "stream " + s.name + ": constant file " + s.constant_file.string();
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(s.constant_file, ec);
+    if (ec) throw Error(ErrorCode::io, "cannot read the constant file: " + ec.message(), where);
+    if (size != static_cast<std::uintmax_t>(s.bytes())) {
+      throw Error(ErrorCode::invalid_argument,
+                  "constant stream '" + s.name + "' needs exactly " + std::to_string(s.bytes()) +
+                      " bytes (one frame of DMA words), the file has " + std::to_string(size),
+                  where);
+    }
+  }
+}
+
+// Copies each constant file to OUT/constants/<stream>.bin, unless it already is that file
+// (the DNN compiler writes it there itself).
+void copy_constant_files(const spec::KernelSpec& spec, const std::filesystem::path& out,
+                         std::vector<std::filesystem::path>& files) {
+  for (const auto& s : spec.streams) {
+    if (!s.is_constant()) continue;
+    const std::filesystem::path relative = constant_path(s);
+    const std::filesystem::path target = out / relative;
+    std::error_code ec;
+    if (!(std::filesystem::exists(target, ec) && std::filesystem::equivalent(s.constant_file, target, ec))) {
+      std::filesystem::create_directories(target.parent_path(), ec);
+      if (ec) throw Error(ErrorCode::io, "cannot create the folder: " + ec.message(), target.parent_path().string());
+      std::filesystem::copy_file(s.constant_file, target, std::filesystem::copy_options::overwrite_existing, ec);
+      if (ec) throw Error(ErrorCode::io, "cannot copy the constant file: " + ec.message(), "stream " + s.name + ": " + target.string());
+    }
+    files.push_back(relative);
+  }
+}
+
 bool compiler_available() {
   const char* cxx = std::getenv("CXX");
   const std::string probe = std::string("command -v ") + (cxx && *cxx ? "\"$CXX\"" : "g++") + " >/dev/null 2>&1";
@@ -333,6 +387,7 @@ GenerateResult generate(const spec::KernelSpec& spec, const GenerateOptions& opt
     throw Error(ErrorCode::bad_state, "the compute function's signature has not been checked (load the spec with load_kernel_spec)",
                 spec.compute->source.string());
   }
+  check_constant_files(spec);
   const manifest::Manifest m = build_manifest(spec);
   const data root = template_data(spec, m, options);
   const auto& out = options.output_dir;
@@ -368,6 +423,7 @@ GenerateResult generate(const spec::KernelSpec& spec, const GenerateOptions& opt
     write_file(out / path, text.str(), false);
     result.files.push_back(path);
   }
+  copy_constant_files(spec, out, result.files);
   write_file(out / "manifest.json", manifest::to_json(m), false);
   result.files.push_back("manifest.json");
 

@@ -1,5 +1,6 @@
 #include "zynqnn/manifest/manifest.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <limits>
@@ -111,6 +112,25 @@ class Reader {
 
 constexpr std::int64_t kMaxTransferBytes = (std::int64_t{1} << 26) - 1;
 
+// Why `path` is not a file path inside the manifest's folder (nullptr when it is): it must be
+// relative, use '/' separators and have no empty, "." or ".." component.
+const char* relative_path_problem(const std::string& path) {
+  if (path.empty() || path.size() > 4096) return "must be a path of 1 to 4096 characters";
+  if (path.find('\0') != std::string::npos || path.find('\\') != std::string::npos) {
+    return "must not contain NUL or '\\' (use '/' separators)";
+  }
+  if (path.front() == '/') return "must be relative to the manifest's folder, not an absolute path";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    const std::string_view part(path.data() + start, end - start);
+    if (part == "..") return "must stay inside the manifest's folder (no '..')";
+    if (part.empty() || part == ".") return "must not have an empty or '.' component";
+    start = end + 1;
+  }
+  return nullptr;
+}
+
 StreamInfo read_stream(const Reader& r) {
   StreamInfo s;
   s.name = r.name("name");
@@ -158,6 +178,11 @@ StreamInfo read_stream(const Reader& r) {
     r.fail("channel", "an input stream is fed by mm2s, an output stream feeds s2mm");
   }
   s.frame_latency_cycles = static_cast<std::uint64_t>(r.integer("frame_latency_cycles", 0, std::int64_t{1} << 48));
+  if (r.has("constant")) {
+    s.constant = r.string("constant");
+    if (s.direction != "in") r.fail("constant", "only an input stream can be constant");
+    if (const char* problem = relative_path_problem(s.constant)) r.fail("constant", problem);
+  }
   return s;
 }
 
@@ -202,6 +227,22 @@ std::vector<const StreamInfo*> Manifest::inputs() const {
   std::vector<const StreamInfo*> result;
   for (const auto& s : streams) {
     if (s.direction == "in") result.push_back(&s);
+  }
+  return result;
+}
+
+std::vector<const StreamInfo*> Manifest::user_inputs() const {
+  std::vector<const StreamInfo*> result;
+  for (const auto& s : streams) {
+    if (s.direction == "in" && !s.is_constant()) result.push_back(&s);
+  }
+  return result;
+}
+
+std::vector<const StreamInfo*> Manifest::constant_inputs() const {
+  std::vector<const StreamInfo*> result;
+  for (const auto& s : streams) {
+    if (s.direction == "in" && s.is_constant()) result.push_back(&s);
   }
   return result;
 }
@@ -318,6 +359,26 @@ Manifest load_manifest(const std::filesystem::path& path) {
   return parse_manifest(text.str(), path.string());
 }
 
+std::vector<std::byte> load_constant_frame(const StreamInfo& stream, const std::filesystem::path& manifest_folder) {
+  if (!stream.is_constant()) throw Error(ErrorCode::invalid_argument, "not a constant stream", "stream " + stream.name);
+  const std::filesystem::path path = manifest_folder / stream.constant;
+  const std::string where = "constant stream '" + stream.name + "': " + path.string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::io, "cannot open the constant file", where);
+  const auto expected = static_cast<std::size_t>(stream.bytes);
+  std::vector<std::byte> frame(expected);
+  in.read(reinterpret_cast<char*>(frame.data()), static_cast<std::streamsize>(expected));
+  const auto got = static_cast<std::size_t>(in.gcount());
+  const bool longer = got == expected && in.peek() != std::char_traits<char>::eof();
+  if (got != expected || longer) {
+    throw Error(ErrorCode::invalid_argument,
+                "the constant file holds " + (longer ? "more than " + std::to_string(expected) : std::to_string(got)) +
+                    " bytes, the stream needs exactly " + std::to_string(expected) + " (one frame)",
+                where);
+  }
+  return frame;
+}
+
 std::string to_json(const Manifest& m) {
   ordered_json doc;
   doc["schema_version"] = m.schema_version;
@@ -351,6 +412,7 @@ std::string to_json(const Manifest& m) {
     j["dma"] = s.dma;
     j["channel"] = s.channel;
     j["frame_latency_cycles"] = s.frame_latency_cycles;
+    if (s.is_constant()) j["constant"] = s.constant;
     streams.push_back(j);
   }
   doc["streams"] = streams;

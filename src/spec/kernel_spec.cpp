@@ -93,7 +93,7 @@ std::vector<std::int64_t> parse_shape(const json& value, const Location& loc, co
 
 StreamSpec parse_stream(const json& value, const Location& loc, const std::string& pointer) {
   if (!value.is_object()) fail(ErrorCode::invalid_argument, "a stream must be an object", loc.at(pointer));
-  reject_unknown_fields(value, {"name", "direction", "type", "shape", "stream_width"}, loc, pointer);
+  reject_unknown_fields(value, {"name", "direction", "type", "shape", "stream_width", "constant"}, loc, pointer);
   StreamSpec stream;
   stream.name = require_string(require_field(value, "name", loc, pointer), loc, pointer + "/name");
   require_identifier(stream.name, loc.at(pointer + "/name"));
@@ -135,6 +135,18 @@ StreamSpec parse_stream(const json& value, const Location& loc, const std::strin
          "frame of " + std::to_string(stream.bytes()) + " bytes exceeds the DMA length register (" +
              std::to_string(dma_max_transfer_bytes) + " bytes)",
          loc.at(pointer + "/shape"));
+  }
+  if (auto it = value.find("constant"); it != value.end()) {
+    // The path is kept as a path only: the generator copies the file to
+    // constants/<stream>.bin, so nothing of it reaches generated code.
+    const std::string file = require_string(*it, loc, pointer + "/constant");
+    if (file.empty() || file.find('\0') != std::string::npos) {
+      fail(ErrorCode::invalid_argument, "constant must be a file path", loc.at(pointer + "/constant"));
+    }
+    if (stream.direction != Direction::in) {
+      fail(ErrorCode::invalid_argument, "only an input stream can be constant", loc.at(pointer + "/constant"));
+    }
+    stream.constant_file = file;
   }
   return stream;
 }
@@ -460,6 +472,11 @@ KernelSpec load_kernel_spec(const std::filesystem::path& path) {
     if (spec.compute->source.is_relative()) spec.compute->source = path.parent_path() / spec.compute->source;
     const std::string source = read(spec.compute->source, "the compute source (" + path.string() + ":/compute/source)");
     check_compute_signature(spec, source, spec.compute->source.string());
+  }
+  for (auto& stream : spec.streams) {
+    if (stream.is_constant() && stream.constant_file.is_relative()) {
+      stream.constant_file = path.parent_path() / stream.constant_file;
+    }
   }
   return spec;
 }

@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -116,6 +119,88 @@ TEST(Manifest, ReconfigurableRegionNeedsItsPartialBitstream) {
   EXPECT_EQ(to_json(parse_manifest(to_json(m))), to_json(m));
   doc["reconfigurable_region"] = {{"name", "rp;rm -rf"}};
   EXPECT_EQ(error_of(doc).where(), "manifest.json:/reconfigurable_region/name");
+}
+
+// The example with its second input (b) made constant.
+json with_constant(const std::string& path) {
+  json document = json::parse(to_json(example()));
+  document["streams"][1]["constant"] = path;
+  return document;
+}
+
+TEST(Manifest, ConstantInputsAreTheirOwnView) {
+  const Manifest m = parse_manifest(with_constant("constants/b.bin").dump());
+  EXPECT_EQ(m.find_stream("b")->constant, "constants/b.bin");
+  EXPECT_TRUE(m.find_stream("b")->is_constant());
+  std::vector<std::string> all, user, constant;
+  for (const auto* s : m.inputs()) all.push_back(s->name);
+  for (const auto* s : m.user_inputs()) user.push_back(s->name);
+  for (const auto* s : m.constant_inputs()) constant.push_back(s->name);
+  EXPECT_EQ(all, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(user, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(constant, (std::vector<std::string>{"b"}));
+  EXPECT_EQ(to_json(parse_manifest(to_json(m))), to_json(m));
+  EXPECT_NE(to_json(m).find("\"constant\": \"constants/b.bin\""), std::string::npos);
+  EXPECT_EQ(to_json(example()).find("\"constant\""), std::string::npos);  // absent when not constant
+}
+
+TEST(Manifest, ConstantPathsStayInsideTheFolder) {
+  for (const std::string& path : {std::string("/etc/passwd"), std::string("../b.bin"), std::string("constants/../../b.bin"),
+                                  std::string("constants/.."), std::string(""), std::string("a//b.bin"),
+                                  std::string("./b.bin"), std::string("c:\\b.bin"), std::string("a\0b", 3)}) {
+    const Error error = error_of(with_constant(path));
+    EXPECT_EQ(error.code(), ErrorCode::invalid_argument) << path;
+    EXPECT_EQ(error.where(), "manifest.json:/streams/1/constant") << path;
+  }
+  EXPECT_NE(error_of(with_constant("/etc/passwd")).message().find("not an absolute path"), std::string::npos);
+  EXPECT_NE(error_of(with_constant("../b.bin")).message().find("no '..'"), std::string::npos);
+  json document = with_constant("constants/b.bin");
+  document["streams"][1]["constant"] = 7;
+  EXPECT_EQ(error_of(document).where(), "manifest.json:/streams/1/constant");
+  EXPECT_NO_THROW(parse_manifest(with_constant("weights/..b.bin").dump()));  // a name, not a parent
+}
+
+TEST(Manifest, ConstantOnlyOnInputs) {
+  json document = json::parse(to_json(example()));
+  std::size_t out = 0;
+  while (document["streams"][out]["direction"] != "out") ++out;
+  document["streams"][out]["constant"] = "constants/y.bin";
+  const Error error = error_of(document);
+  EXPECT_EQ(error.where(), "manifest.json:/streams/" + std::to_string(out) + "/constant");
+  EXPECT_NE(error.message().find("only an input stream"), std::string::npos);
+}
+
+TEST(Manifest, ConstantFrameMustHoldExactlyTheStreamsBytes) {
+  const auto dir = std::filesystem::temp_directory_path() / ("zynqnn_manifest_constant_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "constants");
+  const Manifest m = parse_manifest(with_constant("constants/b.bin").dump());
+  const StreamInfo& b = *m.find_stream("b");
+  auto write = [&](std::size_t bytes) {
+    std::ofstream(dir / "constants/b.bin", std::ios::binary | std::ios::trunc) << std::string(bytes, '\x5a');
+  };
+  write(static_cast<std::size_t>(b.bytes));
+  const auto frame = load_constant_frame(b, dir);
+  ASSERT_EQ(frame.size(), static_cast<std::size_t>(b.bytes));
+  EXPECT_EQ(frame.back(), std::byte{0x5a});
+  for (std::size_t wrong : {static_cast<std::size_t>(b.bytes) - 1, static_cast<std::size_t>(b.bytes) + 1, std::size_t{0}}) {
+    write(wrong);
+    try {
+      load_constant_frame(b, dir);
+      ADD_FAILURE() << wrong << " bytes accepted";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::invalid_argument);
+      EXPECT_NE(error.where().find("constant stream 'b'"), std::string::npos) << error.where();
+      EXPECT_NE(error.message().find("needs exactly " + std::to_string(b.bytes)), std::string::npos) << error.message();
+    }
+  }
+  std::filesystem::remove(dir / "constants/b.bin");
+  try {
+    load_constant_frame(b, dir);
+    ADD_FAILURE() << "a missing file was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::io);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Manifest, NewerSchemaIsUnsupported) {

@@ -262,6 +262,49 @@ TEST(ComputeSignature, LoadsTheExampleSpec) {
   EXPECT_EQ(spec.control, Control::axilite);
 }
 
+TEST(KernelSpec, ConstantInputKeepsItsPath) {
+  json spec = valid_spec();
+  spec["streams"][0]["constant"] = "weights/layer 1's \"$(x)\".bin";  // any path: it stays a path
+  const KernelSpec parsed = parse_kernel_spec(spec.dump());
+  EXPECT_TRUE(parsed.streams[0].is_constant());
+  EXPECT_EQ(parsed.streams[0].constant_file, std::filesystem::path("weights/layer 1's \"$(x)\".bin"));
+  EXPECT_FALSE(parsed.streams[1].is_constant());
+  EXPECT_EQ(parsed.inputs().size(), 1u);  // a constant stream is still an input
+}
+
+TEST(KernelSpec, ConstantIsRefusedWhereItCannotBe) {
+  struct Case {
+    int stream;
+    json value;
+    std::string message;
+  };
+  for (const Case& c : {Case{1, "y.bin", "only an input stream can be constant"},
+                        Case{0, "", "constant must be a file path"},
+                        Case{0, 42, "must be a string"},
+                        Case{0, std::string("a\0b", 3), "constant must be a file path"}}) {
+    json spec = valid_spec();
+    spec["streams"][c.stream]["constant"] = c.value;
+    const Error error = error_of(spec);
+    EXPECT_EQ(error.code(), ErrorCode::invalid_argument);
+    EXPECT_EQ(error.where(), "spec.json:/streams/" + std::to_string(c.stream) + "/constant");
+    EXPECT_NE(error.message().find(c.message), std::string::npos) << error.message();
+  }
+}
+
+TEST(KernelSpec, LoadResolvesARelativeConstantAgainstTheSpecFolder) {
+  const auto dir = std::filesystem::temp_directory_path() / "zynqnn_spec_test_constant";
+  std::filesystem::create_directories(dir);
+  json spec = valid_spec();
+  spec["streams"][0]["constant"] = "data/x.bin";
+  std::ofstream(dir / "spec.json") << spec.dump();
+  const KernelSpec loaded = load_kernel_spec(dir / "spec.json");
+  EXPECT_EQ(loaded.streams[0].constant_file, dir / "data/x.bin");
+  spec["streams"][0]["constant"] = "/abs/x.bin";
+  std::ofstream(dir / "spec.json", std::ios::trunc) << spec.dump();
+  EXPECT_EQ(load_kernel_spec(dir / "spec.json").streams[0].constant_file, std::filesystem::path("/abs/x.bin"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ComputeSignature, MissingSourceIsAnIoError) {
   const auto dir = std::filesystem::temp_directory_path() / "zynqnn_spec_test_missing";
   std::filesystem::create_directories(dir);

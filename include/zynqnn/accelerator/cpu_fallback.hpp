@@ -10,8 +10,10 @@
 namespace zynqnn {
 
 // Loads the manifest and its C-simulation library. The returned fallback checks that it gets
-// one input per input stream and one output per output stream with the manifest's byte
-// counts (Error(invalid_argument) naming the stream otherwise) and runs one frame.
+// one input per input stream the caller fills (constant streams excluded: their frames are
+// read from the manifest's folder here and passed to the kernel in their manifest position)
+// and one output per output stream with the manifest's byte counts (Error(invalid_argument)
+// naming the stream otherwise) and runs one frame.
 // Copies of the returned function share one loaded library (not thread-safe: one thread at a
 // time, like the Watchdog that calls it). Error(not_found / io / parse) naming the manifest
 // or library when they are missing or malformed.

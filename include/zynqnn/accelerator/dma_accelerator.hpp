@@ -3,6 +3,11 @@
 // channel, each output stream drains into an S2MM channel, each stream has its own DMA
 // buffer. One call arms every receive, then starts every send, then waits for all of them
 // with one deadline, as the bare-metal driver of the seed paper does.
+//
+// Constant streams are inputs the caller never fills: their frame is copied once into their
+// own DMA buffer (in DDR: it survives PL reconfiguration, and MM2S only reads it) when the
+// accelerator is built, and every call sends it with the other inputs. inputs() and
+// input_buffer() cover only the streams the caller fills.
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -17,11 +22,19 @@ struct StreamBinding {
   std::size_t dma = 0;
 };
 
+// An input stream fed from a frame the accelerator holds: `frame` has exactly info.bytes.
+struct ConstantStream {
+  StreamInfo info;
+  StreamBinding binding;
+  std::vector<std::byte> frame;
+};
+
 class DmaAccelerator final : public Accelerator {
  public:
   DmaAccelerator(std::unique_ptr<Board> board, std::vector<AxiDmaConfig> dmas, std::vector<StreamInfo> inputs,
                  std::vector<StreamBinding> input_bindings, std::vector<StreamInfo> outputs,
-                 std::vector<StreamBinding> output_bindings, AxiDmaOptions options = {});
+                 std::vector<StreamBinding> output_bindings, AxiDmaOptions options = {},
+                 std::vector<ConstantStream> constants = {});
   ~DmaAccelerator() override;
 
   const std::vector<StreamInfo>& inputs() const override { return inputs_; }
@@ -35,6 +48,8 @@ class DmaAccelerator final : public Accelerator {
   Board& board() override { return *board_; }
 
   const AxiDma& dma(std::size_t index) const { return *dmas_.at(index); }
+  // The constant streams (not among inputs()), in the order given.
+  const std::vector<StreamInfo>& constant_inputs() const { return constants_; }
 
  private:
   struct Port {
@@ -48,7 +63,9 @@ class DmaAccelerator final : public Accelerator {
   std::vector<std::unique_ptr<AxiDma>> dmas_;
   std::vector<StreamInfo> inputs_;
   std::vector<StreamInfo> outputs_;
+  std::vector<StreamInfo> constants_;
   std::vector<Port> input_ports_;
+  std::vector<Port> constant_ports_;
   std::vector<Port> output_ports_;
 };
 

@@ -6,6 +6,7 @@
 //
 // This reader depends only on the core library and nlohmann json: it builds for the board
 // (armhf) and in the runtime-only build.
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -34,6 +35,12 @@ struct StreamInfo {
   std::string dma;          // DMA instance name
   std::string channel;      // "mm2s" or "s2mm"
   std::uint64_t frame_latency_cycles = 0;  // estimate, see Manifest::latency_is_estimate
+  // Optional, inputs only: a file (relative to the manifest's folder, no "..") holding one
+  // frame of `bytes` bytes in the stream's word layout. The accelerator loads it once and
+  // sends it with every call; callers never fill this stream. Empty: an ordinary stream.
+  std::string constant;
+
+  bool is_constant() const { return !constant.empty(); }
 };
 
 struct DmaInfo {
@@ -86,7 +93,15 @@ struct Manifest {
   // whole PL (the DMAs and the processing system's configuration stay as they are).
   std::string reconfigurable_region;
 
+  // Two views of the input streams, both in manifest order:
+  //  - inputs(): every input stream, constant ones included: the hardware view (every MM2S
+  //    channel: DMA and .hwh binding, block-design checks, the PL kernel ABI's input order);
+  //  - user_inputs(): the inputs a caller fills (constant ones left out): the caller's view
+  //    (Accelerator::inputs(), the C ABI, Python, test data);
+  //  - constant_inputs(): the inputs the accelerator feeds itself from their constant file.
   std::vector<const StreamInfo*> inputs() const;
+  std::vector<const StreamInfo*> user_inputs() const;
+  std::vector<const StreamInfo*> constant_inputs() const;
   std::vector<const StreamInfo*> outputs() const;
   const StreamInfo* find_stream(std::string_view name) const;
   const DmaInfo* find_dma(std::string_view name) const;
@@ -99,6 +114,12 @@ struct Manifest {
 // schema), naming the field by JSON pointer.
 Manifest parse_manifest(std::string_view json_text, std::string_view origin = "manifest");
 Manifest load_manifest(const std::filesystem::path& path);
+
+// A constant stream's frame: the file `stream.constant` under `manifest_folder`, which must
+// hold exactly stream.bytes bytes. Error(io) when it cannot be read, Error(invalid_argument)
+// for another size, Error(invalid_argument) for a stream that is not constant; each names the
+// stream and the file.
+std::vector<std::byte> load_constant_frame(const StreamInfo& stream, const std::filesystem::path& manifest_folder);
 
 // The manifest as pretty-printed JSON (parse_manifest(to_json(m)) == m).
 std::string to_json(const Manifest& manifest);

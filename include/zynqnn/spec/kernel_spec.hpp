@@ -39,7 +39,13 @@ struct StreamSpec {
   ElementType type;
   std::vector<std::int64_t> shape;
   int stream_bits = 32;  // DMA stream (TDATA) width: 32 or 64
-  std::filesystem::path constant_file;  // in-streams only: bytes the accelerator sends itself
+  // A constant input: one frame of bytes() bytes, already packed in the stream's DMA words,
+  // that the accelerator loads once and sends with every call (the user never supplies it).
+  // Empty: an ordinary stream. Only on inputs. As written in the spec; load_kernel_spec
+  // resolves a relative path against the spec's folder.
+  std::filesystem::path constant_file;
+
+  bool is_constant() const { return !constant_file.empty(); }
 
   std::int64_t elements() const;           // NUMBER_OF_POINTS: product of the shape
   int elements_per_word() const { return stream_bits / type.slot_bits(); }
@@ -66,7 +72,7 @@ struct KernelSpec {
   // estimate); none: the generator's streaming estimate.
   std::optional<std::uint64_t> frame_latency_cycles;
 
-  std::vector<const StreamSpec*> inputs() const;
+  std::vector<const StreamSpec*> inputs() const;  // every input, constant ones included
   std::vector<const StreamSpec*> outputs() const;
 };
 
@@ -83,8 +89,9 @@ KernelSpec parse_kernel_spec(std::string_view json_text, std::string_view origin
 // and does not expand macros, typedefs or using-aliases other than the accepted spellings.
 void check_compute_signature(KernelSpec& spec, std::string_view source_text, std::string_view origin);
 
-// Reads, parses and validates a spec file; a relative compute source is resolved against
-// the spec's folder, read, and its signature checked.
+// Reads, parses and validates a spec file; a relative compute source and relative constant
+// files are resolved against the spec's folder; the compute source is read and its signature
+// checked (constant files are read by the generator).
 KernelSpec load_kernel_spec(const std::filesystem::path& path);
 
 }  // namespace zynqnn::spec

@@ -279,7 +279,7 @@ std::uint32_t DmaDevice::check_transfer(const Channel& ch, const Transfer& t) {
   // Without the data realignment engine an address must be a multiple of the stream width;
   // the model flags it instead of transferring shifted data (see docs/virtual-board.md).
   if (t.address % (ch.stream_bits / 8) != 0) return kDmaIntErr;
-  if (faults_.take_bus_error(&ch == &channels_[mm2s])) return kDmaSlvErr;
+  if (faults_.take_bus_error(&ch == &channels_[mm2s], config_.name)) return kDmaSlvErr;
   return 0;
 }
 

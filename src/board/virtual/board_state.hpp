@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "zynqnn/board/virtual/virtual_board.hpp"
@@ -41,11 +42,13 @@ class FaultState {
     transient_.clear();
     std::erase_if(persistent_, [](const Fault& f) { return !f.survives_reconfigure; });
   }
-  // A bus error for a transfer of this channel (persistent, or the oldest matching transient one).
-  bool take_bus_error(bool mm2s) {
-    auto matches = [mm2s](const Fault& f) {
+  // A bus error for a transfer of this channel of DMA `dma` (persistent, or the oldest
+  // matching transient one).
+  bool take_bus_error(bool mm2s, const std::string& dma) {
+    auto matches = [mm2s, &dma](const Fault& f) {
       return f.kind == FaultKind::bus_error &&
-             (f.channel == FaultChannel::any || (f.channel == FaultChannel::mm2s) == mm2s);
+             (f.channel == FaultChannel::any || (f.channel == FaultChannel::mm2s) == mm2s) &&
+             (f.dma.empty() || f.dma == dma);
     };
     std::lock_guard lock(mutex_);
     bool hit = std::any_of(persistent_.begin(), persistent_.end(), matches);
