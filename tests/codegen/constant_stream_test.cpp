@@ -1,5 +1,5 @@
 // Constant input streams end to end: a kernel whose coefficient stream comes from a file
-// (y = x * coeff, the coefficients first in stream order) generated once, then run on the
+// (y = x * coeff + coeff, the coefficients first in stream order) generated once, then run on the
 // virtual board through open_accelerator and the C ABI (the caller fills only x), by its CPU
 // fallback, and with faults and wrong-sized frames.
 #include <gtest/gtest.h>
@@ -65,7 +65,8 @@ std::filesystem::path write_spec(const std::filesystem::path& folder, const std:
 void scale(hls::stream<int16_t>& coeff, hls::stream<int16_t>& x, hls::stream<int32_t>& y) {
   for (int i = 0; i < 45; ++i) {
 #pragma HLS PIPELINE II=1
-    y.write((int32_t)x.read() * (int32_t)coeff.read());
+    const int32_t c = coeff.read();
+    y.write((int32_t)x.read() * c + c);  // not symmetric: a swapped stream order shows
   }
 }
 )");
@@ -84,7 +85,7 @@ GenerateOptions options_for(const std::filesystem::path& out, bool build_sim) {
 
 std::vector<std::int32_t> expected_output() {
   std::vector<std::int32_t> y(kElements);
-  for (int i = 0; i < kElements; ++i) y[i] = static_cast<std::int32_t>(sample(i)) * coefficient(i);
+  for (int i = 0; i < kElements; ++i) y[i] = static_cast<std::int32_t>(sample(i)) * coefficient(i) + coefficient(i);
   return y;
 }
 
@@ -187,7 +188,7 @@ TEST_F(ConstantStreamTest, BusErrorOnTheConstantChannelNamesTheStream) {
   board.inject(fault);
   const CallResult failed = accelerator->run(500ms);
   EXPECT_EQ(failed.status, CallStatus::dma_error) << failed.detail;
-  EXPECT_NE(failed.detail.find("stream 'coeff' (" + fault.dma + ".mm2s)"), std::string::npos) << failed.detail;
+  EXPECT_NE(failed.detail.find("stream 'coeff' (" + fault.dma + ".MM2S)"), std::string::npos) << failed.detail;
   EXPECT_NE(failed.detail.find("DMASlvErr"), std::string::npos) << failed.detail;
   // Recovery as for any stream: a PL reload, then the constants are sent again.
   accelerator->abort();

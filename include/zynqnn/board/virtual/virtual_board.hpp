@@ -63,7 +63,7 @@ struct Fault {
   // only clear_faults() removes it.
   bool survives_reconfigure = false;
   FaultChannel channel = FaultChannel::any;  // bus_error: the next transfer of this channel
-  std::string dma;  // bus_error: only a channel of the DMA of this instance name (empty: any DMA)
+  std::string dma{};  // bus_error: only a channel of the DMA of this instance name (empty: any DMA)
 };
 
 using AxisWord32 = ap_axiu<32, 0, 0, 0>;
