@@ -12,15 +12,11 @@ namespace zynqnn {
 namespace {
 
 struct ManifestKernel {
-  // input_* are the inputs the caller fills; the library takes every input in manifest
-  // order, with each constant stream's frame in its place (library_inputs, filled per call).
+  // input_* are the inputs the caller fills; the library adds the constant streams' frames.
   std::vector<std::string> input_names, output_names;
   std::vector<std::size_t> input_bytes, output_bytes;
-  std::vector<std::vector<std::byte>> constant_frames;
-  std::vector<int> constant_of_input;  // per manifest input: index into constant_frames, or -1
-  std::vector<std::span<const std::byte>> library_inputs;
   SimKernelLibrary library;
-  explicit ManifestKernel(const std::filesystem::path& library_path) : library(library_path) {}
+  ManifestKernel(const manifest::Manifest& manifest, const std::filesystem::path& folder) : library(manifest, folder) {}
 };
 
 }  // namespace
@@ -38,28 +34,14 @@ watchdog::CpuFallback cpu_fallback_from_manifest(const std::filesystem::path& ma
                             library.string()),
                 manifest_path.string());
   }
-  auto kernel = std::make_shared<ManifestKernel>(library);
-  for (const auto* s : manifest.inputs()) {
-    if (s->is_constant()) {
-      kernel->constant_of_input.push_back(static_cast<int>(kernel->constant_frames.size()));
-      kernel->constant_frames.push_back(manifest::load_constant_frame(*s, manifest_path.parent_path()));
-    } else {
-      kernel->constant_of_input.push_back(-1);
-      kernel->input_names.push_back(s->name);
-      kernel->input_bytes.push_back(static_cast<std::size_t>(s->bytes));
-    }
+  auto kernel = std::make_shared<ManifestKernel>(manifest, manifest_path.parent_path());
+  for (const auto* s : manifest.inputs()) {  // the caller's; constant frames are the library's
+    kernel->input_names.push_back(s->name);
+    kernel->input_bytes.push_back(static_cast<std::size_t>(s->bytes));
   }
-  kernel->library_inputs.resize(kernel->constant_of_input.size());
   for (const auto* s : manifest.outputs()) {
     kernel->output_names.push_back(s->name);
     kernel->output_bytes.push_back(static_cast<std::size_t>(s->bytes));
-  }
-  if (kernel->library.num_inputs() != kernel->library_inputs.size() ||
-      kernel->library.num_outputs() != kernel->output_bytes.size()) {
-    throw Error(ErrorCode::invalid_argument,
-                fmt::format("the library has {} inputs and {} outputs, the manifest {} and {}", kernel->library.num_inputs(),
-                            kernel->library.num_outputs(), kernel->library_inputs.size(), kernel->output_bytes.size()),
-                library.string());
   }
   return [kernel](const watchdog::InputViews& inputs, const watchdog::OutputViews& outputs) {
     if (inputs.size() != kernel->input_bytes.size() || outputs.size() != kernel->output_bytes.size()) {
@@ -82,13 +64,7 @@ watchdog::CpuFallback cpu_fallback_from_manifest(const std::filesystem::path& ma
                     fmt::format("CPU fallback: output '{}'", kernel->output_names[j]));
       }
     }
-    std::size_t next_user_input = 0;
-    for (std::size_t k = 0; k < kernel->library_inputs.size(); ++k) {
-      const int constant = kernel->constant_of_input[k];
-      kernel->library_inputs[k] = constant >= 0 ? std::span<const std::byte>(kernel->constant_frames[static_cast<std::size_t>(constant)])
-                                                : inputs[next_user_input++];
-    }
-    kernel->library.run_frame(kernel->library_inputs, outputs);
+    kernel->library.run_frame(inputs, outputs);
   };
 }
 

@@ -50,7 +50,7 @@ std::unique_ptr<Accelerator> open_accelerator(const std::string& manifest_path, 
   std::vector<StreamInfo> inputs, outputs;
   std::vector<StreamBinding> input_bindings, output_bindings;
   // The caller fills the user inputs; the constant streams are the accelerator's own.
-  for (const manifest::StreamInfo* stream : manifest.user_inputs()) {
+  for (const manifest::StreamInfo* stream : manifest.inputs()) {
     inputs.push_back(stream_info(*stream));
     input_bindings.push_back({dma_index(board.dmas, *stream)});
   }

@@ -93,6 +93,11 @@ struct SimKernelLibrary::Impl {
   std::vector<std::unique_ptr<WordStream>> outputs;
   std::vector<void*> input_handles;
   std::vector<void*> output_handles;
+  // Constant streams (manifest constructor): per kernel input, the index of its frame in
+  // constant_frames or -1 for a caller's input; `all` is the frame's spans in kernel order.
+  std::vector<std::vector<std::byte>> constant_frames;
+  std::vector<int> constant_of_input;
+  std::vector<std::span<const std::byte>> all;
 };
 
 SimKernelLibrary::SimKernelLibrary(const std::filesystem::path& library) : impl_(std::make_unique<Impl>()) {
@@ -132,20 +137,57 @@ SimKernelLibrary::~SimKernelLibrary() {
   }
 }
 
+SimKernelLibrary::SimKernelLibrary(const manifest::Manifest& manifest, const std::filesystem::path& manifest_folder)
+    : SimKernelLibrary(manifest_folder / manifest.artifacts.sim_library) {
+  const auto inputs = manifest.all_inputs();
+  if (inputs.size() != impl_->inputs.size() || manifest.outputs().size() != impl_->outputs.size()) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("the library has {} inputs and {} outputs, the manifest {} and {}", impl_->inputs.size(),
+                            impl_->outputs.size(), inputs.size(), manifest.outputs().size()),
+                impl_->path.string());
+  }
+  for (const manifest::StreamInfo* s : inputs) {
+    if (s->is_constant()) {
+      impl_->constant_of_input.push_back(static_cast<int>(impl_->constant_frames.size()));
+      impl_->constant_frames.push_back(manifest::load_constant_frame(*s, manifest_folder));
+    } else {
+      impl_->constant_of_input.push_back(-1);
+    }
+  }
+  if (impl_->constant_frames.empty()) impl_->constant_of_input.clear();
+}
+
 std::size_t SimKernelLibrary::num_inputs() const noexcept { return impl_->inputs.size(); }
+std::size_t SimKernelLibrary::num_caller_inputs() const noexcept {
+  return impl_->inputs.size() - impl_->constant_frames.size();
+}
 std::size_t SimKernelLibrary::num_outputs() const noexcept { return impl_->outputs.size(); }
 unsigned SimKernelLibrary::input_bits(std::size_t i) const { return impl_->inputs.at(i)->bits(); }
 unsigned SimKernelLibrary::output_bits(std::size_t j) const { return impl_->outputs.at(j)->bits(); }
 const std::filesystem::path& SimKernelLibrary::path() const noexcept { return impl_->path; }
 
-void SimKernelLibrary::run_frame(std::span<const std::span<const std::byte>> inputs,
+void SimKernelLibrary::run_frame(std::span<const std::span<const std::byte>> caller_inputs,
                                  std::span<const std::span<std::byte>> outputs) {
   const std::string where = impl_->path.string();
-  if (inputs.size() != impl_->inputs.size() || outputs.size() != impl_->outputs.size()) {
+  if (caller_inputs.size() != num_caller_inputs() || outputs.size() != impl_->outputs.size()) {
     throw Error(ErrorCode::invalid_argument,
-                fmt::format("the kernel has {} inputs and {} outputs, given {} and {}", impl_->inputs.size(),
-                            impl_->outputs.size(), inputs.size(), outputs.size()),
+                fmt::format("the kernel takes {} inputs{} and {} outputs, given {} and {}", num_caller_inputs(),
+                            impl_->constant_frames.empty()
+                                ? ""
+                                : fmt::format(" (and {} constant streams of its own)", impl_->constant_frames.size()),
+                            impl_->outputs.size(), caller_inputs.size(), outputs.size()),
                 where);
+  }
+  std::span<const std::span<const std::byte>> inputs = caller_inputs;
+  if (!impl_->constant_frames.empty()) {
+    impl_->all.resize(impl_->constant_of_input.size());
+    std::size_t next = 0;
+    for (std::size_t k = 0; k < impl_->all.size(); ++k) {
+      const int constant = impl_->constant_of_input[k];
+      impl_->all[k] = constant >= 0 ? std::span<const std::byte>(impl_->constant_frames[static_cast<std::size_t>(constant)])
+                                    : caller_inputs[next++];
+    }
+    inputs = impl_->all;
   }
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const std::size_t word = impl_->inputs[i]->word_bytes();

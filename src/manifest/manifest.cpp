@@ -226,15 +226,15 @@ std::string hex(std::uint64_t value) {
 std::vector<const StreamInfo*> Manifest::inputs() const {
   std::vector<const StreamInfo*> result;
   for (const auto& s : streams) {
-    if (s.direction == "in") result.push_back(&s);
+    if (s.direction == "in" && !s.is_constant()) result.push_back(&s);
   }
   return result;
 }
 
-std::vector<const StreamInfo*> Manifest::user_inputs() const {
+std::vector<const StreamInfo*> Manifest::all_inputs() const {
   std::vector<const StreamInfo*> result;
   for (const auto& s : streams) {
-    if (s.direction == "in" && !s.is_constant()) result.push_back(&s);
+    if (s.direction == "in") result.push_back(&s);
   }
   return result;
 }
@@ -328,7 +328,7 @@ Manifest parse_manifest(std::string_view json_text, std::string_view origin) {
     if (!channels.insert({s.dma, s.channel}).second) r.fail("channel", "another stream already uses this DMA channel");
     m.streams.push_back(std::move(s));
   }
-  if (m.inputs().empty() || m.outputs().empty()) root.fail("streams", "needs at least one input and one output");
+  if (m.all_inputs().empty() || m.outputs().empty()) root.fail("streams", "needs at least one input and one output");
 
   m.frame_latency_cycles = static_cast<std::uint64_t>(root.integer("frame_latency_cycles", 0, std::int64_t{1} << 48));
   m.latency_is_estimate = root.boolean("latency_is_estimate");

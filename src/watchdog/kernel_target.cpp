@@ -50,7 +50,7 @@ KernelInputs::KernelInputs(const std::filesystem::path& manifest_path, std::opti
     : seed_(seed) {
   check_range(range, "input range");
   const manifest::Manifest manifest = manifest::load_manifest(manifest_path);
-  for (const manifest::StreamInfo* s : manifest.user_inputs()) {  // the streams a caller fills
+  for (const manifest::StreamInfo* s : manifest.inputs()) {  // the streams a caller fills
     Stream stream;
     stream.bytes = static_cast<std::size_t>(s->bytes);
     stream.elements = static_cast<std::size_t>(s->elements);

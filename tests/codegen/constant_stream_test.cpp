@@ -127,9 +127,9 @@ TEST_F(ConstantStreamTest, ManifestNamesTheCopiedFrame) {
   ASSERT_NE(coeff, nullptr);
   EXPECT_EQ(coeff->constant, "constants/coeff.bin");
   EXPECT_EQ(m.find_stream("x")->constant, "");
-  ASSERT_EQ(m.inputs().size(), 2u);  // the hardware view: both MM2S streams
-  ASSERT_EQ(m.user_inputs().size(), 1u);
-  EXPECT_EQ(m.user_inputs()[0]->name, "x");
+  ASSERT_EQ(m.all_inputs().size(), 2u);  // the hardware view: both MM2S streams
+  ASSERT_EQ(m.inputs().size(), 1u);      // the caller's view
+  EXPECT_EQ(m.inputs()[0]->name, "x");
   ASSERT_EQ(m.constant_inputs().size(), 1u);
   EXPECT_EQ(m.constant_inputs()[0]->name, "coeff");
   EXPECT_EQ(m.dmas.size(), 2u);  // one more MM2S channel, as any input

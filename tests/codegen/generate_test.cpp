@@ -424,7 +424,7 @@ std::map<std::string, std::vector<std::uint8_t>> run_on_virtual_board(
     regs.write32(kS2mmAddress, static_cast<std::uint32_t>(buffers.at(s->name)->physical_address()));
     regs.write32(kS2mmLength, static_cast<std::uint32_t>(s->bytes));
   }
-  for (const auto* s : m.inputs()) {
+  for (const auto* s : m.all_inputs()) {  // every MM2S channel
     auto& regs = *registers.at(s->dma);
     regs.write32(kMm2sControl, kRunStop);
     regs.write32(kMm2sAddress, static_cast<std::uint32_t>(buffers.at(s->name)->physical_address()));

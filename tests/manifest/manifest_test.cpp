@@ -133,8 +133,8 @@ TEST(Manifest, ConstantInputsAreTheirOwnView) {
   EXPECT_EQ(m.find_stream("b")->constant, "constants/b.bin");
   EXPECT_TRUE(m.find_stream("b")->is_constant());
   std::vector<std::string> all, user, constant;
-  for (const auto* s : m.inputs()) all.push_back(s->name);
-  for (const auto* s : m.user_inputs()) user.push_back(s->name);
+  for (const auto* s : m.all_inputs()) all.push_back(s->name);
+  for (const auto* s : m.inputs()) user.push_back(s->name);
   for (const auto* s : m.constant_inputs()) constant.push_back(s->name);
   EXPECT_EQ(all, (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(user, (std::vector<std::string>{"a", "c"}));

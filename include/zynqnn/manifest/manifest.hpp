@@ -93,14 +93,14 @@ struct Manifest {
   // whole PL (the DMAs and the processing system's configuration stay as they are).
   std::string reconfigurable_region;
 
-  // Two views of the input streams, both in manifest order:
-  //  - inputs(): every input stream, constant ones included: the hardware view (every MM2S
-  //    channel: DMA and .hwh binding, block-design checks, the PL kernel ABI's input order);
-  //  - user_inputs(): the inputs a caller fills (constant ones left out): the caller's view
-  //    (Accelerator::inputs(), the C ABI, Python, test data);
+  // Views of the input streams, each in manifest order:
+  //  - inputs(): the inputs a caller fills (constant ones left out): the caller's view, as
+  //    Accelerator::inputs() (the C ABI, Python, the watchdog's and campaign's test data);
+  //  - all_inputs(): every input stream, constant ones included: the hardware view (every
+  //    MM2S channel: DMA and .hwh binding, the PL kernel ABI's input order);
   //  - constant_inputs(): the inputs the accelerator feeds itself from their constant file.
   std::vector<const StreamInfo*> inputs() const;
-  std::vector<const StreamInfo*> user_inputs() const;
+  std::vector<const StreamInfo*> all_inputs() const;
   std::vector<const StreamInfo*> constant_inputs() const;
   std::vector<const StreamInfo*> outputs() const;
   const StreamInfo* find_stream(std::string_view name) const;
