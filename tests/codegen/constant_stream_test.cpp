@@ -138,6 +138,11 @@ TEST_F(ConstantStreamTest, ManifestNamesTheCopiedFrame) {
   EXPECT_NE(wrapper.find("def run(self, x):"), std::string::npos) << wrapper;
   EXPECT_NE(wrapper.find("coeff: constant input"), std::string::npos) << wrapper;
   EXPECT_NE(read_text(out() / "hls/run_hls.tcl").find("csim_design -argv"), std::string::npos);
+  // The spec's path stays out of everything generated: only constants/<stream>.bin is named.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(out())) {
+    if (!entry.is_regular_file() || entry.path().extension() == ".so" || entry.path().extension() == ".bin") continue;
+    EXPECT_EQ(read_text(entry.path()).find("coefficients.bin"), std::string::npos) << entry.path();
+  }
 }
 
 TEST_F(ConstantStreamTest, TestbenchFeedsTheFrameFromItsFile) {
