@@ -27,10 +27,12 @@ namespace fs = std::filesystem;
 using graph::DType;
 using graph::Tensor;
 
-// The kernel's host build through the PL kernel ABI (SimKernelLibrary).
+// The kernel's host build through the PL kernel ABI (SimKernelLibrary), constant streams
+// (weights in DDR) fed from their files as the accelerator would.
 class SimLibrary final : public PlRunner {
  public:
-  explicit SimLibrary(const fs::path& library) : library_(library) {}
+  explicit SimLibrary(const fs::path& output_dir)
+      : library_(manifest::load_manifest(output_dir / "manifest.json"), output_dir) {}
 
   void run(const std::vector<std::vector<std::byte>>& inputs, std::vector<std::vector<std::byte>>& outputs) override {
     std::vector<std::span<const std::byte>> in(inputs.begin(), inputs.end());
@@ -216,8 +218,7 @@ std::unique_ptr<PlRunner> open_board_runner(const fs::path& output_dir, const st
 }
 
 std::unique_ptr<PlRunner> open_sim_library(const fs::path& output_dir) {
-  const auto m = manifest::load_manifest(output_dir / "manifest.json");
-  return std::make_unique<SimLibrary>(output_dir / m.artifacts.sim_library);
+  return std::make_unique<SimLibrary>(output_dir);
 }
 
 void read_stream_layouts(const fs::path& manifest_path, std::vector<StreamLayout>& inputs, std::vector<StreamLayout>& outputs) {

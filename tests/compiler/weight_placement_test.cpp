@@ -147,5 +147,86 @@ TEST(WeightPlacement, AStreamAboveOneDmaTransferIsRefusedByName) {
   }
 }
 
+struct CompiledRun {
+  CompileResult compiled;
+  std::vector<std::vector<float>> outputs;
+};
+
+CompiledRun compile_and_run(const graph::Graph& g, const std::string& name, const std::string& precision, WeightPlacement weights,
+                    const std::vector<graph::TensorMap>& inputs) {
+  auto options = testing::options_for(name, Precision::parse(precision));
+  options.calibration = inputs;
+  options.weights = weights;
+  CompiledRun r{compile_graph(g, options), {}};
+  auto runner = testing::runner_for(r.compiled, options.output_dir);
+  for (const auto& in : inputs) {
+    const graph::Tensor y = runner.run(in).at(g.outputs.at(0));
+    const auto v = y.data<float>();
+    r.outputs.emplace_back(v.begin(), v.end());
+  }
+  return r;
+}
+
+TEST(WeightPlacement, WeightsInDdrGiveTheSameOutputsOnTheVirtualBoard) {
+  GraphBuilder b = small_cnn();
+  const graph::Graph g = b.build();
+  std::vector<graph::TensorMap> inputs;
+  for (int i = 0; i < 3; ++i) inputs.push_back(b.random_inputs());
+  const graph::Executor reference(g);
+  for (const std::string precision : {"float32", "int8", "fixed<16,6>"}) {
+    SCOPED_TRACE(precision);
+    const std::string tag = precision == "fixed<16,6>" ? "fixed16_6" : precision;
+    const CompiledRun chip = compile_and_run(g, "weights_chip_" + tag, precision, WeightPlacement::on_chip, inputs);
+    const CompiledRun ddr = compile_and_run(g, "weights_ddr_" + tag, precision, WeightPlacement::ddr, inputs);
+
+    // The manifest: three constant streams, each file exactly one DMA frame; the caller's view
+    // has the image only.
+    const fs::path out = testing::work_dir("weights_ddr_" + tag);
+    const auto m = manifest::load_manifest(out / "manifest.json");
+    ASSERT_EQ(m.constant_inputs().size(), 3u);
+    ASSERT_EQ(m.inputs().size(), 1u);
+    for (const auto* s : m.constant_inputs()) {
+      ASSERT_FALSE(s->constant.empty());
+      EXPECT_EQ(static_cast<std::int64_t>(fs::file_size(out / s->constant)), s->bytes) << s->name;
+    }
+
+    ASSERT_EQ(chip.outputs.size(), ddr.outputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      ASSERT_EQ(chip.outputs[i].size(), ddr.outputs[i].size());
+      const graph::Tensor reference_y = reference.run(inputs[i]).at("y");
+      const auto expected = reference_y.data<float>();
+      for (std::size_t k = 0; k < ddr.outputs[i].size(); ++k) {
+        if (precision == "float32") {
+          EXPECT_NEAR(ddr.outputs[i][k], expected[k], 1e-5 + 1e-4 * std::fabs(expected[k])) << k;
+          EXPECT_NEAR(ddr.outputs[i][k], chip.outputs[i][k], 1e-5 + 1e-4 * std::fabs(chip.outputs[i][k])) << k;
+        } else {  // the same integer arithmetic in the same order: bit for bit
+          EXPECT_EQ(ddr.outputs[i][k], chip.outputs[i][k]) << k;
+        }
+      }
+    }
+  }
+}
+
+TEST(WeightPlacement, ALargeMlpCompilesWithItsFirstLayerInDdrAndMatchesTheReference) {
+  GraphBuilder b = large_mlp();
+  const graph::Graph g = b.build();
+  const std::vector<graph::TensorMap> inputs{b.random_inputs()};
+  const CompiledRun r = compile_and_run(g, "weights_large_mlp", "float32", WeightPlacement::automatic, inputs);
+  EXPECT_TRUE(r.compiled.estimate.fits());
+  EXPECT_FALSE(layer_named(r.compiled.plan, "l_fc1").ddr_weight_port.empty());
+  const graph::Tensor reference_y = graph::Executor(g).run(inputs[0]).at("y");
+  const auto expected = reference_y.data<float>();
+  ASSERT_EQ(r.outputs[0].size(), expected.size());
+  for (std::size_t k = 0; k < expected.size(); ++k)
+    EXPECT_NEAR(r.outputs[0][k], expected[k], 1e-5 + 1e-4 * std::fabs(expected[k])) << k;
+
+  // plan.json says where each layer's weights are.
+  std::ifstream plan_file(testing::work_dir("weights_large_mlp") / "plan.json");
+  const auto plan = nlohmann::json::parse(plan_file);
+  EXPECT_EQ(plan.at("pl_layers").at(0).at("weights"), "ddr");
+  EXPECT_EQ(plan.at("pl_layers").at(1).at("weights"), "on-chip");  // fc1 and its ReLU are one layer
+  EXPECT_EQ(plan.at("estimate").at("ddr_weight_bytes_per_frame"), 784 * 1024 * 4);
+}
+
 }  // namespace
 }  // namespace zynqnn::compiler
