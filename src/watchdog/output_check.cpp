@@ -78,61 +78,87 @@ std::optional<std::size_t> first_non_finite(std::span<const std::byte> bytes, st
 
 namespace {
 
+// The exact element-wise pass: the first element outside [min, max] and its value.
 template <typename T>
-std::optional<OutOfRange> scan(std::span<const std::byte> bytes, std::size_t n, double min, double max) {
-  if constexpr (std::is_integral_v<T>) {
-    // The bounds as T once, then a branch-free pass the compiler vectorizes; the element is
-    // located only when something is out of range. (Integers are exact in double.)
-    constexpr double lowest = static_cast<double>(std::numeric_limits<T>::lowest());
-    constexpr double highest = static_cast<double>(std::numeric_limits<T>::max());
-    if (min > highest || max < lowest || !(min <= max)) {
-      return n == 0 ? std::nullopt : std::optional<OutOfRange>(OutOfRange{0, static_cast<double>(load<T>(bytes.data()))});
-    }
-    const T low = static_cast<T>(std::ceil(std::max(min, lowest)));
-    const T high = static_cast<T>(std::floor(std::min(max, highest)));
-    // v in [low, high] exactly when the unsigned distance v - low is at most high - low (values
-    // below low wrap around to huge distances). Adding the sign bit turns that unsigned compare
-    // into a signed one, which every SIMD unit has: v - (low + sign) > (high - low + sign),
-    // one subtraction and one compare per element.
-    using U = std::make_unsigned_t<T>;
-    using S = std::make_signed_t<T>;
-    constexpr U sign = static_cast<U>(U{1} << (8 * sizeof(T) - 1));
-    const U shifted_low = static_cast<U>(static_cast<U>(low) + sign);
-    const S shifted_width = static_cast<S>(static_cast<U>(static_cast<U>(high) - static_cast<U>(low) + sign));
-    // 16-byte vectors (GCC/Clang vector extensions: SSE2 on x86-64, NEON or scalar code on
-    // ARM), four per step, ORed into one accumulator that is looked at once at the end.
-    using Vector [[gnu::vector_size(16)]] = U;
-    using SignedVector [[gnu::vector_size(16)]] = S;
-    constexpr std::size_t lanes = 16 / sizeof(T);
-    constexpr std::size_t step = 4 * lanes;
-    SignedVector any{};
-    const auto outside = [&](std::size_t at) {
-      Vector v;
-      std::memcpy(&v, bytes.data() + sizeof(T) * at, sizeof v);
-      return std::bit_cast<SignedVector>(static_cast<Vector>(v - shifted_low)) > shifted_width;
-    };
-    std::size_t k = 0;
-    for (; k + step <= n; k += step) {
-      any |= outside(k) | outside(k + lanes) | outside(k + 2 * lanes) | outside(k + 3 * lanes);
-    }
-    for (; k + lanes <= n; k += lanes) any |= outside(k);
-    S lane_values[lanes];
-    std::memcpy(lane_values, &any, sizeof lane_values);
-    // A range between two adjacent integers (low > high after rounding) holds no integer.
-    unsigned bad = n > 0 && high < low ? 1 : 0;
-    for (const S lane : lane_values) bad |= static_cast<unsigned>(lane != 0);
-    const U width = static_cast<U>(static_cast<U>(high) - static_cast<U>(low));
-    for (; k < n; ++k) {
-      const U value = load<U>(bytes.data() + sizeof(T) * k);
-      bad |= static_cast<unsigned>(static_cast<U>(value - static_cast<U>(low)) > width);
-    }
-    if (bad == 0) return std::nullopt;
-  }
+std::optional<OutOfRange> first_outside(std::span<const std::byte> bytes, std::size_t n, double min, double max) {
   for (std::size_t k = 0; k < n; ++k) {
     const double value = static_cast<double>(load<T>(bytes.data() + sizeof(T) * k));
     if (!(value >= min && value <= max)) return OutOfRange{k, value};
   }
   return std::nullopt;
+}
+
+// The integer bounds [low, high] of [min, max] for T, as the scan compares them: v is in
+// [low, high] exactly when the unsigned distance v - low is at most high - low (values below
+// low wrap around to huge distances). Adding the sign bit turns that unsigned compare into a
+// signed one, which every SIMD unit has: v - (low + sign) > (high - low + sign), one
+// subtraction and one compare per element. (Integers are exact in double.)
+template <typename T>
+IntegerBounds bounds_of(double min, double max) {
+  using U = std::make_unsigned_t<T>;
+  constexpr double lowest = static_cast<double>(std::numeric_limits<T>::lowest());
+  constexpr double highest = static_cast<double>(std::numeric_limits<T>::max());
+  IntegerBounds bounds;
+  if (min > highest || max < lowest || !(min <= max)) {
+    bounds.holds_none = true;
+    return bounds;
+  }
+  const T low = static_cast<T>(std::ceil(std::max(min, lowest)));
+  const T high = static_cast<T>(std::floor(std::min(max, highest)));
+  // A range between two adjacent integers (low > high after rounding) holds no integer.
+  bounds.holds_none = high < low;
+  constexpr U sign = static_cast<U>(U{1} << (8 * sizeof(T) - 1));
+  bounds.shifted_low = static_cast<U>(static_cast<U>(low) + sign);
+  bounds.shifted_width = static_cast<U>(static_cast<U>(high) - static_cast<U>(low) + sign);
+  return bounds;
+}
+
+// True when some element lies outside the bounds: a branch-free pass over 16-byte vectors
+// (GCC/Clang vector extensions: SSE2 on x86-64, NEON or scalar code on ARM), eight per step,
+// their compare masks ORed into two accumulators that are looked at once at the end.
+template <typename T>
+bool any_outside(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
+  using U = std::make_unsigned_t<T>;
+  using S = std::make_signed_t<T>;
+  using Vector [[gnu::vector_size(16)]] = U;
+  using SignedVector [[gnu::vector_size(16)]] = S;
+  const U shifted_low = static_cast<U>(bounds.shifted_low);
+  const S shifted_width = static_cast<S>(static_cast<U>(bounds.shifted_width));
+  constexpr std::size_t lanes = 16 / sizeof(T);
+  constexpr std::size_t step = 8 * lanes;
+  // The mask as unsigned lanes: ORing the compare's own (boolean) vector type makes GCC
+  // select instead of OR (two more instructions per step).
+  const auto outside = [&](std::size_t at) {
+    Vector v;
+    std::memcpy(&v, bytes + sizeof(T) * at, sizeof v);
+    return std::bit_cast<Vector>(std::bit_cast<SignedVector>(static_cast<Vector>(v - shifted_low)) > shifted_width);
+  };
+  Vector first{};
+  Vector second{};
+  std::size_t k = 0;
+  for (; k + step <= n; k += step) {
+    first |= (outside(k) | outside(k + lanes)) | (outside(k + 2 * lanes) | outside(k + 3 * lanes));
+    second |= (outside(k + 4 * lanes) | outside(k + 5 * lanes)) | (outside(k + 6 * lanes) | outside(k + 7 * lanes));
+  }
+  for (; k + lanes <= n; k += lanes) first |= outside(k);
+  first |= second;
+  U lane_values[lanes];
+  std::memcpy(lane_values, &first, sizeof lane_values);
+  U any = 0;
+  for (const U lane : lane_values) any |= lane;
+  for (; k < n; ++k) {
+    any |= static_cast<U>(static_cast<S>(static_cast<U>(load<U>(bytes + sizeof(T) * k) - shifted_low)) > shifted_width);
+  }
+  return any != 0;
+}
+
+template <typename T>
+std::optional<OutOfRange> scan(std::span<const std::byte> bytes, std::size_t n, const PreparedRange& range) {
+  if constexpr (std::is_integral_v<T>) {
+    // The element is located (exactly, in double) only when something is out of range.
+    if (n == 0 || (!range.bounds.holds_none && !any_outside<T>(bytes.data(), n, range.bounds))) return std::nullopt;
+  }
+  return first_outside<T>(bytes, n, range.min, range.max);
 }
 
 }  // namespace
@@ -152,20 +178,43 @@ bool range_can_fail(ElementType type, double min, double max) {
   return true;
 }
 
-std::optional<OutOfRange> first_out_of_range(ElementType type, std::span<const std::byte> bytes, std::size_t elements,
-                                             double min, double max) {
-  const std::size_t n = readable_elements(type, elements, bytes.size());
+PreparedRange prepare_range(ElementType type, double min, double max) {
+  PreparedRange range;
+  range.type = type;
+  range.min = min;
+  range.max = max;
   switch (type) {
-    case ElementType::int8: return scan<std::int8_t>(bytes, n, min, max);
-    case ElementType::uint8: return scan<std::uint8_t>(bytes, n, min, max);
-    case ElementType::int16: return scan<std::int16_t>(bytes, n, min, max);
-    case ElementType::uint16: return scan<std::uint16_t>(bytes, n, min, max);
-    case ElementType::int32: return scan<std::int32_t>(bytes, n, min, max);
-    case ElementType::uint32: return scan<std::uint32_t>(bytes, n, min, max);
+    case ElementType::int8: range.bounds = bounds_of<std::int8_t>(min, max); break;
+    case ElementType::uint8: range.bounds = bounds_of<std::uint8_t>(min, max); break;
+    case ElementType::int16: range.bounds = bounds_of<std::int16_t>(min, max); break;
+    case ElementType::uint16: range.bounds = bounds_of<std::uint16_t>(min, max); break;
+    case ElementType::int32: range.bounds = bounds_of<std::int32_t>(min, max); break;
+    case ElementType::uint32: range.bounds = bounds_of<std::uint32_t>(min, max); break;
     case ElementType::float32:
     case ElementType::unreadable: break;
   }
-  return scan<float>(bytes, n, min, max);
+  return range;
+}
+
+std::optional<OutOfRange> first_out_of_range(const PreparedRange& range, std::span<const std::byte> bytes,
+                                             std::size_t elements) {
+  const std::size_t n = readable_elements(range.type, elements, bytes.size());
+  switch (range.type) {
+    case ElementType::int8: return scan<std::int8_t>(bytes, n, range);
+    case ElementType::uint8: return scan<std::uint8_t>(bytes, n, range);
+    case ElementType::int16: return scan<std::int16_t>(bytes, n, range);
+    case ElementType::uint16: return scan<std::uint16_t>(bytes, n, range);
+    case ElementType::int32: return scan<std::int32_t>(bytes, n, range);
+    case ElementType::uint32: return scan<std::uint32_t>(bytes, n, range);
+    case ElementType::float32:
+    case ElementType::unreadable: break;
+  }
+  return scan<float>(bytes, n, range);
+}
+
+std::optional<OutOfRange> first_out_of_range(ElementType type, std::span<const std::byte> bytes, std::size_t elements,
+                                             double min, double max) {
+  return first_out_of_range(prepare_range(type, min, max), bytes, elements);
 }
 
 std::optional<OutOfRange> first_out_of_range(const StreamInfo& stream, std::span<const std::byte> bytes, double min,

@@ -41,4 +41,22 @@ std::optional<OutOfRange> first_out_of_range(const StreamInfo& stream, std::span
 std::optional<OutOfRange> first_out_of_range(ElementType type, std::span<const std::byte> bytes, std::size_t elements,
                                              double min, double max);
 
+// An integer type's range as its scan compares it (output_check.cpp says how), in the type's
+// unsigned bits: computed once per range, not once per call.
+struct IntegerBounds {
+  std::uint32_t shifted_low = 0;    // low + the sign bit
+  std::uint32_t shifted_width = 0;  // high - low + the sign bit
+  bool holds_none = false;          // no value of the type lies in [min, max]
+};
+struct PreparedRange {
+  ElementType type = ElementType::unreadable;
+  double min = 0;
+  double max = 0;
+  IntegerBounds bounds;  // integer types only
+};
+PreparedRange prepare_range(ElementType type, double min, double max);
+// The same answer as first_out_of_range(type, bytes, elements, min, max).
+std::optional<OutOfRange> first_out_of_range(const PreparedRange& range, std::span<const std::byte> bytes,
+                                             std::size_t elements);
+
 }  // namespace zynqnn::watchdog::detail

@@ -35,7 +35,7 @@ void compare_with_reference(ElementType type) {
   const std::vector<std::pair<double, double>> fixed_ranges = {
       {lowest, highest}, {lowest - 1, highest + 1}, {0, 0}, {0.25, 0.75}, {-0.5, 0.5}, {highest, highest},
       {lowest, lowest},  {highest + 1, highest + 2}, {lowest - 2, lowest - 1}};
-  for (std::size_t n : {0u, 1u, 3u, 15u, 16u, 17u, 31u, 64u, 65u, 100u, 129u}) {
+  for (std::size_t n : {0u, 1u, 3u, 15u, 16u, 17u, 31u, 64u, 65u, 100u, 129u, 256u, 271u}) {
     for (int trial = 0; trial < 40; ++trial) {
       double min = 0;
       double max = 0;

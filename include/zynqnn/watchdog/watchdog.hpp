@@ -133,6 +133,10 @@ class Watchdog {
     std::size_t elements = 0;
     double min = 0;
     double max = 0;
+    // The integer bounds the scan compares (detail::IntegerBounds), computed here once.
+    std::uint32_t shifted_low = 0;
+    std::uint32_t shifted_width = 0;
+    bool holds_none = false;
   };
 
   Accelerator& accelerator_;
