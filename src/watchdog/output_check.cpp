@@ -113,50 +113,102 @@ IntegerBounds bounds_of(double min, double max) {
   return bounds;
 }
 
-// True when some element lies outside the bounds: a branch-free pass over 16-byte vectors
-// (GCC/Clang vector extensions: SSE2 on x86-64, NEON or scalar code on ARM), eight per step,
-// their compare masks ORed into two accumulators that are looked at once at the end.
+// True when some element lies outside the bounds: a branch-free pass over 32-byte vectors
+// (GCC/Clang vector extensions: AVX2 or two SSE2 registers on x86-64, two NEON registers or
+// scalar code on ARM), four per step, their compare masks ORed into two accumulators that are
+// looked at once at the end; the rest in 16-byte vectors and single elements.
 template <typename T>
-bool any_outside(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
+[[gnu::always_inline]] inline bool any_outside(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
   using U = std::make_unsigned_t<T>;
   using S = std::make_signed_t<T>;
-  using Vector [[gnu::vector_size(16)]] = U;
-  using SignedVector [[gnu::vector_size(16)]] = S;
+  using Wide [[gnu::vector_size(32)]] = U;
+  using SignedWide [[gnu::vector_size(32)]] = S;
+  using Narrow [[gnu::vector_size(16)]] = U;
+  using SignedNarrow [[gnu::vector_size(16)]] = S;
   const U shifted_low = static_cast<U>(bounds.shifted_low);
   const S shifted_width = static_cast<S>(static_cast<U>(bounds.shifted_width));
-  constexpr std::size_t lanes = 16 / sizeof(T);
-  constexpr std::size_t step = 8 * lanes;
-  // The mask as unsigned lanes: ORing the compare's own (boolean) vector type makes GCC
-  // select instead of OR (two more instructions per step).
-  const auto outside = [&](std::size_t at) {
-    Vector v;
+  constexpr std::size_t wide_lanes = 32 / sizeof(T);
+  constexpr std::size_t narrow_lanes = 16 / sizeof(T);
+  constexpr std::size_t step = 4 * wide_lanes;
+  // ORs the compare mask of the vector at `at` into `mask`, as unsigned lanes: ORing the
+  // compare's own (boolean) vector type makes GCC select instead of OR (two more instructions
+  // per vector). Nothing returns a vector: a 32-byte one changes the ABI without AVX.
+  const auto add = [&]<typename V, typename SV>(V& mask, std::size_t at) {
+    V v;
     std::memcpy(&v, bytes + sizeof(T) * at, sizeof v);
-    return std::bit_cast<Vector>(std::bit_cast<SignedVector>(static_cast<Vector>(v - shifted_low)) > shifted_width);
+    // Vector casts reinterpret the bits (std::bit_cast would return the vector by value).
+    mask |= (V)((SV)(v - shifted_low) > shifted_width);
   };
-  Vector first{};
-  Vector second{};
+  const auto add_wide = [&](Wide& mask, std::size_t at) { add.template operator()<Wide, SignedWide>(mask, at); };
+  Wide first{};
+  Wide second{};
   std::size_t k = 0;
   for (; k + step <= n; k += step) {
-    first |= (outside(k) | outside(k + lanes)) | (outside(k + 2 * lanes) | outside(k + 3 * lanes));
-    second |= (outside(k + 4 * lanes) | outside(k + 5 * lanes)) | (outside(k + 6 * lanes) | outside(k + 7 * lanes));
+    add_wide(first, k);
+    add_wide(second, k + wide_lanes);
+    add_wide(first, k + 2 * wide_lanes);
+    add_wide(second, k + 3 * wide_lanes);
   }
-  for (; k + lanes <= n; k += lanes) first |= outside(k);
+  for (; k + wide_lanes <= n; k += wide_lanes) add_wide(first, k);
   first |= second;
-  U lane_values[lanes];
-  std::memcpy(lane_values, &first, sizeof lane_values);
-  U any = 0;
-  for (const U lane : lane_values) any |= lane;
+  Narrow halves[2];
+  std::memcpy(halves, &first, sizeof halves);
+  Narrow rest = halves[0] | halves[1];
+  for (; k + narrow_lanes <= n; k += narrow_lanes) add.template operator()<Narrow, SignedNarrow>(rest, k);
+  std::uint64_t words[2];
+  std::memcpy(words, &rest, sizeof words);
+  bool any = (words[0] | words[1]) != 0;
   for (; k < n; ++k) {
-    any |= static_cast<U>(static_cast<S>(static_cast<U>(load<U>(bytes + sizeof(T) * k) - shifted_low)) > shifted_width);
+    any |= static_cast<S>(static_cast<U>(load<U>(bytes + sizeof(T) * k) - shifted_low)) > shifted_width;
   }
-  return any != 0;
+  return any;
+}
+
+// One entry per element type. On x86-64 each is also compiled for AVX2 and the loader picks
+// the variant the CPU runs (GCC/Clang function multiversioning); elsewhere there is one.
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define ZYNQNN_SCAN_VARIANTS [[gnu::target_clones("avx2", "default")]]
+#endif
+#endif
+#ifndef ZYNQNN_SCAN_VARIANTS
+#define ZYNQNN_SCAN_VARIANTS
+#endif
+ZYNQNN_SCAN_VARIANTS bool any_outside_int8(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
+  return any_outside<std::int8_t>(bytes, n, bounds);
+}
+ZYNQNN_SCAN_VARIANTS bool any_outside_uint8(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
+  return any_outside<std::uint8_t>(bytes, n, bounds);
+}
+ZYNQNN_SCAN_VARIANTS bool any_outside_int16(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
+  return any_outside<std::int16_t>(bytes, n, bounds);
+}
+ZYNQNN_SCAN_VARIANTS bool any_outside_uint16(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
+  return any_outside<std::uint16_t>(bytes, n, bounds);
+}
+ZYNQNN_SCAN_VARIANTS bool any_outside_int32(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
+  return any_outside<std::int32_t>(bytes, n, bounds);
+}
+ZYNQNN_SCAN_VARIANTS bool any_outside_uint32(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
+  return any_outside<std::uint32_t>(bytes, n, bounds);
+}
+#undef ZYNQNN_SCAN_VARIANTS
+
+template <typename T>
+bool any_outside_of(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
+  if constexpr (std::is_same_v<T, std::int8_t>) return any_outside_int8(bytes, n, bounds);
+  if constexpr (std::is_same_v<T, std::uint8_t>) return any_outside_uint8(bytes, n, bounds);
+  if constexpr (std::is_same_v<T, std::int16_t>) return any_outside_int16(bytes, n, bounds);
+  if constexpr (std::is_same_v<T, std::uint16_t>) return any_outside_uint16(bytes, n, bounds);
+  if constexpr (std::is_same_v<T, std::int32_t>) return any_outside_int32(bytes, n, bounds);
+  if constexpr (std::is_same_v<T, std::uint32_t>) return any_outside_uint32(bytes, n, bounds);
 }
 
 template <typename T>
 std::optional<OutOfRange> scan(std::span<const std::byte> bytes, std::size_t n, const PreparedRange& range) {
   if constexpr (std::is_integral_v<T>) {
     // The element is located (exactly, in double) only when something is out of range.
-    if (n == 0 || (!range.bounds.holds_none && !any_outside<T>(bytes.data(), n, range.bounds))) return std::nullopt;
+    if (n == 0 || (!range.bounds.holds_none && !any_outside_of<T>(bytes.data(), n, range.bounds))) return std::nullopt;
   }
   return first_outside<T>(bytes, n, range.min, range.max);
 }
