@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <random>
 
 #include "watchdog_test_support.hpp"
@@ -27,6 +29,23 @@ TEST(DriftDetector, QuietOnJitterAroundTheBaseline) {
     detector.observe(Nanoseconds{10'000 + static_cast<std::int64_t>(jitter(random))});
   }
   EXPECT_FALSE(detector.flagged()) << "CUSUM " << detector.cusum();
+}
+
+TEST(DriftDetector, ItsLogAgreesWithStdLogWithinAFewUlp) {
+  // Every latency up to 2^20 ns, then random ones across the whole int64 range.
+  auto check = [](std::int64_t t) {
+    const double want = std::log(static_cast<double>(t));
+    const double got = DriftDetector::log_latency(t);
+    const double ulp = std::nextafter(std::max(want, 1.0), 1e300) - std::max(want, 1.0);
+    ASSERT_LE(std::abs(got - want), 4 * ulp) << "t = " << t << ": " << got << " vs " << want;
+  };
+  for (std::int64_t t = 1; t <= (std::int64_t{1} << 20); ++t) check(t);
+  std::mt19937_64 random(11);
+  for (int i = 0; i < 1'000'000; ++i) {
+    const auto t = static_cast<std::int64_t>(random() >> (1 + random() % 63));
+    check(std::max<std::int64_t>(t, 1));
+  }
+  check(std::numeric_limits<std::int64_t>::max());
 }
 
 TEST(DriftDetector, FlagsARampWellBeforeItReachesTheFixedThreshold) {

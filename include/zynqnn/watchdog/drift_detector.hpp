@@ -1,5 +1,7 @@
 #pragma once
 // Flags a latency drift before it becomes a hang (see DetectorConfig for the statistics).
+#include <cstdint>
+
 #include "zynqnn/core/clock.hpp"
 #include "zynqnn/watchdog/config.hpp"
 
@@ -19,6 +21,10 @@ class DriftDetector {
   double cusum() const noexcept { return cusum_; }
   double ewma() const noexcept { return ewma_; }
   double sigma() const noexcept { return sigma_; }
+
+  // The log of a latency in ns (>= 1) as observe() takes it: table and polynomial, within a
+  // few ulp of std::log (drift_detector.cpp says how).
+  static double log_latency(std::int64_t nanoseconds) noexcept;
 
  private:
   DetectorConfig config_;
