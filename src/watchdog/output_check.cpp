@@ -204,8 +204,10 @@ bool any_outside_of(const std::byte* bytes, std::size_t n, const IntegerBounds& 
   if constexpr (std::is_same_v<T, std::uint32_t>) return any_outside_uint32(bytes, n, bounds);
 }
 
+// The first `elements` elements, as far as the buffer goes (readable_elements).
 template <typename T>
-std::optional<OutOfRange> scan(std::span<const std::byte> bytes, std::size_t n, const PreparedRange& range) {
+std::optional<OutOfRange> scan(std::span<const std::byte> bytes, std::size_t elements, const PreparedRange& range) {
+  const std::size_t n = std::min(elements, bytes.size() / sizeof(T));
   if constexpr (std::is_integral_v<T>) {
     // The element is located (exactly, in double) only when something is out of range.
     if (n == 0 || (!range.bounds.holds_none && !any_outside_of<T>(bytes.data(), n, range.bounds))) return std::nullopt;
@@ -250,18 +252,17 @@ PreparedRange prepare_range(ElementType type, double min, double max) {
 
 std::optional<OutOfRange> first_out_of_range(const PreparedRange& range, std::span<const std::byte> bytes,
                                              std::size_t elements) {
-  const std::size_t n = readable_elements(range.type, elements, bytes.size());
   switch (range.type) {
-    case ElementType::int8: return scan<std::int8_t>(bytes, n, range);
-    case ElementType::uint8: return scan<std::uint8_t>(bytes, n, range);
-    case ElementType::int16: return scan<std::int16_t>(bytes, n, range);
-    case ElementType::uint16: return scan<std::uint16_t>(bytes, n, range);
-    case ElementType::int32: return scan<std::int32_t>(bytes, n, range);
-    case ElementType::uint32: return scan<std::uint32_t>(bytes, n, range);
-    case ElementType::float32:
+    case ElementType::int8: return scan<std::int8_t>(bytes, elements, range);
+    case ElementType::uint8: return scan<std::uint8_t>(bytes, elements, range);
+    case ElementType::int16: return scan<std::int16_t>(bytes, elements, range);
+    case ElementType::uint16: return scan<std::uint16_t>(bytes, elements, range);
+    case ElementType::int32: return scan<std::int32_t>(bytes, elements, range);
+    case ElementType::uint32: return scan<std::uint32_t>(bytes, elements, range);
+    case ElementType::float32: return scan<float>(bytes, elements, range);
     case ElementType::unreadable: break;
   }
-  return scan<float>(bytes, n, range);
+  return std::nullopt;  // nothing readable
 }
 
 std::optional<OutOfRange> first_out_of_range(ElementType type, std::span<const std::byte> bytes, std::size_t elements,

@@ -140,17 +140,24 @@ Watchdog::Attempt Watchdog::attempt(const InputViews& inputs) {
   }
   Attempt result;
   const Nanoseconds limit = deadline_;
-  CallResult call;
-  try {
-    call = accelerator_.run(limit);
-  } catch (const Error& error) {
+  // The call's result is built in place (no default construction and move per call).
+  std::optional<std::string> failed;
+  const CallResult call = [&]() -> CallResult {
+    try {
+      return accelerator_.run(limit);
+    } catch (const Error& error) {
+      failed = error.what();
+      return CallResult{};
+    }
+  }();
+  if (failed) {
     // The driver or the board gave up on the call (e.g. a transfer it cannot start, a board
     // that stopped advancing): no answer, like a hang, and the ladder deals with it. Its
     // latency is counted as the deadline.
     result.latency = limit;
     ++counters_.attempts;
     result.outcome = Outcome::hang;
-    result.detail = fmt::format("the call failed without completing: {}", error.what());
+    result.detail = fmt::format("the call failed without completing: {}", *failed);
     return result;
   }
   // The accelerator's own measurement on the board's clock (first arm to last completion):
@@ -364,8 +371,11 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
   report.started = clock.now();
   ++counters_.calls;
 
-  if (config_.canary_interval > 0 && !canary_inputs_.empty() && !pl_down_ &&
-      (counters_.calls - 1) % config_.canary_interval == 0) {
+  // The canary runs on calls 1, 1 + interval, 1 + 2 interval, ...: canary_phase_ is
+  // (calls - 1) mod interval, kept by a compare instead of a division per call.
+  const bool canary_due = canary_phase_ == 0;
+  if (config_.canary_interval > 0 && ++canary_phase_ == config_.canary_interval) canary_phase_ = 0;
+  if (config_.canary_interval > 0 && !canary_inputs_.empty() && !pl_down_ && canary_due) {
     report.canary = check_canary(index, &report.actions);
   }
 

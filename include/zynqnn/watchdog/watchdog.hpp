@@ -157,6 +157,7 @@ class Watchdog {
   std::vector<std::vector<std::byte>> canary_inputs_;
   std::vector<std::vector<std::byte>> canary_expected_;
   bool canary_passing_ = true;
+  std::size_t canary_phase_ = 0;  // (calls - 1) mod canary_interval
 
   std::size_t consecutive_anomalies_ = 0;
   std::size_t consecutive_slow_verified_ = 0;
