@@ -88,11 +88,7 @@ std::optional<OutOfRange> first_outside(std::span<const std::byte> bytes, std::s
   return std::nullopt;
 }
 
-// The integer bounds [low, high] of [min, max] for T, as the scan compares them: v is in
-// [low, high] exactly when the unsigned distance v - low is at most high - low (values below
-// low wrap around to huge distances). Adding the sign bit turns that unsigned compare into a
-// signed one, which every SIMD unit has: v - (low + sign) > (high - low + sign), one
-// subtraction and one compare per element. (Integers are exact in double.)
+// The integer bounds [low, high] of [min, max] for T. (Integers are exact in double.)
 template <typename T>
 IntegerBounds bounds_of(double min, double max) {
   using U = std::make_unsigned_t<T>;
@@ -107,68 +103,78 @@ IntegerBounds bounds_of(double min, double max) {
   const T high = static_cast<T>(std::floor(std::min(max, highest)));
   // A range between two adjacent integers (low > high after rounding) holds no integer.
   bounds.holds_none = high < low;
-  constexpr U sign = static_cast<U>(U{1} << (8 * sizeof(T) - 1));
-  bounds.shifted_low = static_cast<U>(static_cast<U>(low) + sign);
-  bounds.shifted_width = static_cast<U>(static_cast<U>(high) - static_cast<U>(low) + sign);
+  bounds.low = static_cast<U>(low);
+  bounds.high = static_cast<U>(high);
   return bounds;
 }
 
-// True when some element lies outside the bounds: a branch-free pass over 32-byte vectors
-// (GCC/Clang vector extensions: AVX2 or two SSE2 registers on x86-64, two NEON registers or
-// scalar code on ARM), four per step, their compare masks ORed into two accumulators that are
-// looked at once at the end; the rest in 16-byte vectors and single elements.
+// True when some element lies outside [low, high]: a branch-free pass that keeps the smallest
+// and the largest element of each lane and compares them with the bounds once at the end.
+// 32-byte vectors (GCC/Clang vector extensions: AVX2 on x86-64, where a min or max reads its
+// vector straight from memory, two instructions per vector; two NEON registers or scalar code
+// on ARM), four per step, the rest in 16-byte vectors and single elements.
 template <typename T>
 [[gnu::always_inline]] inline bool any_outside(const std::byte* bytes, std::size_t n, const IntegerBounds& bounds) {
-  using U = std::make_unsigned_t<T>;
-  using S = std::make_signed_t<T>;
-  using Wide [[gnu::vector_size(32)]] = U;
-  using SignedWide [[gnu::vector_size(32)]] = S;
-  using Narrow [[gnu::vector_size(16)]] = U;
-  using SignedNarrow [[gnu::vector_size(16)]] = S;
-  const U shifted_low = static_cast<U>(bounds.shifted_low);
-  const S shifted_width = static_cast<S>(static_cast<U>(bounds.shifted_width));
+  using Wide [[gnu::vector_size(32)]] = T;
+  using Narrow [[gnu::vector_size(16)]] = T;
+  const T low = static_cast<T>(bounds.low);
+  const T high = static_cast<T>(bounds.high);
   constexpr std::size_t wide_lanes = 32 / sizeof(T);
   constexpr std::size_t narrow_lanes = 16 / sizeof(T);
   constexpr std::size_t step = 4 * wide_lanes;
-  // ORs the compare mask of the vector at `at` into `mask`, as unsigned lanes: ORing the
-  // compare's own (boolean) vector type makes GCC select instead of OR (two more instructions
-  // per vector). Nothing returns a vector: a 32-byte one changes the ABI without AVX.
-  const auto add = [&]<typename V, typename SV>(V& mask, std::size_t at) {
+  // Folds the vector at `at` into the running minimum and maximum. Nothing returns a vector:
+  // a 32-byte one changes the ABI without AVX.
+  const auto fold = [&]<typename V>(V& smallest, V& largest, std::size_t at) {
     V v;
     std::memcpy(&v, bytes + sizeof(T) * at, sizeof v);
-    // Vector casts reinterpret the bits (std::bit_cast would return the vector by value).
-    mask |= (V)((SV)(v - shifted_low) > shifted_width);
+    smallest = v < smallest ? v : smallest;
+    largest = v > largest ? v : largest;
   };
-  const auto add_wide = [&](Wide& mask, std::size_t at) { add.template operator()<Wide, SignedWide>(mask, at); };
-  Wide first{};
-  Wide second{};
+  // Both start inside the range (high >= low here), so they end outside it only by an element.
+  Wide smallest_a = high - Wide{};
+  Wide largest_a = low - Wide{};
+  Wide smallest_b = high - Wide{};
+  Wide largest_b = low - Wide{};
   std::size_t k = 0;
   for (; k + step <= n; k += step) {
-    add_wide(first, k);
-    add_wide(second, k + wide_lanes);
-    add_wide(first, k + 2 * wide_lanes);
-    add_wide(second, k + 3 * wide_lanes);
+    fold(smallest_a, largest_a, k);
+    fold(smallest_b, largest_b, k + wide_lanes);
+    fold(smallest_a, largest_a, k + 2 * wide_lanes);
+    fold(smallest_b, largest_b, k + 3 * wide_lanes);
   }
-  for (; k + wide_lanes <= n; k += wide_lanes) add_wide(first, k);
-  first |= second;
-  Narrow halves[2];
-  std::memcpy(halves, &first, sizeof halves);
-  Narrow rest = halves[0] | halves[1];
-  for (; k + narrow_lanes <= n; k += narrow_lanes) add.template operator()<Narrow, SignedNarrow>(rest, k);
+  for (; k + wide_lanes <= n; k += wide_lanes) fold(smallest_a, largest_a, k);
+  smallest_a = smallest_b < smallest_a ? smallest_b : smallest_a;
+  largest_a = largest_b > largest_a ? largest_b : largest_a;
+  // The lanes outside the bounds as a mask (unsigned, so that it can be ORed).
+  using Mask [[gnu::vector_size(32)]] = std::make_unsigned_t<T>;
+  Mask outside = (Mask)((smallest_a < low) | (largest_a > high));
+  using NarrowMask [[gnu::vector_size(16)]] = std::make_unsigned_t<T>;
+  NarrowMask low_half;
+  NarrowMask high_half;
+  std::memcpy(&low_half, &outside, sizeof low_half);
+  std::memcpy(&high_half, reinterpret_cast<const std::byte*>(&outside) + sizeof low_half, sizeof high_half);
+  NarrowMask rest = low_half | high_half;
+  for (; k + narrow_lanes <= n; k += narrow_lanes) {
+    Narrow v;
+    std::memcpy(&v, bytes + sizeof(T) * k, sizeof v);
+    rest |= (NarrowMask)((v < low) | (v > high));
+  }
   std::uint64_t words[2];
   std::memcpy(words, &rest, sizeof words);
   bool any = (words[0] | words[1]) != 0;
   for (; k < n; ++k) {
-    any |= static_cast<S>(static_cast<U>(load<U>(bytes + sizeof(T) * k) - shifted_low)) > shifted_width;
+    const T value = load<T>(bytes + sizeof(T) * k);
+    any |= value < low || value > high;
   }
   return any;
 }
 
-// One entry per element type. On x86-64 each is also compiled for AVX2 and the loader picks
-// the variant the CPU runs (GCC/Clang function multiversioning); elsewhere there is one.
+// One entry per element type. On x86-64 each is also compiled for AVX2 and SSE4.1 (which have
+// every min and max; SSE2 lacks some and emulates them) and the loader picks the variant the
+// CPU runs (GCC/Clang function multiversioning); elsewhere there is one.
 #if defined(__x86_64__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
-#define ZYNQNN_SCAN_VARIANTS [[gnu::target_clones("avx2", "default")]]
+#define ZYNQNN_SCAN_VARIANTS [[gnu::target_clones("avx2", "sse4.1", "default")]]
 #endif
 #endif
 #ifndef ZYNQNN_SCAN_VARIANTS

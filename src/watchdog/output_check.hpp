@@ -41,12 +41,12 @@ std::optional<OutOfRange> first_out_of_range(const StreamInfo& stream, std::span
 std::optional<OutOfRange> first_out_of_range(ElementType type, std::span<const std::byte> bytes, std::size_t elements,
                                              double min, double max);
 
-// An integer type's range as its scan compares it (output_check.cpp says how), in the type's
+// An integer type's range as its scan compares it, the integers [low, high] in the type's
 // unsigned bits: computed once per range, not once per call.
 struct IntegerBounds {
-  std::uint32_t shifted_low = 0;    // low + the sign bit
-  std::uint32_t shifted_width = 0;  // high - low + the sign bit
-  bool holds_none = false;          // no value of the type lies in [min, max]
+  std::uint32_t low = 0;
+  std::uint32_t high = 0;
+  bool holds_none = false;  // no value of the type lies in [min, max]
 };
 struct PreparedRange {
   ElementType type = ElementType::unreadable;

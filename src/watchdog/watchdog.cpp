@@ -57,8 +57,8 @@ Watchdog::Watchdog(Accelerator& accelerator, WatchdogConfig config, std::optiona
     if (detail::range_can_fail(type, range.min, range.max)) {
       const auto prepared = detail::prepare_range(type, range.min, range.max);
       range_plans_.push_back(RangePlan{range.output, static_cast<std::uint8_t>(type), outputs[range.output].elements,
-                                       range.min, range.max, prepared.bounds.shifted_low,
-                                       prepared.bounds.shifted_width, prepared.bounds.holds_none});
+                                       range.min, range.max, prepared.bounds.low,
+                                       prepared.bounds.high, prepared.bounds.holds_none});
     }
   }
   if (config_.detector.enabled) {
@@ -213,7 +213,7 @@ Outcome Watchdog::classify_outputs(const CallResult& result, std::string& detail
   }
   for (const auto& range : range_plans_) {
     const detail::PreparedRange prepared{static_cast<detail::ElementType>(range.element_type), range.min, range.max,
-                                         {range.shifted_low, range.shifted_width, range.holds_none}};
+                                         {range.low_bits, range.high_bits, range.holds_none}};
     if (auto bad = detail::first_out_of_range(prepared, accelerator_.output_buffer(range.output), range.elements)) {
       detail = fmt::format("output '{}': element {} = {} is outside [{}, {}]", accelerator_.outputs()[range.output].name,
                            bad->index, bad->value, range.min, range.max);

@@ -134,8 +134,8 @@ class Watchdog {
     double min = 0;
     double max = 0;
     // The integer bounds the scan compares (detail::IntegerBounds), computed here once.
-    std::uint32_t shifted_low = 0;
-    std::uint32_t shifted_width = 0;
+    std::uint32_t low_bits = 0;
+    std::uint32_t high_bits = 0;
     bool holds_none = false;
   };
 
