@@ -73,13 +73,18 @@ void DriftDetector::reset() noexcept {
   flagged_ = false;
 }
 
-bool DriftDetector::observe(Nanoseconds latency) {
-  const double z =
-      std::min((log_of_latency(std::max<std::int64_t>(latency.count(), 1)) - log_median_) * inverse_sigma_, config_.max_z);
+double DriftDetector::z_of(Nanoseconds latency) const noexcept {
+  return std::min((log_of_latency(std::max<std::int64_t>(latency.count(), 1)) - log_median_) * inverse_sigma_,
+                  config_.max_z);
+}
+
+bool DriftDetector::observe_z(double z) noexcept {
   cusum_ = std::max(0.0, cusum_ + z - config_.cusum_slack);
   ewma_ = config_.ewma_weight * z + ewma_keep_ * ewma_;
   if (cusum_ > config_.cusum_limit || ewma_ > ewma_bound_) flagged_ = true;
   return flagged_;
 }
+
+bool DriftDetector::observe(Nanoseconds latency) { return observe_z(z_of(latency)); }
 
 }  // namespace zynqnn::watchdog

@@ -164,6 +164,9 @@ Watchdog::Attempt Watchdog::attempt(const InputViews& inputs) {
   // two clock reads fewer per call than timing it again here.
   result.latency = call.elapsed;
   result.completed_at = call.completed_at;
+  // The detector's z now, not after the output checks: a pure function of the latency, so its
+  // chain of dependent floating-point steps runs alongside the checks instead of after them.
+  if (detector_) result.drift_z = detector_->z_of(result.latency);
   ++counters_.attempts;
   switch (call.status) {
     case CallStatus::timeout:
@@ -392,6 +395,7 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
     Attempt result = attempt(inputs);
     report.outcome = result.outcome;
     report.first_latency = result.latency;
+    first_drift_z_ = result.drift_z;
     report.attempt_outcomes.push_back(result.outcome);
     report.attempts = 1;
     if (is_failure(result.outcome)) {
@@ -475,7 +479,8 @@ void Watchdog::after_call(CallReport& report, const InputViews& /*inputs*/) {
 
   if (detector_ && report.attempts > 0 && !report.fallback) {
     ++calls_since_proactive_;
-    if (!is_failure(report.outcome)) detector_->observe(report.first_latency);
+    // first_drift_z_ = z_of(first_latency): the baseline changes only after this (adaptation).
+    if (!is_failure(report.outcome)) detector_->observe_z(first_drift_z_);
     // One proactive reload per slowdown: if the calls stay slow (and right) after it, the
     // environment changed and adaptation, not another reload, is the answer.
     if (detector_->flagged() && calls_since_proactive_ >= config_.detector.cooldown_calls &&

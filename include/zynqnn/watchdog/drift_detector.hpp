@@ -11,7 +11,13 @@ class DriftDetector {
  public:
   DriftDetector(DetectorConfig config, Nanoseconds baseline_median, double log_sigma);
   // Feeds one completed call's latency; true when drift is flagged (stays flagged until reset).
+  // The same as observe_z(z_of(latency)).
   bool observe(Nanoseconds latency);
+  // The latency's standardized log distance from the baseline, clipped at max_z: a pure
+  // function (of the latency and the baseline), so that a caller can compute it as soon as
+  // the latency is known and feed it later.
+  double z_of(Nanoseconds latency) const noexcept;
+  bool observe_z(double z) noexcept;
   bool flagged() const noexcept { return flagged_; }
   // After a reconfiguration: forget the statistics, keep the baseline.
   void reset() noexcept;
