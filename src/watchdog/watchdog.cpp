@@ -395,7 +395,11 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
     Attempt result = attempt(inputs);
     report.outcome = result.outcome;
     report.first_latency = result.latency;
-    first_drift_z_ = result.drift_z;
+    // The detector takes the first attempt's latency of every call whose first attempt did not
+    // fail (such a call is answered by that attempt, never by the fallback). Here rather than
+    // at the end of the call: nothing in between touches the detector, and its update then
+    // runs alongside the rest of the call instead of after it.
+    if (detector_ && !is_failure(result.outcome)) detector_->observe_z(result.drift_z);
     report.attempt_outcomes.push_back(result.outcome);
     report.attempts = 1;
     if (is_failure(result.outcome)) {
@@ -479,8 +483,7 @@ void Watchdog::after_call(CallReport& report, const InputViews& /*inputs*/) {
 
   if (detector_ && report.attempts > 0 && !report.fallback) {
     ++calls_since_proactive_;
-    // first_drift_z_ = z_of(first_latency): the baseline changes only after this (adaptation).
-    if (!is_failure(report.outcome)) detector_->observe_z(first_drift_z_);
+    // The detector observed this call's first latency in process(), right after the attempt.
     // One proactive reload per slowdown: if the calls stay slow (and right) after it, the
     // environment changed and adaptation, not another reload, is the answer.
     if (detector_->flagged() && calls_since_proactive_ >= config_.detector.cooldown_calls &&

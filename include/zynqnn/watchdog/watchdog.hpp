@@ -166,7 +166,6 @@ class Watchdog {
   bool proactive_in_slow_streak_ = false;
   std::vector<Nanoseconds> slow_latencies_;
   std::uint64_t calls_since_proactive_ = 0;
-  double first_drift_z_ = 0;  // the detector's z of this call's first_latency
   bool pl_down_ = false;
   Outcome pl_down_outcome_ = Outcome::hang;
   std::uint64_t calls_while_down_ = 0;
