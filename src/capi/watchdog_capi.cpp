@@ -44,7 +44,6 @@ struct zynqnn_watchdog {
 
 namespace {
 
-constexpr const char* kWhere = "zynqnn_watchdog";
 
 template <typename Body>
 int guarded(Body&& body) noexcept {
