@@ -44,7 +44,6 @@ struct zynqnn_watchdog {
 
 namespace {
 
-
 template <typename Body>
 int guarded(Body&& body) noexcept {
   try {
