@@ -233,8 +233,9 @@ typedef struct zynqnn_watchdog_result {
   uint32_t action_count;     /* actions taken; the first 32 are in actions[] */
   uint8_t actions[32];       /* zynqnn_action, in order */
   int64_t latency_ns;        /* the first attempt's time on the board's clock */
-  int64_t elapsed_ns;        /* the whole call, recovery included (answered by the first
-                                attempt: to its last completion) */
+  int64_t elapsed_ns;        /* the whole call from its first attempt's arm (or from a canary
+                                or PL probe before it), recovery included; answered by the
+                                first attempt: to its last completion */
   int64_t recovery_ns;       /* after a failure: from its detection to the answer (or giving up) */
   int64_t threshold_ns;      /* the threshold after this call */
   char detail[256];          /* the first failure's (or slowness') detail, NUL-terminated */

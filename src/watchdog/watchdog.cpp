@@ -371,12 +371,15 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
   report.elapsed = report.first_latency = report.recovery = Nanoseconds{0};
   report.detail.clear();
   report.outputs.clear();
-  report.started = clock.now();
   ++counters_.calls;
 
   // The canary runs on calls 1, 1 + interval, 1 + 2 interval, ...: canary_phase_ is
   // (calls - 1) mod interval, kept by a compare instead of a division per call.
   const bool canary_due = canary_phase_ == 0;
+  // The call starts here when something comes before its first attempt; otherwise at that
+  // attempt's arm, which the accelerator reads anyway (one clock read fewer per call).
+  const bool starts_here = pl_down_ || (canary_due && config_.canary_interval > 0 && !canary_inputs_.empty());
+  if (starts_here) report.started = clock.now();
   if (config_.canary_interval > 0 && ++canary_phase_ == config_.canary_interval) canary_phase_ = 0;
   if (config_.canary_interval > 0 && !canary_inputs_.empty() && !pl_down_ && canary_due) {
     report.canary = check_canary(index, &report.actions);
@@ -393,6 +396,7 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
   std::optional<Nanoseconds> answered_at;  // the answering attempt's completion, as the accelerator read it
   if (try_pl) {
     Attempt result = attempt(inputs);
+    if (!starts_here) report.started = result.completed_at ? *result.completed_at - result.latency : clock.now() - result.latency;
     report.outcome = result.outcome;
     report.first_latency = result.latency;
     // The detector takes the first attempt's latency of every call whose first attempt did not

@@ -39,9 +39,12 @@ struct CallReport {
   bool delivered = false;                  // outputs hold a verified answer
   bool fallback = false;                   // ... computed by the CPU fallback
   std::optional<Outcome> canary;           // the canary's outcome when it ran before this call
-  Nanoseconds started{0};                  // board clock
-  Nanoseconds elapsed{0};                  // whole process(), recovery included (a call its first
-                                           // attempt answered: to that attempt's last completion)
+  // Board clock: the first attempt's arm, as the accelerator read it (the copy of the inputs
+  // into the DMA buffers before it is not counted), or the start of process() when a canary or
+  // a probe of a PL that is down comes first.
+  Nanoseconds started{0};
+  Nanoseconds elapsed{0};                  // from `started` to the answer, recovery included (a call
+                                           // its first attempt answered: to that attempt's last completion)
   Nanoseconds first_latency{0};            // the first attempt's time (detection latency of a failure)
   Nanoseconds recovery{0};                 // failure: from its detection to the answer (or giving up)
   std::string detail;                      // the first failure's detail
