@@ -171,8 +171,18 @@ template <typename T>
 
 // One entry per element type. On x86-64 each is also compiled for AVX2 and SSE4.1 (which have
 // every min and max; SSE2 lacks some and emulates them) and the loader picks the variant the
-// CPU runs (GCC/Clang function multiversioning); elsewhere there is one.
-#if defined(__x86_64__) && defined(__has_attribute)
+// CPU runs (GCC/Clang function multiversioning); elsewhere there is one. Not under
+// ThreadSanitizer: the loader runs the variant resolver before the sanitizer's runtime is
+// initialised, and the program crashes at start.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ZYNQNN_THREAD_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define ZYNQNN_THREAD_SANITIZER 1
+#endif
+#if defined(__x86_64__) && defined(__has_attribute) && !defined(ZYNQNN_THREAD_SANITIZER)
 #if __has_attribute(target_clones)
 #define ZYNQNN_SCAN_VARIANTS [[gnu::target_clones("avx2", "sse4.1", "default")]]
 #endif
