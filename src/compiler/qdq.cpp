@@ -171,14 +171,14 @@ void qlinear_to_integer(Graph& g) {
   for (auto& node : g.nodes) {
     const bool conv = node.op == "QLinearConv";
     if ((!conv && node.op != "QLinearMatMul") || node.inputs.size() < 8) continue;
-    bool scalars = true;
+    bool float_scales = true;
     for (std::size_t i : {1, 4, 6}) {
       const graph::Value* v = g.find(node.input(i));
-      scalars = scalars && v != nullptr && v->dtype == DType::float32;
+      float_scales = float_scales && v != nullptr && v->dtype == DType::float32;
     }
     // The integer layers take run-time weights (ConvInteger/MatMulInteger); otherwise the
     // lowering names what it cannot run.
-    if (!scalars || g.is_constant(node.input(3))) continue;
+    if (!float_scales || g.is_constant(node.input(3))) continue;
     if (!conv && (g.value(node.input(0)).shape.size() != 2 || g.value(node.input(3)).shape.size() != 2)) continue;
     const graph::Value& y = g.value(node.outputs[0]);
     const std::string acc = fresh_name(g, node.outputs[0] + "_accumulator");

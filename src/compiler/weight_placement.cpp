@@ -6,25 +6,21 @@
 
 #include "zynqnn/compiler/estimate.hpp"
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/spec/kernel_spec.hpp"
 
 namespace zynqnn::compiler {
 namespace {
 
 constexpr std::int64_t kMaxDmaTransferBytes = (std::int64_t{1} << 26) - 1;  // LENGTH is 26 bits wide
 
-// Bytes of one element in a 32-bit DMA word (the stream's slot), as the generator packs it.
-std::int64_t slot_bytes(const Precision& p) {
-  switch (p.kind) {
-    case PrecisionKind::int8: return 1;
-    case PrecisionKind::fixed: return p.width <= 8 ? 1 : p.width <= 16 ? 2 : 4;
-    case PrecisionKind::float32: return 4;
-  }
-  return 4;
-}
-
+// Bytes of the layer's weight stream a frame, as the generator lays the port out (the
+// precision's element type in its slot, 32-bit DMA words).
 std::int64_t weight_stream_bytes(const PlLayer& l, const Precision& p) {
-  const std::int64_t per_word = 4 / slot_bytes(p);
-  return (weight_stream_elements(l) + per_word - 1) / per_word * 4;
+  spec::StreamSpec stream;
+  stream.type = *spec::parse_element_type(p.name());  // "float32", "int8", "fixed<W,I>"
+  stream.shape = {weight_stream_elements(l)};
+  stream.stream_bits = 32;
+  return stream.bytes();
 }
 
 std::int64_t weights_per_pass(const PlLayer& l) {
