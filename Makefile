@@ -4,33 +4,53 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 CTEST = ctest --output-on-failure -j $(JOBS) --timeout 600
 
-.PHONY: all build deps demo demo-loopback test bench test-unit test-asan test-tsan test-armhf test-fuzz test-python clean
+FIXTURES ?= $(abspath ../shared/fixtures)
+
+.PHONY: all build build-demo deps deps-demo check-fixtures demo demo-loopback test bench test-unit test-asan \
+        test-tsan test-armhf test-fuzz test-python clean
 
 all: build
 
+# What the tests and benchmarks need (compilers, sanitizer and cross toolchains, qemu, ...).
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh test
 
+# What the demo needs, and no more.
+deps-demo:
+	@scripts/install-deps.sh demo
+
+# Everything: libraries, CLI, tests, benchmarks.
 build: deps
-	cmake -S . -B $(BUILD) -G Ninja -DZYNQNN_BENCH=ON $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -G Ninja -DZYNQNN_TESTS=ON -DZYNQNN_BENCH=ON -DZYNQNN_FIXTURES_DIR=$(FIXTURES) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# The demo's targets only: the CLI, the C ABI library and the Python package's fast path.
+build-demo: deps-demo
+	cmake -S . -B $(BUILD) -G Ninja -DZYNQNN_TESTS=OFF -DZYNQNN_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS) --target zynqnn zynqnn_python
+
+demo: build-demo
 	scripts/demo.sh
 
 # The seed example: the loopback kernel on the virtual board, clean and with a hung kernel.
-demo-loopback: build
+demo-loopback: build-demo
 	scripts/demo-loopback.sh
 
-test: test-unit test-asan test-tsan test-armhf test-fuzz test-python
+test: check-fixtures test-unit test-asan test-tsan test-armhf test-fuzz test-python
 	@echo "make test: every stage passed"
+
+# The tests hold zynqnn against other projects' artifacts (.hwh, Vivado scripts, ONNX models
+# and operator tests) kept beside the repository, not in it.
+check-fixtures:
+	@[ -d "$(FIXTURES)/onnx" ] && [ -d "$(FIXTURES)/hwh" ] || { \
+	  echo "make test: the shared fixtures are missing: expected $(FIXTURES) (with onnx/, hwh/, tcl/, finn-hlslib/) beside the repository; set FIXTURES=DIR to use another folder" >&2; exit 1; }
 
 test-unit: build
 	cd $(BUILD) && $(CTEST)
 
 # Address + undefined-behaviour sanitizers over every C++ test.
 test-asan: deps
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DZYNQNN_SANITIZE="address;undefined"
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DZYNQNN_SANITIZE="address;undefined" -DZYNQNN_FIXTURES_DIR=$(FIXTURES)
 	cmake --build build-asan -j $(JOBS)
 	# The node-fixture conformance run (127 kernels compiled with g++) runs in test-unit; here
 	# its compiler code is covered by the compiler's unit tests instead of a second cold run.
