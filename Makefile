@@ -7,7 +7,7 @@ CTEST = ctest --output-on-failure -j $(JOBS) --timeout 600
 FIXTURES ?= $(abspath ../shared/fixtures)
 
 .PHONY: all build build-demo deps deps-demo check-fixtures demo demo-loopback test bench test-unit test-asan \
-        test-tsan test-armhf test-fuzz test-python clean
+        test-tsan test-armhf test-fuzz fuzz test-python clean
 
 all: build
 
@@ -73,6 +73,12 @@ test-fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DZYNQNN_FUZZ=ON -DZYNQNN_TESTS=OFF
 	cmake --build build-fuzz -j $(JOBS) --target zynqnn_fuzzers
 	scripts/run-fuzzers.sh build-fuzz
+
+# The same fuzzers, longer (FUZZ_SECONDS per target), outside make test.
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DZYNQNN_FUZZ=ON -DZYNQNN_TESTS=OFF
+	cmake --build build-fuzz -j $(JOBS) --target zynqnn_fuzzers
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} scripts/run-fuzzers.sh build-fuzz
 
 test-python: build
 	scripts/test-python.sh

@@ -88,8 +88,8 @@ echo "== one Python call (784-byte input, 40-byte output): zynqnn vs PYNQ's DMA 
 # Its own environment: pynq pins an older protobuf, which would break onnx in build/venv.
 venv="$build/pynq-bench-venv"
 { [ -x "$venv/bin/python" ] || python3 -m venv "$venv"; } &&
-  "$venv/bin/pip" install -q numpy cffi &&
-  "$venv/bin/pip" install -q -r python/requirements-bench.txt ||
+  "$venv/bin/pip" install -q -c python/constraints/bench.txt pip numpy cffi &&
+  "$venv/bin/pip" install -q -c python/constraints/bench.txt -r python/requirements-bench.txt ||
   echo "bench: pynq could not be installed; the plain-Python register sequence stands in (labeled)"
 ZYNQNN_LIBRARY="$build/lib/libzynqnn_capi.so" ZYNQNN_CLI="$bin/zynqnn" PYTHONPATH="$PWD/python" \
   "$venv/bin/python" -m zynqnn.bench --calls 20000 --instructions --json | tee "$tmp/python-bench.json"
@@ -112,7 +112,8 @@ echo
 echo "== mnist-8 C-simulation: zynqnn beside hls4ml (build/hls4ml-venv, bench/hls4ml_side_by_side.py)"
 hls_venv="$build/hls4ml-venv"
 if { [ -x "$hls_venv/bin/python" ] || python3 -m venv "$hls_venv" >/dev/null 2>&1; } &&
-   "$hls_venv/bin/pip" install -q -r python/requirements-hls4ml.txt >"$build/hls4ml-pip.log" 2>&1; then
+   "$hls_venv/bin/pip" install -q -c python/constraints/hls4ml.txt -r python/requirements-hls4ml.txt \
+     >"$build/hls4ml-pip.log" 2>&1; then
   "$hls_venv/bin/python" bench/hls4ml_side_by_side.py --zynqnn "$bin/zynqnn" \
     --network-bench "$bin/compiler_network_bench" --work-dir "$build/bench-hls4ml" \
     --json-out "$build/bench-hls4ml/result.json"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target built in BUILD_DIR briefly on its seed corpus (fuzz/corpus/NAME),
-# failing on the first crash. FUZZ_SECONDS sets the time per target.
+# failing on the first crash or sanitizer report. FUZZ_SECONDS sets the time per target (make test:
+# 30 s each; make fuzz: 300 s each).
 set -euo pipefail
 build=${1:?usage: run-fuzzers.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")/.." && pwd)
-seconds=${FUZZ_SECONDS:-20}
+seconds=${FUZZ_SECONDS:-30}
 shopt -s nullglob
 targets=("$build"/bin/fuzz_*)
 if ((${#targets[@]} == 0)); then
@@ -17,6 +18,7 @@ for target in "${targets[@]}"; do
   corpus="$here/fuzz/corpus/${name#fuzz_}"
   work=$(mktemp -d)
   echo "== $name (${seconds}s, seeds: $corpus)"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   "$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$work/" "$work" "$corpus" 2>"$work/log" || {
       tail -50 "$work/log"; echo "run-fuzzers: $name FAILED (artifacts in $work)" >&2; exit 1; }

@@ -16,8 +16,12 @@ def test_pip_install_into_a_fresh_venv(tmp_path, kernels):
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
     environment = {k: v for k, v in os.environ.items() if k not in ("ZYNQNN_LIBRARY", "PYTHONPATH")}
-    # The README's command: pip install . (from the repository root).
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "."], cwd=REPO, check=True, env=environment)
+    # The README's command: pip install . (from the repository root), with the versions the
+    # suite pins, for the package's dependencies and for its build (scikit-build-core).
+    constraints = str(REPO / "python" / "constraints" / "dev.txt")
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "-c", constraints, "pip"], check=True, env=environment)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "-c", constraints, "--build-constraint", constraints, "."],
+                   cwd=REPO, check=True, env=environment)
     script = (
         "import numpy as np, zynqnn, sys\n"
         "assert 'site-packages' in zynqnn.__file__, zynqnn.__file__\n"

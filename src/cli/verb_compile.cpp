@@ -2,6 +2,7 @@
 // Vivado, manifest, host build, Python wrapper, plan.json); prints the estimate summary.
 #include <fmt/core.h>
 
+#include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -27,8 +28,15 @@ std::vector<graph::TensorMap> load_calibration(const std::string& path, const st
   if (per <= 0 || data.size() % per != 0)
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("{} values are not a whole number of inputs of shape {}", data.size(), graph::shape_to_string(shape)), path);
-  std::vector<graph::TensorMap> out;
   const auto values = data.data<float>();
+  // A NaN or an infinity would make every range it touches meaningless (and a scale of 1.0).
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("calibration value {} (input {}, element {}) is {}: calibration data must be finite", i,
+                              static_cast<std::int64_t>(i) / per, static_cast<std::int64_t>(i) % per, values[i]),
+                  path);
+  std::vector<graph::TensorMap> out;
   for (std::int64_t n = 0; n < data.size() / per; ++n) {
     std::vector<float> one(values.begin() + n * per, values.begin() + (n + 1) * per);
     graph::TensorMap m;

@@ -67,11 +67,16 @@ void for_each_broadcast(const Shape& out, const std::vector<int64_t>& sa, const 
   }
 }
 
+// The operator definitions give NaN no integer value and a NaN cast is undefined behaviour:
+// NaN becomes 0 here, so the reference executor stays defined on any input.
 template <class T>
 T saturate(double v) {
-  const double lo = static_cast<double>(std::numeric_limits<T>::min());
-  const double hi = static_cast<double>(std::numeric_limits<T>::max());
-  return static_cast<T>(std::clamp(v, lo, hi));
+  static_assert(std::is_integral_v<T>, "saturate converts to an integer type");
+  if (std::isnan(v)) return T{0};
+  // Compared, not clamped: a 64-bit T's max rounds up to 2^63 as a double, which no cast takes.
+  if (v <= static_cast<double>(std::numeric_limits<T>::min())) return std::numeric_limits<T>::min();
+  if (v >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+  return static_cast<T>(v);
 }
 
 // ---- element-wise -------------------------------------------------------------------------
@@ -129,8 +134,16 @@ void clip(const Node& node, std::span<const Tensor* const> in, int64_t opset, Te
     using T = decltype(tag);
     T lo = std::numeric_limits<T>::lowest(), hi = std::numeric_limits<T>::max();
     if (opset < 11) {
-      lo = static_cast<T>(node.get_float("min", -std::numeric_limits<float>::max()));
-      hi = static_cast<T>(node.get_float("max", std::numeric_limits<float>::max()));
+      // The float attributes' defaults (±FLT_MAX) do not fit an integer T: saturate, never cast.
+      const double min = node.get_float("min", -std::numeric_limits<float>::max());
+      const double max = node.get_float("max", std::numeric_limits<float>::max());
+      if constexpr (std::is_floating_point_v<T>) {
+        lo = static_cast<T>(min);
+        hi = static_cast<T>(max);
+      } else {
+        lo = saturate<T>(min);
+        hi = saturate<T>(max);
+      }
     } else {
       if (in.size() > 1 && in[1] != nullptr) lo = in[1]->data<T>()[0];
       if (in.size() > 2 && in[2] != nullptr) hi = in[2]->data<T>()[0];

@@ -288,6 +288,8 @@ float symmetric_scale(float max_abs, int levels) {
 
 std::int8_t quantize_int8(float value, float scale, std::int32_t zero_point) {
   const float q = std::nearbyint(value / scale) + static_cast<float>(zero_point);
+  // NaN has no int8 value (a NaN cast is undefined behaviour): it becomes the zero point.
+  if (std::isnan(q)) return static_cast<std::int8_t>(std::clamp(zero_point, -128, 127));
   return static_cast<std::int8_t>(std::clamp(q, -128.0F, 127.0F));
 }
 
@@ -296,6 +298,8 @@ float dequantize_int8(std::int8_t value, float scale, std::int32_t zero_point) {
 }
 
 QuantParams symmetric_params(Range range) {
+  if (!std::isfinite(range.min) || !std::isfinite(range.max))
+    throw Error(ErrorCode::invalid_argument, "calibration range is not finite", "quantizer");
   return {symmetric_scale(std::max(std::fabs(range.min), std::fabs(range.max))), 0};
 }
 
@@ -319,7 +323,13 @@ ChannelWeights quantize_weights(std::span<const float> weights, std::int64_t cha
   ChannelWeights out{std::vector<std::int8_t>(weights.size()), std::vector<float>(static_cast<std::size_t>(channels))};
   for (std::size_t c = 0; c < out.scales.size(); ++c) {
     float max_abs = 0.0F;
-    for (std::size_t k = 0; k < per; ++k) max_abs = std::max(max_abs, std::fabs(weights[c * per + k]));
+    for (std::size_t k = 0; k < per; ++k) {
+      const float w = weights[c * per + k];
+      if (!std::isfinite(w))
+        throw Error(ErrorCode::invalid_argument,
+                    fmt::format("weight {} of output channel {} is {}: no int8 value", k, c, w), "quantizer");
+      max_abs = std::max(max_abs, std::fabs(w));
+    }
     out.scales[c] = symmetric_scale(max_abs);
     for (std::size_t k = 0; k < per; ++k)
       out.q[c * per + k] = static_cast<std::int8_t>(std::clamp<int>(quantize_int8(weights[c * per + k], out.scales[c]), -127, 127));

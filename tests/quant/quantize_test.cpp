@@ -266,5 +266,29 @@ TEST(QuantizeGraph, RefusesMissingCalibration) {
   EXPECT_THROW(quantize_int8(tiny_graph(), std::span<const graph::TensorMap>{}), Error);
 }
 
+// NaN has no int8 value: a plain cast would be undefined behaviour (UBSan halts on it).
+TEST(QuantizeInt8, NanBecomesTheZeroPoint) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(quantize_int8(nan, 0.5F), 0);
+  EXPECT_EQ(quantize_int8(nan, 0.5F, -7), -7);
+  EXPECT_EQ(quantize_int8(1.0F, 0.0F), 127);  // x / 0 = +inf saturates
+}
+
+TEST(QuantizeWeights, RefusesANonFiniteWeightNamingIt) {
+  const std::vector<float> w = {0.5F, -0.25F, std::numeric_limits<float>::infinity(), 1.0F};
+  try {
+    quantize_weights(w, 2);
+    FAIL() << "an infinite weight was quantized";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("weight 0 of output channel 1 is inf"), std::string::npos) << e.what();
+  }
+}
+
+TEST(QuantizeGraph, RefusesANonFiniteCalibrationRange) {
+  EXPECT_THROW(symmetric_params({0.0F, std::numeric_limits<float>::infinity()}), Error);
+  EXPECT_THROW(symmetric_params({std::numeric_limits<float>::quiet_NaN(), 1.0F}), Error);
+  EXPECT_THROW(asymmetric_params({-1.0F, std::numeric_limits<float>::quiet_NaN()}), Error);
+}
+
 }  // namespace
 }  // namespace zynqnn::quant

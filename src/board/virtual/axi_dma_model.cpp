@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "simulation_thread.hpp"
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn::virtual_board {
@@ -31,13 +32,18 @@ DmaDevice::DmaDevice(const DmaConfig& config, unsigned index, std::shared_ptr<Si
   channels_[s2mm].present = config.has_s2mm;
   channels_[s2mm].stream_bits = config.s2mm_stream_bits;
   channels_[s2mm].port = s2mm_port;
-  for (Channel& ch : channels_) {
-    // Each channel draws its jitter from its own seeded generator: deterministic per channel
-    // whatever the interleaving of threads.
-    ch.rng.seed(timing.seed * 0x9E3779B97F4A7C15ull + index * 2 + ch.id + 1);
-    if (!ch.present) continue;
-    clock_->thread_started();
-    ch.engine = std::thread([this, &ch] { engine_main(ch); });
+  try {
+    for (Channel& ch : channels_) {
+      // Each channel draws its jitter from its own seeded generator: deterministic per channel
+      // whatever the interleaving of threads.
+      ch.rng.seed(timing.seed * 0x9E3779B97F4A7C15ull + index * 2 + ch.id + 1);
+      if (!ch.present) continue;
+      ch.engine = start_simulation_thread(*clock_, ch.id == mm2s ? "DMA MM2S engine" : "DMA S2MM engine",
+                                          [this, &ch] { engine_main(ch); });
+    }
+  } catch (...) {
+    shut_down();  // the engine already started (no destructor runs for a half-built object)
+    throw;
   }
 }
 

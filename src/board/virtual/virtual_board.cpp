@@ -7,6 +7,7 @@
 #include "axi_dma_model.hpp"
 #include "board_state.hpp"
 #include "simulated_ddr.hpp"
+#include "simulation_thread.hpp"
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn::virtual_board {
@@ -229,8 +230,7 @@ void VirtualBoard::start_pl_thread() {
     std::lock_guard lock(pl_exit_mutex_);
     pl_exited_ = false;
   }
-  clock_->thread_started();
-  pl_thread_ = std::thread([this] { pl_thread_main(); });
+  pl_thread_ = start_simulation_thread(*clock_, "PL kernel", [this] { pl_thread_main(); });
 }
 
 void VirtualBoard::wait_for_frame_start() {
