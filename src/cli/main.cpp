@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include <exception>
+#include <new>
 
 #include "cli/verbs.hpp"
 #include "zynqnn/core/error.hpp"
@@ -19,6 +20,9 @@ int main(int argc, char** argv) {
     return app.exit(error);
   } catch (const zynqnn::Error& error) {
     fmt::print(stderr, "zynqnn: error ({}): {}\n", zynqnn::to_string(error.code()), error.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "zynqnn: error: out of memory (the process's memory limit: ulimit -v)\n");
     return 2;
   } catch (const std::exception& error) {
     fmt::print(stderr, "zynqnn: error: {}\n", error.what());
