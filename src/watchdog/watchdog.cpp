@@ -110,11 +110,6 @@ WatchdogCounters Watchdog::counters() const {
   return counters_;
 }
 
-std::vector<FailureRecord> Watchdog::failures() const {
-  std::lock_guard lock(calls_);
-  return failures_;
-}
-
 std::size_t Watchdog::failure_count() const {
   std::lock_guard lock(calls_);
   return failures_.size();

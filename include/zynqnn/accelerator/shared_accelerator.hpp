@@ -9,6 +9,7 @@
 // holder's own call has its deadline.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -31,32 +32,70 @@ class SharedAccelerator {
         inputs_(accelerator_->inputs()),
         outputs_(accelerator_->outputs()) {}
 
+  // The device's lock with a bounded wait: a flag under a mutex and a condition variable
+  // (not std::timed_mutex, whose timed wait ThreadSanitizer cannot see with GCC 12).
+  class Gate {
+   public:
+    // False when the holder kept it for the whole `wait`.
+    bool enter(Nanoseconds wait) {
+      std::unique_lock lock(mutex_);
+      if (busy_) {  // uncontended: no clock read, no wait
+        ++waiters_;
+        const bool free = released_.wait_for(lock, wait, [this] { return !busy_; });
+        --waiters_;
+        if (!free) return false;
+      }
+      busy_ = true;
+      return true;
+    }
+    void leave() {
+      std::unique_lock lock(mutex_);
+      busy_ = false;
+      const bool wake = waiters_ > 0;
+      lock.unlock();
+      if (wake) released_.notify_one();
+    }
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable released_;
+    bool busy_ = false;
+    std::size_t waiters_ = 0;
+  };
+
   // Exclusive use of the device while it lives.
   class Session {
    public:
+    Session(Session&& other) noexcept
+        : gate_(std::exchange(other.gate_, nullptr)), accelerator_(std::exchange(other.accelerator_, nullptr)) {}
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+    Session& operator=(Session&&) = delete;
+    ~Session() {
+      if (gate_) gate_->leave();
+    }
     Accelerator& operator*() const noexcept { return *accelerator_; }
     Accelerator* operator->() const noexcept { return accelerator_; }
 
    private:
     friend class SharedAccelerator;
-    Session(std::unique_lock<std::timed_mutex> lock, Accelerator* accelerator)
-        : lock_(std::move(lock)), accelerator_(accelerator) {}
-    std::unique_lock<std::timed_mutex> lock_;
+    Session(Gate* gate, Accelerator* accelerator) : gate_(gate), accelerator_(accelerator) {}
+    Gate* gate_;
     Accelerator* accelerator_;
   };
 
   // Waits at most `wait` for the calls ahead of this one. Error(timeout) when the device stayed
   // busy that long (nothing was touched), Error(bad_state) once closed.
   Session acquire(Nanoseconds wait) {
-    std::unique_lock lock(device_, std::try_to_lock);  // uncontended: no clock read
-    if (!lock.owns_lock() && !lock.try_lock_for(wait)) {
+    if (!device_.enter(wait)) {
       throw Error(ErrorCode::timeout,
                   "the device stayed busy with other threads' calls for the whole wait of " +
                       std::to_string(wait.count()) + " ns");
     }
+    Session session(&device_, accelerator_.get());
     // A close() waiting for the device goes first: the callers queued behind it are refused.
     if (closing() || !accelerator_) throw Error(ErrorCode::bad_state, "the accelerator is closed");
-    return Session(std::move(lock), accelerator_.get());
+    return session;
   }
 
   // One call: each input (in inputs() order, exactly its byte count) is copied into its DMA
@@ -85,9 +124,9 @@ class SharedAccelerator {
   // open and close() may be tried again. Later calls are refused at once either way.
   bool close(Nanoseconds wait) {
     closing_.store(true, std::memory_order_relaxed);
-    std::unique_lock lock(device_, std::defer_lock);
-    if (!lock.try_lock_for(wait)) return false;
+    if (!device_.enter(wait)) return false;
     accelerator_.reset();
+    device_.leave();
     return true;
   }
 
@@ -113,7 +152,7 @@ class SharedAccelerator {
     }
   }
 
-  std::timed_mutex device_;
+  Gate device_;
   std::atomic<bool> closing_{false};
   std::unique_ptr<Accelerator> accelerator_;  // null once closed; guarded by device_
   std::vector<StreamInfo> inputs_;

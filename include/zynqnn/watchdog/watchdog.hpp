@@ -112,11 +112,12 @@ class Watchdog {
   Nanoseconds deadline() const;
   Nanoseconds calibrated_threshold() const noexcept { return base_threshold_; }
   bool pl_down() const;
-  // Copies, taken between calls.
+  // A copy, taken between calls.
   WatchdogCounters counters() const;
-  std::vector<FailureRecord> failures() const;
+  // The records themselves: read them while no other thread calls. Threads use the two below
+  // (taken between calls; failure() throws Error(out_of_range) past the last).
+  const std::vector<FailureRecord>& failures() const noexcept { return failures_; }
   std::size_t failure_count() const;
-  // Failure `index` (Error(out_of_range) past the last).
   FailureRecord failure(std::size_t index) const;
   const WatchdogConfig& config() const noexcept { return config_; }
   // The detector's state: read it while no other thread calls.
