@@ -1,6 +1,7 @@
 """``zynqnn.Accelerator``: a kernel on a board, called with NumPy arrays."""
 import functools
 import os
+import threading
 
 import numpy as np
 
@@ -17,13 +18,15 @@ class Stream:
     """One stream of the manifest: name, shape, element type, and a zero-copy NumPy view of
     its DMA buffer (``buffer``)."""
 
-    __slots__ = ("name", "index", "shape", "type", "bytes", "buffer", "address", "physical_address", "_zeros")
+    __slots__ = ("name", "index", "shape", "type", "bytes", "buffer", "address", "physical_address", "wire_dtype",
+                 "_zeros")
 
     def __init__(self, info, index, raw_buffer, address, physical_address):
         self.name = ffi.string(info.name).decode()
         self.index = index
         self.shape = tuple(int(info.shape[i]) for i in range(info.rank))
         self.type = StreamType(ffi.string(info.dtype).decode(), int(info.element_bits))
+        self.wire_dtype = self.type.wire_dtype  # computed once: calls read it
         self.bytes = int(info.bytes)
         elements = int(info.elements)
         self.buffer = np.frombuffer(raw_buffer, dtype=self.type.wire_dtype, count=elements).reshape(self.shape)
@@ -96,7 +99,7 @@ def _input_pointer(stream, value, array):
         if flush is not None:
             flush()  # the DMA reads memory, not the CPU's cache
         return ffi.cast("void *", stream.address)
-    return ffi.from_buffer(np.ascontiguousarray(array, dtype=stream.type.wire_dtype))
+    return ffi.from_buffer(np.ascontiguousarray(array, dtype=stream.wire_dtype))
 
 
 def _address(cdata):
@@ -140,12 +143,14 @@ class Accelerator:
         self._handle = handle[0]
         self._closed = False
         self._state = _State()
+        self._per_thread = threading.local()  # each thread's result struct and pointer arrays
         self._timeout_ns = int(timeout * 1e9)
         self._lossy = bool(lossy)
         self.inputs = self._streams(_INPUT)
         self.outputs = self._streams(_OUTPUT)
         self._input_list = list(self.inputs.values())
         self._output_list = list(self.outputs.values())
+        self._fixed_outputs = any(s.type.kind == "fixed" for s in self._output_list)
         self._fast = self._make_fast_call()
 
     def _make_fast_call(self):
@@ -242,14 +247,24 @@ class Accelerator:
         timeout_ns = self._timeout_ns if timeout is None else int(timeout * 1e9)
         if timeout_ns <= 0:
             raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
-        wires = [np.empty(s.shape, dtype=s.type.wire_dtype) for s in self._output_list]
-        output_pointers = ffi.new("void *[]", [ffi.from_buffer(w) for w in wires])
-        result = ffi.new("zynqnn_call_result *")
-        status = lib.zynqnn_run_buffers(self._live(), ffi.new("void *[]", input_pointers), output_pointers,
-                                        timeout_ns, result)
+        try:
+            result, in_array, out_array = self._per_thread.scratch
+        except AttributeError:  # this thread's first call: its own result and pointer arrays
+            result, in_array, out_array = self._per_thread.scratch = (
+                ffi.new("zynqnn_call_result *"), ffi.new("void *[]", len(self._input_list)),
+                ffi.new("void *[]", len(self._output_list)))
+        wires = [np.empty(s.shape, dtype=s.wire_dtype) for s in self._output_list]
+        output_pointers = [ffi.from_buffer(w) for w in wires]  # alive until the call returns
+        for i, pointer in enumerate(input_pointers):
+            in_array[i] = pointer
+        for j, pointer in enumerate(output_pointers):
+            out_array[j] = pointer
+        status = lib.zynqnn_run_buffers(self._live(), in_array, out_array, timeout_ns, result)
         if status != lib.ZYNQNN_OK:
             _raise_for(status, result, self._closed)
-        return [verify.decode_output(s, w) if s.type.kind == "fixed" else w for s, w in zip(self._output_list, wires)]
+        if self._fixed_outputs:
+            return [verify.decode_output(s, w) for s, w in zip(self._output_list, wires)]
+        return wires
 
     def run_in_place(self, timeout=None):
         """One call on whatever is in the input buffers (``acc.inputs[name].buffer``): the
