@@ -4,9 +4,25 @@
  *  - Every function returns a zynqnn_status (ZYNQNN_OK = 0) unless it says otherwise.
  *  - On failure, zynqnn_last_error() returns a message for the calling thread naming the
  *    problem and where; it stays valid until the next zynqnn call on that thread.
- *  - Handles are opaque. A handle may be used from one thread at a time; different handles
- *    may be used concurrently.
- *  - Sizes are in bytes, times in nanoseconds.
+ *  - Handles are opaque. Sizes are in bytes, times in nanoseconds.
+ *
+ * Threads
+ *  - An accelerator handle and a watchdog handle may be shared by threads. Calls on one
+ *    accelerator run one at a time: zynqnn_run_buffers and zynqnn_run_named copy the inputs
+ *    into the DMA buffers, run, and copy the outputs out under one lock, so each thread gets
+ *    the answer to its own inputs. A call waits for the calls ahead of it at most its own
+ *    timeout_ns (then ZYNQNN_TIMEOUT, nothing run, no abort needed); abort, reconfigure,
+ *    inject_fault, a watchdog's creation and shutdown wait at most 30 s. A watched call
+ *    (zynqnn_watchdog_process) holds the same lock from its first attempt to the copy of its
+ *    answer, recovery included, so direct calls and watched calls of one accelerator serialize.
+ *  - The zero-copy path (write zynqnn_stream_buffer, zynqnn_run, read the buffer) is not one
+ *    step: zynqnn_run serializes, but the buffers are shared; threads use the copying calls.
+ *  - zynqnn_shutdown (zynqnn_watchdog_shutdown) waits for the call in flight, then ends the
+ *    handle: every later call, from any thread, returns ZYNQNN_BAD_STATE ("... is closed").
+ *    The handle's memory stays valid until zynqnn_close (zynqnn_watchdog_destroy), which
+ *    shuts down first and frees: call it once no other thread can still use the handle.
+ *  - Stream infos (zynqnn_stream_count, zynqnn_stream_info_get) stay readable after shutdown;
+ *    stream buffers do not (ZYNQNN_BAD_STATE).
  * The ABI is versioned: ZYNQNN_ABI_VERSION changes only when a signature or struct changes.
  * New functions are added without a version change (a newer library serves older callers);
  * a caller that needs one looks it up in the library (the Python layer does). */
@@ -82,6 +98,11 @@ ZYNQNN_API const char* zynqnn_status_name(int status);
 /* board: "virtual" (the virtual board, running the manifest's C-simulation library) or the
  * path of a .hwh of the loaded design on a real board. */
 ZYNQNN_API int zynqnn_open(const char* manifest_path, const char* board, zynqnn_accelerator** out);
+/* Waits (at most 30 s) for the call in flight, then releases the board and the DMA buffers;
+ * calls racing with it or after it return ZYNQNN_BAD_STATE. ZYNQNN_TIMEOUT when the call in
+ * flight kept the device longer (later calls are refused all the same). Idempotent. */
+ZYNQNN_API int zynqnn_shutdown(zynqnn_accelerator* accelerator);
+/* zynqnn_shutdown, then frees the handle (after the last of its watchdogs is destroyed). */
 ZYNQNN_API void zynqnn_close(zynqnn_accelerator* accelerator);
 
 ZYNQNN_API int zynqnn_stream_count(const zynqnn_accelerator* accelerator, int direction, size_t* count);
@@ -101,6 +122,13 @@ ZYNQNN_API int zynqnn_stream_physical_address(const zynqnn_accelerator* accelera
  * status (also in result->status); ZYNQNN_TIMEOUT and ZYNQNN_DMA_ERROR leave the accelerator
  * needing zynqnn_abort (done automatically by the next call). */
 ZYNQNN_API int zynqnn_run(zynqnn_accelerator* accelerator, int64_t timeout_ns, zynqnn_call_result* result);
+
+/* One call with buffers in stream order, what threads sharing the accelerator use: copies
+ * inputs[i] (stream i's byte count) into its stream buffer, runs, and when the call ends ok
+ * copies each output stream j into outputs[j] (its byte count; a NULL entry, or outputs NULL,
+ * skips it), all under the accelerator's lock. A buffer that is the stream's own is not copied. */
+ZYNQNN_API int zynqnn_run_buffers(zynqnn_accelerator* accelerator, const void* const* inputs, void* const* outputs,
+                                  int64_t timeout_ns, zynqnn_call_result* result);
 
 /* One call with named buffers: copies each input into its stream buffer, runs, copies each
  * output out. Every input stream must be named exactly once; output names may be a subset.
@@ -135,8 +163,10 @@ ZYNQNN_API int zynqnn_inject_fault(zynqnn_accelerator* accelerator, const char* 
  *   // status == ZYNQNN_OK <=> r.delivered: the outputs hold a verified answer
  *   zynqnn_watchdog_destroy(wd);                          // before or after zynqnn_close
  *
- * A watchdog and its accelerator are used from one thread at a time. The accelerator stays
- * usable directly; zynqnn_close on it is deferred until its last watchdog is destroyed.
+ * Threads may share a watchdog (see Threads above): watched calls run one at a time, each
+ * holding the accelerator's lock, and the counters and records are read between calls. The
+ * accelerator stays usable directly; zynqnn_close on it frees its handle only after its last
+ * watchdog is destroyed (its watchdogs' calls then return ZYNQNN_BAD_STATE).
  * ====================================================================================== */
 
 typedef struct zynqnn_watchdog zynqnn_watchdog;
@@ -287,6 +317,10 @@ ZYNQNN_API int zynqnn_watchdog_config_init(zynqnn_watchdog_config* config, const
  * name its bitstream (artifacts.bitstream). */
 ZYNQNN_API int zynqnn_watchdog_create(zynqnn_accelerator* accelerator, const zynqnn_watchdog_config* config,
                                       zynqnn_watchdog** out);
+/* Waits (at most 30 s) for the watched call in flight; later calls return ZYNQNN_BAD_STATE
+ * ("the watchdog is closed"). The handle stays valid until zynqnn_watchdog_destroy. */
+ZYNQNN_API int zynqnn_watchdog_shutdown(zynqnn_watchdog* watchdog);
+/* zynqnn_watchdog_shutdown, then frees the handle: once no other thread can still use it. */
 ZYNQNN_API void zynqnn_watchdog_destroy(zynqnn_watchdog* watchdog);
 
 /* One input through the PL with the ladder (or the fallback). Named buffers as in

@@ -7,9 +7,9 @@
         result = wd(np.arange(1024, dtype=np.int32))
 """
 from .accelerator import Accelerator, Stream
-from .errors import DeadlineExceeded, DmaError, Error, ShortOutputError
+from .errors import ClosedError, DeadlineExceeded, DmaError, Error, ShortOutputError
 from .watchdog import CallNotAnswered, FailureRecord, Watchdog, WatchdogConfigError, WatchdogResult
 
-__all__ = ["Accelerator", "Stream", "Error", "DmaError", "DeadlineExceeded", "ShortOutputError", "Watchdog",
+__all__ = ["Accelerator", "Stream", "Error", "ClosedError", "DmaError", "DeadlineExceeded", "ShortOutputError", "Watchdog",
            "WatchdogResult", "FailureRecord", "CallNotAnswered", "WatchdogConfigError"]
 __version__ = "0.1.0"

@@ -1,13 +1,14 @@
 """``zynqnn.Accelerator``: a kernel on a board, called with NumPy arrays."""
 import functools
 import os
+import threading
 
 import numpy as np
 
 from . import verify
 from ._native import fast_call, ffi, lib
 from .dtypes import StreamType
-from .errors import DeadlineExceeded, DmaError, Error, ShortOutputError
+from .errors import ClosedError, DeadlineExceeded, DmaError, Error, ShortOutputError
 
 _INPUT, _OUTPUT = lib.ZYNQNN_INPUT, lib.ZYNQNN_OUTPUT
 _FAULTS = ("hang", "stall", "missing_tlast", "extra_words", "corrupt_output", "bus_error")
@@ -17,13 +18,15 @@ class Stream:
     """One stream of the manifest: name, shape, element type, and a zero-copy NumPy view of
     its DMA buffer (``buffer``)."""
 
-    __slots__ = ("name", "index", "shape", "type", "bytes", "buffer", "address", "physical_address", "_zeros")
+    __slots__ = ("name", "index", "shape", "type", "bytes", "buffer", "address", "physical_address", "wire_dtype",
+                 "_zeros")
 
     def __init__(self, info, index, raw_buffer, address, physical_address):
         self.name = ffi.string(info.name).decode()
         self.index = index
         self.shape = tuple(int(info.shape[i]) for i in range(info.rank))
         self.type = StreamType(ffi.string(info.dtype).decode(), int(info.element_bits))
+        self.wire_dtype = self.type.wire_dtype  # computed once: calls read it
         self.bytes = int(info.bytes)
         elements = int(info.elements)
         self.buffer = np.frombuffer(raw_buffer, dtype=self.type.wire_dtype, count=elements).reshape(self.shape)
@@ -46,33 +49,57 @@ class Stream:
         return f"Stream({self.name!r}, shape={self.shape}, dtype={self.type.name})"
 
 
-def _raise_for(status, result=None):
+def _raise_for(status, result=None, closed=False):
+    """Raises the error of a failed C ABI call (the calling thread's last error). ``closed``:
+    the Python object was closed, so a refusal (bad_state) is the ClosedError."""
+    if result is not None:
+        _raise_call_failure(status, result.elapsed_ns, result.dma_status, ffi.string(result.detail), closed)
+    _raise_call_failure(status, -1, 0, None, closed)
+
+
+def _raise_call_failure(status, elapsed_ns, dma_status, detail, closed=False):
     message = ffi.string(lib.zynqnn_last_error()).decode(errors="replace")
     name = ffi.string(lib.zynqnn_status_name(status)).decode()
+    if closed and status == lib.ZYNQNN_BAD_STATE:
+        raise ClosedError(f"the accelerator is closed: {message}")
     if status == lib.ZYNQNN_TIMEOUT:
-        elapsed = result.elapsed_ns / 1e9 if result is not None else None
-        raise DeadlineExceeded(f"deadline exceeded: {message}", elapsed)
+        raise DeadlineExceeded(f"deadline exceeded: {message}", elapsed_ns / 1e9 if elapsed_ns >= 0 else None)
     if status == lib.ZYNQNN_DMA_ERROR:
-        detail = ffi.string(result.detail).decode(errors="replace") if result is not None else message
-        raise DmaError(f"DMA error: {message}", result.dma_status if result is not None else 0, detail)
+        text = detail.decode(errors="replace") if detail else message
+        raise DmaError(f"DMA error: {message}", dma_status, text)
     if status == lib.ZYNQNN_SHORT_OUTPUT:
         raise ShortOutputError(f"short output: {message}", message)
     raise Error(f"{name}: {message}", name)
 
 
-def _write_input(stream, value, array):
-    """Puts a verified input into the stream's DMA buffer. A buffer from ``pynq.allocate`` (any
-    array with ``physical_address``, ``flush``) that *is* the stream's DMA buffer (the same
-    physical address, taken as it is) is flushed and used in place: zero-copy. Anything else,
-    including a pynq buffer elsewhere in memory, is copied once."""
+class _State:
+    """What the fast path's failure handler reads (not the accelerator: no reference cycle)."""
+
+    __slots__ = ("closed",)
+
+    def __init__(self):
+        self.closed = False
+
+
+def _raise_fast_failure(state, status, elapsed_ns, dma_status, detail):
+    _raise_call_failure(status, elapsed_ns, dma_status, detail, state.closed)
+
+
+def _input_pointer(stream, value, array):
+    """Where a verified input is copied from into the stream's DMA buffer (by the C ABI, under
+    the accelerator's lock). A buffer from ``pynq.allocate`` (any array with
+    ``physical_address``, ``flush``) that *is* the stream's DMA buffer (the same physical
+    address, taken as it is) is flushed and used in place: zero-copy (the C ABI skips the copy
+    of a buffer onto itself). Anything else, including a pynq buffer elsewhere in memory, is
+    copied once."""
     physical = getattr(value, "physical_address", None)
     if (physical is not None and array is value and stream.physical_address
             and int(physical) == stream.physical_address):
         flush = getattr(value, "flush", None)
         if flush is not None:
             flush()  # the DMA reads memory, not the CPU's cache
-        return
-    stream.buffer[...] = array
+        return ffi.cast("void *", stream.address)
+    return ffi.from_buffer(np.ascontiguousarray(array, dtype=stream.wire_dtype))
 
 
 def _address(cdata):
@@ -95,10 +122,17 @@ class Accelerator:
     ``acc(x)`` calls a one-input kernel; ``acc.run(name=array, ...)`` any kernel. Inputs are
     verified first (see ``zynqnn.verify`` for the casting rules); outputs are new arrays shaped
     and typed as the manifest says. ``timeout`` is the deadline of each call in seconds.
+
+    Threads may share one accelerator: ``acc(x)`` and ``acc.run(...)`` copy the inputs in, run
+    and copy the outputs out as one step under the accelerator's lock (the GIL is released
+    while it waits), so each thread gets its own answer. ``run_in_place`` and the ``buffer``
+    views are the single-thread zero-copy path. ``close()`` waits for the call in flight;
+    later calls raise ``ClosedError``.
     """
 
     def __init__(self, manifest, board="virtual", *, timeout=1.0, lossy=False):
         self._handle = None
+        self._closed = True
         self._fast = None
         if not (timeout > 0):
             raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
@@ -107,13 +141,16 @@ class Accelerator:
         if status != lib.ZYNQNN_OK:
             _raise_for(status)
         self._handle = handle[0]
+        self._closed = False
+        self._state = _State()
+        self._per_thread = threading.local()  # each thread's result struct and pointer arrays
         self._timeout_ns = int(timeout * 1e9)
         self._lossy = bool(lossy)
-        self._result = ffi.new("zynqnn_call_result *")
         self.inputs = self._streams(_INPUT)
         self.outputs = self._streams(_OUTPUT)
         self._input_list = list(self.inputs.values())
         self._output_list = list(self.outputs.values())
+        self._fixed_outputs = any(s.type.kind == "fixed" for s in self._output_list)
         self._fast = self._make_fast_call()
 
     def _make_fast_call(self):
@@ -124,12 +161,16 @@ class Accelerator:
         source, result = self._input_list[0], self._output_list[0]
         if source.type.kind == "fixed" or result.type.kind == "fixed":
             return None  # real numbers are converted to and from the wire by verify.py
+        try:
+            run_buffers = lib.zynqnn_run_buffers
+        except AttributeError:  # a library older than the function: every call goes through CFFI
+            return None
         element_format = memoryview(np.empty(source.shape, dtype=source.type.user_dtype)).format
         return fast_call.FastCall(
-            _address(lib.zynqnn_run), _address(self._handle), _address(self._result), self._timeout_ns,
-            np.ndarray, element_format, source.buffer.itemsize, source.shape, source.address, source.buffer.nbytes,
-            source.type.kind == "float", result.buffer.copy, functools.partial(_raise_for, result=self._result),
-            self._result)
+            _address(run_buffers), _address(self._handle), self._timeout_ns, np.ndarray, element_format,
+            source.buffer.itemsize, source.shape, source.buffer.nbytes, result.buffer.nbytes,
+            source.type.kind == "float", functools.partial(np.empty, result.shape, result.type.wire_dtype),
+            functools.partial(_raise_fast_failure, self._state), self._state)
 
     def _streams(self, direction):
         count = ffi.new("size_t *")
@@ -154,14 +195,13 @@ class Accelerator:
         self._check(query(self._handle, direction, index, physical))
         return int(physical[0])
 
-    @staticmethod
-    def _check(status):
+    def _check(self, status):
         if status != lib.ZYNQNN_OK:
-            _raise_for(status)
+            _raise_for(status, closed=self._closed)
 
     def _live(self):
-        if self._handle is None:
-            raise Error("the accelerator is closed", "bad_state")
+        if self._closed:
+            raise ClosedError("the accelerator is closed")
         return self._handle
 
     # --- calls ---
@@ -181,12 +221,11 @@ class Accelerator:
             names = ", ".join(self.inputs)
             raise TypeError(f"this kernel has {len(self._input_list)} inputs ({names}): use run(name=array, ...)")
         stream = self._input_list[0]
-        _write_input(stream, x, verify.prepare_input(stream, x, self._lossy if lossy is None else lossy))
-        self._run_in_place(timeout)
-        if len(self._output_list) == 1:
-            out = self._output_list[0]
-            return verify.decode_output(out, out.buffer)
-        return {s.name: verify.decode_output(s, s.buffer) for s in self._output_list}
+        array = verify.prepare_input(stream, x, self._lossy if lossy is None else lossy)
+        outputs = self._run_copying([_input_pointer(stream, x, array)], timeout)
+        if len(outputs) == 1:
+            return outputs[0]
+        return {s.name: y for s, y in zip(self._output_list, outputs)}
 
     def run(self, *, timeout=None, lossy=None, **inputs):
         """One call with every input stream named; returns {output name: array}."""
@@ -196,12 +235,36 @@ class Accelerator:
         extra = [name for name in inputs if name not in self.inputs]
         if missing or extra:
             raise TypeError(f"inputs must be exactly {list(self.inputs)}; missing {missing}, unknown {extra}")
-        prepared = [(self.inputs[name], value, verify.prepare_input(self.inputs[name], value, lossy))
-                    for name, value in inputs.items()]  # verify everything before writing anything
-        for stream, value, array in prepared:
-            _write_input(stream, value, array)
-        self._run_in_place(timeout)
-        return {s.name: verify.decode_output(s, s.buffer) for s in self._output_list}
+        # verify everything before anything runs
+        pointers = [_input_pointer(s, inputs[s.name], verify.prepare_input(s, inputs[s.name], lossy))
+                    for s in self._input_list]
+        outputs = self._run_copying(pointers, timeout)
+        return {s.name: y for s, y in zip(self._output_list, outputs)}
+
+    def _run_copying(self, input_pointers, timeout):
+        """One call through zynqnn_run_buffers: the inputs copied in, the call and the outputs
+        copied out under the accelerator's lock. Returns the decoded outputs in stream order."""
+        timeout_ns = self._timeout_ns if timeout is None else int(timeout * 1e9)
+        if timeout_ns <= 0:
+            raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
+        try:
+            result, in_array, out_array = self._per_thread.scratch
+        except AttributeError:  # this thread's first call: its own result and pointer arrays
+            result, in_array, out_array = self._per_thread.scratch = (
+                ffi.new("zynqnn_call_result *"), ffi.new("void *[]", len(self._input_list)),
+                ffi.new("void *[]", len(self._output_list)))
+        wires = [np.empty(s.shape, dtype=s.wire_dtype) for s in self._output_list]
+        output_pointers = [ffi.from_buffer(w) for w in wires]  # alive until the call returns
+        for i, pointer in enumerate(input_pointers):
+            in_array[i] = pointer
+        for j, pointer in enumerate(output_pointers):
+            out_array[j] = pointer
+        status = lib.zynqnn_run_buffers(self._live(), in_array, out_array, timeout_ns, result)
+        if status != lib.ZYNQNN_OK:
+            _raise_for(status, result, self._closed)
+        if self._fixed_outputs:
+            return [verify.decode_output(s, w) for s, w in zip(self._output_list, wires)]
+        return wires
 
     def run_in_place(self, timeout=None):
         """One call on whatever is in the input buffers (``acc.inputs[name].buffer``): the
@@ -212,9 +275,10 @@ class Accelerator:
         timeout_ns = self._timeout_ns if timeout is None else int(timeout * 1e9)
         if timeout_ns <= 0:
             raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
-        status = lib.zynqnn_run(self._live(), timeout_ns, self._result)
+        result = ffi.new("zynqnn_call_result *")
+        status = lib.zynqnn_run(self._live(), timeout_ns, result)
         if status != lib.ZYNQNN_OK:
-            _raise_for(status, self._result)
+            _raise_for(status, result, self._closed)
 
     # --- recovery and inspection ---
     def abort(self):
@@ -237,14 +301,24 @@ class Accelerator:
         return {name: getattr(stats, name) for name, _ in ffi.typeof(stats[0]).fields}
 
     def close(self):
-        """Releases the buffers and the board. The array views of the buffers must not be used after."""
+        """Waits for the call in flight, then releases the buffers and the board; calls from any
+        thread after it raise ``ClosedError``. The array views of the buffers must not be used after."""
+        if self._closed:
+            return
+        self._closed = self._state.closed = True  # first: a call refused from here on is reported as closed
+        if self._fast is not None:
+            self._fast.detach()
+            self._fast = None
+        for stream in self._input_list + self._output_list:
+            stream.buffer = None  # the memory behind these views is released below
+        # The handle itself stays valid for threads still inside a call; __del__ frees it.
+        status = lib.zynqnn_shutdown(self._handle)
+        if status != lib.ZYNQNN_OK:
+            _raise_for(status)
+
+    def _free(self):
         if self._handle is not None:
-            if self._fast is not None:
-                self._fast.detach()
-                self._fast = None
-            for stream in self._input_list + self._output_list:
-                stream.buffer = None  # the memory behind these views is released below
-            lib.zynqnn_close(self._handle)
+            lib.zynqnn_close(self._handle)  # nothing can call any more: no reference is left
             self._handle = None
 
     def __enter__(self):
@@ -254,8 +328,9 @@ class Accelerator:
         self.close()
 
     def __del__(self):
-        self.close()
+        self._closed = True
+        self._free()
 
     def __repr__(self):
-        state = "closed" if self._handle is None else "open"
+        state = "closed" if self._closed else "open"
         return f"Accelerator(inputs={list(self.inputs.values())}, outputs={list(self.outputs.values())}, {state})"

@@ -38,3 +38,11 @@ class ShortOutputError(Error):
     def __init__(self, message, detail=""):
         super().__init__(message, "short_output")
         self.detail = detail
+
+
+class ClosedError(Error, ValueError):
+    """A call on an accelerator or watchdog that is closed (or was closed while the call waited
+    for the device); like a closed file's, also a built-in ``ValueError``."""
+
+    def __init__(self, message):
+        super().__init__(message, "bad_state")

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import verify
 from ._native import ffi, lib
-from .errors import Error
+from .errors import ClosedError, Error
 
 __all__ = ["Watchdog", "WatchdogResult", "FailureRecord", "CallNotAnswered", "WatchdogConfigError", "OUTCOMES"]
 
@@ -49,9 +49,11 @@ def _actions(count, codes):
     return tuple(ffi.string(lib.zynqnn_action_name(codes[i])).decode() for i in range(min(count, len(codes))))
 
 
-def _error(status, config=False):
+def _error(status, config=False, closed=False):
     message = ffi.string(lib.zynqnn_last_error()).decode(errors="replace")
     name = ffi.string(lib.zynqnn_status_name(status)).decode()
+    if closed and status == lib.ZYNQNN_BAD_STATE:
+        return ClosedError(f"the watchdog is closed: {message}")
     if config and status == lib.ZYNQNN_INVALID_ARGUMENT:
         return WatchdogConfigError(message, name)
     return Error(f"{name}: {message}", name)
@@ -155,6 +157,11 @@ class Watchdog:
     ``fallback`` (answer from the CPU while the PL is down, where a CPU fallback exists),
     ``pl_probe_interval``. Alarm sinks: ``jsonl`` (path), ``syslog``, ``mqtt`` ("host:port")
     with ``mqtt_topic``, ``on_alarm`` (a callable receiving each event as a dict).
+
+    Threads may share one watchdog: watched calls run one at a time (each holds the
+    accelerator's lock from its first attempt to the copy of its answer, the GIL released),
+    and each thread gets its own answer. ``close()`` waits for the call in flight; later calls
+    raise ``ClosedError``.
     """
 
     def __init__(self, accelerator, *, policy="fixed", threshold_ns=None, calibrate=None, calibration_inputs=None,
@@ -164,10 +171,11 @@ class Watchdog:
                  min_margin=None, fallback=False, pl_probe_interval=None, jsonl=None, syslog=False, mqtt=None,
                  mqtt_topic=None, on_alarm=None, kernel=None, lossy=None):
         self._handle = None
+        self._closed = True
         self.accelerator = accelerator
         handle = getattr(accelerator, "_handle", None)
-        if handle is None:
-            raise Error("the accelerator is closed (or not a zynqnn.Accelerator)", "bad_state")
+        if handle is None or getattr(accelerator, "_closed", True):
+            raise ClosedError("the accelerator is closed (or not a zynqnn.Accelerator)")
         if not isinstance(policy, str):
             raise WatchdogConfigError(f"policy must be 'none', 'fixed' or 'adaptive', got {policy!r}",
                                       "invalid_argument")
@@ -236,15 +244,13 @@ class Watchdog:
         if status != lib.ZYNQNN_OK:
             raise _error(status, config=True)
         self._handle = out[0]
-        self._result = ffi.new("zynqnn_watchdog_result *")
+        self._closed = False
         self._in_names = [ffi.new("char[]", s.name.encode()) for s in self._in]
         self._out_names = [ffi.new("char[]", s.name.encode()) for s in self._out]
         self._in_name_array = ffi.new("char *[]", self._in_names)
         self._out_name_array = ffi.new("char *[]", self._out_names)
         self._in_sizes = ffi.new("size_t[]", [s.bytes for s in self._in])
         self._out_sizes = ffi.new("size_t[]", [s.bytes for s in self._out])
-        self._in_pointers = ffi.new("void *[]", len(self._in))
-        self._out_pointers = ffi.new("void *[]", len(self._out))
 
     def _alarm_trampoline(self, on_alarm):
         errors = self.alarm_errors
@@ -286,8 +292,8 @@ class Watchdog:
 
     # --- calls ---
     def _live(self):
-        if self._handle is None:
-            raise Error("the watchdog is closed", "bad_state")
+        if self._closed:
+            raise ClosedError("the watchdog is closed")
         return self._handle
 
     def __call__(self, x, *, lossy=None):
@@ -309,26 +315,23 @@ class Watchdog:
 
     def _process(self, prepared):
         handle = self._live()
-        keep = [ffi.from_buffer(array) for array in prepared]
-        for i, pointer in enumerate(keep):
-            self._in_pointers[i] = pointer
+        # Per call (threads may share the watchdog): the pointer arrays, the outputs, the result.
+        in_pointers = ffi.new("void *[]", [ffi.from_buffer(array) for array in prepared])
         outputs = [np.empty(s.shape, dtype=s.type.wire_dtype) for s in self._out]
-        out_keep = [ffi.from_buffer(array) for array in outputs]
-        for j, pointer in enumerate(out_keep):
-            self._out_pointers[j] = pointer
-        result = self._result
+        out_pointers = ffi.new("void *[]", [ffi.from_buffer(array) for array in outputs])
+        result = ffi.new("zynqnn_watchdog_result *")
         result.index = _NOT_RUN
-        status = lib.zynqnn_watchdog_process(handle, len(self._in), self._in_name_array, self._in_pointers,
+        status = lib.zynqnn_watchdog_process(handle, len(self._in), self._in_name_array, in_pointers,
                                              self._in_sizes, len(self._out), self._out_name_array,
-                                             self._out_pointers, self._out_sizes, result)
+                                             out_pointers, self._out_sizes, result)
         if result.index == _NOT_RUN:  # refused before anything ran
-            raise _error(status)
+            raise _error(status, closed=self._closed)
         if status == lib.ZYNQNN_OK:
             decoded = {s.name: (verify.decode_output(s, a) if s.type.kind == "fixed" else a)
                        for s, a in zip(self._out, outputs)}
             return WatchdogResult(result, decoded, None)
-        failures = self.failures()
-        failure = failures[-1] if failures and failures[-1].index == result.index else None
+        # Other threads' failures may have come after this one's: its record is found by index.
+        failure = next((f for f in reversed(self.failures()) if f.index == result.index), None)
         if failure is None:
             raise Error(f"call {int(result.index)} was not delivered and has no failure record", "internal")
         return WatchdogResult(result, None, failure)
@@ -391,10 +394,15 @@ class Watchdog:
 
     # --- lifetime ---
     def close(self):
-        """Destroys the watchdog (the accelerator stays open)."""
-        if self._handle is not None:
-            lib.zynqnn_watchdog_destroy(self._handle)
-            self._handle = None
+        """Waits for the watched call in flight; later calls from any thread raise ``ClosedError``
+        (the accelerator stays open)."""
+        if self._closed:
+            return
+        self._closed = True
+        # The handle stays valid for threads still inside a call; __del__ frees it.
+        status = lib.zynqnn_watchdog_shutdown(self._handle)
+        if status != lib.ZYNQNN_OK:
+            raise _error(status)
 
     def __enter__(self):
         return self
@@ -404,10 +412,12 @@ class Watchdog:
 
     def __del__(self):
         if getattr(self, "_handle", None) is not None:
-            self.close()
+            self._closed = True
+            lib.zynqnn_watchdog_destroy(self._handle)  # nothing can call any more
+            self._handle = None
 
     def __repr__(self):
-        if self._handle is None:
+        if self._closed:
             return "Watchdog(closed)"
         n = self.counters()
         return f"Watchdog(threshold_ns={n['threshold_ns']}, calls={n['calls']}, failures={n['failures']})"

@@ -1,7 +1,9 @@
 // The watchdog section of the C ABI (zynqnn.h): a zynqnn::watchdog::Watchdog around an open
 // accelerator handle. No exception crosses it; each failure becomes a status and the thread's
-// last error.
+// last error. A watched call holds the accelerator's device lock from its first attempt to the
+// copy of its answer (the watchdog's own lock inside it): threads may share both handles.
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <exception>
 #include <filesystem>
@@ -39,7 +41,8 @@ struct zynqnn_watchdog {
   std::optional<wd::Calibration> calibration;
   std::unique_ptr<wd::Watchdog> watchdog;
   std::string manifest_path;
-  std::uint64_t next_index = 0;
+  std::uint64_t next_index = 0;  // guarded by the accelerator's device lock
+  std::atomic<bool> closed{false};
 };
 
 namespace {
@@ -168,6 +171,7 @@ void check_calibration_inputs(const zynqnn_watchdog_config& c, std::size_t input
 
 // The threshold's source: a stored calibration, a new one, or none (expert threshold).
 std::optional<wd::Calibration> find_or_make_calibration(const zynqnn_watchdog_config& c, zynqnn_accelerator& handle,
+                                                        zynqnn::Accelerator& accelerator,
                                                         const wd::ThresholdRule& rule, const std::string& kernel) {
   if (c.threshold_ns > 0) return std::nullopt;
   const std::filesystem::path stored =
@@ -178,11 +182,11 @@ std::optional<wd::Calibration> find_or_make_calibration(const zynqnn_watchdog_co
       if (auto found = wd::load_matching_calibration(stored, kernel, hash)) return found;
     }
     if (handle.needs_abort) {
-      handle.accelerator->abort();
+      accelerator.abort();
       handle.needs_abort = false;
     }
-    wd::Calibration made = wd::calibrate(*handle.accelerator, c.calibrate_calls, rule, kernel, hash,
-                                         sample_filler(c, *handle.accelerator));
+    wd::Calibration made =
+        wd::calibrate(accelerator, c.calibrate_calls, rule, kernel, hash, sample_filler(c, accelerator));
     if (c.save_calibration) wd::save_calibration(stored, made);
     return made;
   }
@@ -291,7 +295,9 @@ int zynqnn_watchdog_create(zynqnn_accelerator* accelerator, const zynqnn_watchdo
     const zynqnn_watchdog_config& c = *config;
     const wd::Policy policy = policy_of(c.policy);
     wd::WatchdogConfig settings = watchdog_config(c, policy);
-    zynqnn::Accelerator& acc = *accelerator->accelerator;
+    // Calibration and the canary run on the device: no other thread's call between them.
+    const zynqnn::SharedAccelerator::Session session = accelerator->device->acquire(zynqnn::capi::kDeviceWait);
+    zynqnn::Accelerator& acc = *session;
     check_calibration_inputs(c, acc.inputs().size());
     wd::check_manifest_for_reload(read_manifest_json(accelerator->manifest_path), settings,
                                   accelerator->manifest_path);
@@ -303,7 +309,7 @@ int zynqnn_watchdog_create(zynqnn_accelerator* accelerator, const zynqnn_watchdo
     auto handle = std::make_unique<zynqnn_watchdog>();
     handle->owner = accelerator;
     handle->manifest_path = accelerator->manifest_path;
-    handle->calibration = find_or_make_calibration(c, *accelerator, settings.rule, kernel);
+    handle->calibration = find_or_make_calibration(c, *accelerator, acc, settings.rule, kernel);
     handle->watchdog = std::make_unique<wd::Watchdog>(acc, settings, handle->calibration, kernel);
     add_sinks(c, *handle->watchdog);
     if (fallback) handle->watchdog->set_fallback(std::move(fallback));
@@ -312,17 +318,35 @@ int zynqnn_watchdog_create(zynqnn_accelerator* accelerator, const zynqnn_watchdo
       accelerator->needs_abort = false;
     }
     if (settings.canary_interval > 0) record_canary(c, acc, *handle->watchdog);
-    ++accelerator->watchdogs;
+    accelerator->references.fetch_add(1, std::memory_order_relaxed);
     *out = handle.release();
+    return static_cast<int>(ZYNQNN_OK);
+  });
+}
+
+int zynqnn_watchdog_shutdown(zynqnn_watchdog* watchdog) {
+  if (!watchdog) return set_error(ZYNQNN_INVALID_ARGUMENT, "watchdog handle is NULL");
+  watchdog->closed.store(true);
+  return guarded([&] {
+    // A watched call holds the device lock throughout: once the lock is had, none is in flight,
+    // and every later one sees `closed`. A closed device runs no call either.
+    if (watchdog->owner->device->closing()) return static_cast<int>(ZYNQNN_OK);
+    try {
+      const zynqnn::SharedAccelerator::Session session = watchdog->owner->device->acquire(zynqnn::capi::kDeviceWait);
+    } catch (const Error& error) {
+      if (error.code() != ErrorCode::bad_state) throw;  // closed meanwhile: nothing in flight
+    }
     return static_cast<int>(ZYNQNN_OK);
   });
 }
 
 void zynqnn_watchdog_destroy(zynqnn_watchdog* watchdog) {
   if (!watchdog) return;
+  // A call that kept the device past the wait is left its watchdog rather than freed under it.
+  if (zynqnn_watchdog_shutdown(watchdog) != ZYNQNN_OK) return;
   zynqnn_accelerator* owner = watchdog->owner;
   delete watchdog;
-  if (--owner->watchdogs == 0 && owner->close_pending) zynqnn_close(owner);
+  zynqnn::capi::release_reference(owner);
 }
 
 int zynqnn_watchdog_process(zynqnn_watchdog* watchdog, size_t input_count, const char* const* input_names,
@@ -330,11 +354,12 @@ int zynqnn_watchdog_process(zynqnn_watchdog* watchdog, size_t input_count, const
                             const char* const* output_names, void* const* outputs, const size_t* output_bytes,
                             zynqnn_watchdog_result* result) {
   if (!watchdog) return set_error(ZYNQNN_INVALID_ARGUMENT, "watchdog handle is NULL");
+  if (watchdog->closed.load()) return set_error(ZYNQNN_BAD_STATE, "the watchdog is closed");
   if (watchdog->owner->close_pending) return set_error(ZYNQNN_BAD_STATE, "the watchdog's accelerator is closed");
   return guarded([&] {
-    zynqnn::Accelerator& acc = *watchdog->owner->accelerator;
-    const auto& in_streams = acc.inputs();
-    const auto& out_streams = acc.outputs();
+    const zynqnn::SharedAccelerator& device = *watchdog->owner->device;
+    const auto& in_streams = device.inputs();
+    const auto& out_streams = device.outputs();
     if (input_count != in_streams.size()) {
       return set_error(ZYNQNN_INVALID_ARGUMENT,
                        fmt::format("expected {} inputs, got {}", in_streams.size(), input_count));
@@ -368,8 +393,10 @@ int zynqnn_watchdog_process(zynqnn_watchdog* watchdog, size_t input_count, const
       }
     }
     zynqnn_accelerator& owner = *watchdog->owner;
+    const zynqnn::SharedAccelerator::Session session = owner.device->acquire(zynqnn::capi::kDeviceWait);
+    if (watchdog->closed.load()) return set_error(ZYNQNN_BAD_STATE, "the watchdog is closed");
     if (owner.needs_abort) {  // a failed zynqnn_run left the DMA mid-transfer
-      acc.abort();
+      session->abort();
       owner.needs_abort = false;
     }
     const wd::CallReport report = watchdog->watchdog->process(watchdog->next_index++, views);
@@ -404,7 +431,7 @@ int zynqnn_watchdog_process(zynqnn_watchdog* watchdog, size_t input_count, const
 int zynqnn_watchdog_counters_get(const zynqnn_watchdog* watchdog, zynqnn_watchdog_counters* counters) {
   if (!watchdog || !counters) return set_error(ZYNQNN_INVALID_ARGUMENT, "watchdog and counters must not be NULL");
   const wd::Watchdog& w = *watchdog->watchdog;
-  const wd::WatchdogCounters& n = w.counters();
+  const wd::WatchdogCounters n = w.counters();
   std::memset(counters, 0, sizeof(*counters));
   counters->calls = n.calls;
   for (int k = 0; k < wd::kOutcomeCount; ++k) counters->outcomes[k] = n.outcomes[k];
@@ -427,25 +454,23 @@ int zynqnn_watchdog_counters_get(const zynqnn_watchdog* watchdog, zynqnn_watchdo
 
 int zynqnn_watchdog_failure_count(const zynqnn_watchdog* watchdog, size_t* count) {
   if (!watchdog || !count) return set_error(ZYNQNN_INVALID_ARGUMENT, "watchdog and count must not be NULL");
-  *count = watchdog->watchdog->failures().size();
+  *count = watchdog->watchdog->failure_count();
   return ZYNQNN_OK;
 }
 
 int zynqnn_watchdog_failure_get(const zynqnn_watchdog* watchdog, size_t index, zynqnn_watchdog_failure* failure) {
   if (!watchdog || !failure) return set_error(ZYNQNN_INVALID_ARGUMENT, "watchdog and failure must not be NULL");
-  const auto& failures = watchdog->watchdog->failures();
-  if (index >= failures.size()) {
-    return set_error(ZYNQNN_OUT_OF_RANGE, fmt::format("failure {} >= {} records", index, failures.size()));
-  }
-  const wd::FailureRecord& record = failures[index];
-  std::memset(failure, 0, sizeof(*failure));
-  failure->index = record.index;
-  failure->outcome = static_cast<int32_t>(record.outcome);
-  failure->attempts = record.attempts;
-  failure->action_count = copy_actions(failure->actions, record.actions);
-  failure->time_ns = record.time.count();
-  copy_text(failure->detail, sizeof(failure->detail), record.detail);
-  return ZYNQNN_OK;
+  return guarded([&] {
+    const wd::FailureRecord record = watchdog->watchdog->failure(index);
+    std::memset(failure, 0, sizeof(*failure));
+    failure->index = record.index;
+    failure->outcome = static_cast<int32_t>(record.outcome);
+    failure->attempts = record.attempts;
+    failure->action_count = copy_actions(failure->actions, record.actions);
+    failure->time_ns = record.time.count();
+    copy_text(failure->detail, sizeof(failure->detail), record.detail);
+    return static_cast<int>(ZYNQNN_OK);
+  });
 }
 
 int zynqnn_watchdog_calibration_get(const zynqnn_watchdog* watchdog, zynqnn_watchdog_calibration* calibration) {

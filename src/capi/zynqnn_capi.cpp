@@ -1,5 +1,6 @@
 // The C ABI over Accelerator: no exception crosses it; each failure becomes a status code
-// plus a per-thread message.
+// plus a per-thread message. Every use of the device holds the handle's device lock (see
+// accelerator_handle.hpp): a handle may be shared by threads.
 #include "zynqnn/zynqnn.h"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/runtime/accelerator.hpp"
 #include "zynqnn/accelerator/open_accelerator.hpp"
+#include "zynqnn/accelerator/shared_accelerator.hpp"
 #include "capi/accelerator_handle.hpp"
 #include "capi/fault_injection.hpp"
 #include "capi/last_error.hpp"
@@ -44,7 +46,14 @@ int guarded(Body&& body) noexcept {
 }
 
 const std::vector<zynqnn::StreamInfo>& streams_of(const zynqnn_accelerator* handle, int direction) {
-  return direction == ZYNQNN_INPUT ? handle->accelerator->inputs() : handle->accelerator->outputs();
+  return direction == ZYNQNN_INPUT ? handle->device->inputs() : handle->device->outputs();
+}
+
+using Session = zynqnn::SharedAccelerator::Session;
+
+// The device for one call of `timeout_ns` (which also bounds the wait for the calls ahead).
+Session acquire(zynqnn_accelerator* handle, std::int64_t timeout_ns) {
+  return handle->device->acquire(zynqnn::Nanoseconds{timeout_ns});
 }
 
 int check_direction(const zynqnn_accelerator* handle, int direction) {
@@ -64,24 +73,28 @@ int call_status(zynqnn::CallStatus status) {
   return ZYNQNN_INTERNAL;
 }
 
-// The call itself, shared by zynqnn_run and zynqnn_run_named.
-int run_call(zynqnn_accelerator* handle, int64_t timeout_ns, zynqnn_call_result* result) {
-  if (timeout_ns <= 0) return fail(ZYNQNN_INVALID_ARGUMENT, "timeout_ns must be positive");
+// The call itself, on the device `session` holds; shared by the zynqnn_run* functions.
+int run_call(zynqnn_accelerator* handle, const Session& session, int64_t timeout_ns, zynqnn_call_result* result) {
+  bool aborted = false;
   if (handle->needs_abort) {
-    handle->accelerator->abort();
+    session->abort();
     handle->needs_abort = false;
-    ++handle->stats.aborts;
+    aborted = true;
   }
-  const zynqnn::CallResult call = handle->accelerator->run(zynqnn::Nanoseconds{timeout_ns});
+  const zynqnn::CallResult call = session->run(zynqnn::Nanoseconds{timeout_ns});
   const int status = call_status(call.status);
-  zynqnn_stats& stats = handle->stats;
-  ++stats.calls;
-  stats.last_elapsed_ns = call.elapsed.count();
-  switch (call.status) {
-    case zynqnn::CallStatus::ok: ++stats.ok; break;
-    case zynqnn::CallStatus::timeout: ++stats.timeouts; break;
-    case zynqnn::CallStatus::dma_error: ++stats.dma_errors; break;
-    case zynqnn::CallStatus::short_output: ++stats.short_outputs; break;
+  {
+    std::lock_guard lock(handle->stats_lock);
+    zynqnn_stats& stats = handle->stats;
+    if (aborted) ++stats.aborts;
+    ++stats.calls;
+    stats.last_elapsed_ns = call.elapsed.count();
+    switch (call.status) {
+      case zynqnn::CallStatus::ok: ++stats.ok; break;
+      case zynqnn::CallStatus::timeout: ++stats.timeouts; break;
+      case zynqnn::CallStatus::dma_error: ++stats.dma_errors; break;
+      case zynqnn::CallStatus::short_output: ++stats.short_outputs; break;
+    }
   }
   if (result) {
     result->status = status;
@@ -108,6 +121,10 @@ long find_stream(const std::vector<zynqnn::StreamInfo>& streams, const char* nam
 }  // namespace
 
 int zynqnn::capi::set_error(int status, std::string message) { return fail(status, std::move(message)); }
+
+void zynqnn::capi::release_reference(zynqnn_accelerator* handle) {
+  if (handle->references.fetch_sub(1, std::memory_order_acq_rel) == 1) delete handle;
+}
 
 extern "C" {
 
@@ -139,7 +156,7 @@ int zynqnn_open(const char* manifest_path, const char* board, zynqnn_accelerator
       return fail(ZYNQNN_INVALID_ARGUMENT, "zynqnn_open: manifest_path, board and out must not be NULL");
     *out = nullptr;
     auto handle = std::make_unique<zynqnn_accelerator>();
-    handle->accelerator = zynqnn::open_accelerator(manifest_path, board);
+    handle->device = std::make_unique<zynqnn::SharedAccelerator>(zynqnn::open_accelerator(manifest_path, board));
     handle->manifest_path = manifest_path;
     for (int direction : {ZYNQNN_INPUT, ZYNQNN_OUTPUT}) {
       for (const zynqnn::StreamInfo& stream : streams_of(handle.get(), direction)) {
@@ -153,12 +170,24 @@ int zynqnn_open(const char* manifest_path, const char* board, zynqnn_accelerator
   });
 }
 
+int zynqnn_shutdown(zynqnn_accelerator* accelerator) {
+  if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
+  return guarded([&] {
+    if (!accelerator->device->close(zynqnn::capi::kDeviceWait)) {
+      return fail(ZYNQNN_TIMEOUT, "zynqnn_shutdown: the call in flight kept the device for " +
+                                      std::to_string(zynqnn::capi::kDeviceWait.count() / 1'000'000'000) +
+                                      " s; later calls are refused, the device is still open");
+    }
+    return static_cast<int>(ZYNQNN_OK);
+  });
+}
+
 void zynqnn_close(zynqnn_accelerator* accelerator) {
-  if (accelerator && accelerator->watchdogs > 0) {
-    accelerator->close_pending = true;  // the last zynqnn_watchdog_destroy closes it
-    return;
-  }
-  delete accelerator;
+  if (!accelerator) return;
+  if (accelerator->close_pending.exchange(true)) return;  // closed already
+  // A device that a call still holds past the wait is left open rather than freed under it.
+  if (zynqnn_shutdown(accelerator) != ZYNQNN_OK) return;
+  zynqnn::capi::release_reference(accelerator);  // the last watchdog destroyed frees it otherwise
 }
 
 int zynqnn_stream_count(const zynqnn_accelerator* accelerator, int direction, size_t* count) {
@@ -187,12 +216,13 @@ int zynqnn_stream_buffer(zynqnn_accelerator* accelerator, int direction, size_t 
     const auto& infos = accelerator->infos[direction];
     if (index >= infos.size())
       return fail(ZYNQNN_OUT_OF_RANGE, "stream index " + std::to_string(index) + " >= " + std::to_string(infos.size()));
+    const Session session = accelerator->device->acquire(zynqnn::capi::kDeviceWait);
     if (direction == ZYNQNN_INPUT) {
-      const std::span<std::byte> buffer = accelerator->accelerator->input_buffer(index);
+      const std::span<std::byte> buffer = session->input_buffer(index);
       *data = buffer.data();
       *bytes = buffer.size();
     } else {
-      const std::span<const std::byte> buffer = accelerator->accelerator->output_buffer(index);
+      const std::span<const std::byte> buffer = session->output_buffer(index);
       *data = const_cast<std::byte*>(buffer.data());
       *bytes = buffer.size();
     }
@@ -208,7 +238,8 @@ int zynqnn_stream_physical_address(const zynqnn_accelerator* accelerator, int di
     const auto& infos = accelerator->infos[direction];
     if (index >= infos.size())
       return fail(ZYNQNN_OUT_OF_RANGE, "stream index " + std::to_string(index) + " >= " + std::to_string(infos.size()));
-    *address = accelerator->accelerator->buffer_physical_address(
+    const Session session = const_cast<zynqnn_accelerator*>(accelerator)->device->acquire(zynqnn::capi::kDeviceWait);
+    *address = session->buffer_physical_address(
         direction == ZYNQNN_INPUT ? zynqnn::StreamDirection::input : zynqnn::StreamDirection::output, index);
     return static_cast<int>(ZYNQNN_OK);
   });
@@ -216,7 +247,32 @@ int zynqnn_stream_physical_address(const zynqnn_accelerator* accelerator, int di
 
 int zynqnn_run(zynqnn_accelerator* accelerator, int64_t timeout_ns, zynqnn_call_result* result) {
   if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
-  return guarded([&] { return run_call(accelerator, timeout_ns, result); });
+  if (timeout_ns <= 0) return fail(ZYNQNN_INVALID_ARGUMENT, "timeout_ns must be positive");
+  return guarded([&] { return run_call(accelerator, acquire(accelerator, timeout_ns), timeout_ns, result); });
+}
+
+int zynqnn_run_buffers(zynqnn_accelerator* accelerator, const void* const* inputs, void* const* outputs,
+                       int64_t timeout_ns, zynqnn_call_result* result) {
+  if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
+  if (timeout_ns <= 0) return fail(ZYNQNN_INVALID_ARGUMENT, "timeout_ns must be positive");
+  return guarded([&] {
+    const auto& in_streams = accelerator->device->inputs();
+    const auto& out_streams = accelerator->device->outputs();
+    for (std::size_t i = 0; i < in_streams.size(); ++i) {
+      if (!inputs || !inputs[i]) return fail(ZYNQNN_INVALID_ARGUMENT, "input " + std::to_string(i) + " is NULL");
+    }
+    const Session session = acquire(accelerator, timeout_ns);
+    for (std::size_t i = 0; i < in_streams.size(); ++i) {
+      void* buffer = session->input_buffer(i).data();
+      if (buffer != inputs[i]) std::memcpy(buffer, inputs[i], in_streams[i].bytes);
+    }
+    const int status = run_call(accelerator, session, timeout_ns, result);
+    if (status != ZYNQNN_OK || !outputs) return status;  // never hand out a partial result
+    for (std::size_t j = 0; j < out_streams.size(); ++j) {
+      if (outputs[j]) std::memcpy(outputs[j], session->output_buffer(j).data(), out_streams[j].bytes);
+    }
+    return static_cast<int>(ZYNQNN_OK);
+  });
 }
 
 int zynqnn_run_named(zynqnn_accelerator* accelerator, size_t input_count, const char* const* input_names,
@@ -224,8 +280,9 @@ int zynqnn_run_named(zynqnn_accelerator* accelerator, size_t input_count, const 
                      const char* const* output_names, void* const* outputs, const size_t* output_bytes,
                      int64_t timeout_ns, zynqnn_call_result* result) {
   if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
+  if (timeout_ns <= 0) return fail(ZYNQNN_INVALID_ARGUMENT, "timeout_ns must be positive");
   return guarded([&] {
-    zynqnn::Accelerator& acc = *accelerator->accelerator;
+    const zynqnn::SharedAccelerator& acc = *accelerator->device;
     const auto& in_streams = acc.inputs();
     if (input_count != in_streams.size())
       return fail(ZYNQNN_INVALID_ARGUMENT, "expected " + std::to_string(in_streams.size()) + " inputs, got " +
@@ -257,12 +314,13 @@ int zynqnn_run_named(zynqnn_accelerator* accelerator, size_t input_count, const 
                                                  std::to_string(output_bytes[j]) + " bytes, expected " +
                                                  std::to_string(expected));
     }
+    const Session session = acquire(accelerator, timeout_ns);
     for (size_t i = 0; i < input_count; ++i)
-      std::memcpy(acc.input_buffer(in_index[i]).data(), inputs[i], input_bytes[i]);
-    const int status = run_call(accelerator, timeout_ns, result);
+      std::memcpy(session->input_buffer(in_index[i]).data(), inputs[i], input_bytes[i]);
+    const int status = run_call(accelerator, session, timeout_ns, result);
     if (status != ZYNQNN_OK) return status;  // never hand out a partial result
     for (size_t j = 0; j < output_count; ++j)
-      std::memcpy(outputs[j], acc.output_buffer(out_index[j]).data(), output_bytes[j]);
+      std::memcpy(outputs[j], session->output_buffer(out_index[j]).data(), output_bytes[j]);
     return static_cast<int>(ZYNQNN_OK);
   });
 }
@@ -270,8 +328,10 @@ int zynqnn_run_named(zynqnn_accelerator* accelerator, size_t input_count, const 
 int zynqnn_abort(zynqnn_accelerator* accelerator) {
   if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
   return guarded([&] {
-    accelerator->accelerator->abort();
+    const Session session = accelerator->device->acquire(zynqnn::capi::kDeviceWait);
+    session->abort();
     accelerator->needs_abort = false;
+    std::lock_guard lock(accelerator->stats_lock);
     ++accelerator->stats.aborts;
     return static_cast<int>(ZYNQNN_OK);
   });
@@ -280,8 +340,10 @@ int zynqnn_abort(zynqnn_accelerator* accelerator) {
 int zynqnn_reconfigure(zynqnn_accelerator* accelerator) {
   if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
   return guarded([&] {
-    accelerator->accelerator->reconfigure();
+    const Session session = accelerator->device->acquire(zynqnn::capi::kDeviceWait);
+    session->reconfigure();
     accelerator->needs_abort = false;
+    std::lock_guard lock(accelerator->stats_lock);
     ++accelerator->stats.reconfigurations;
     return static_cast<int>(ZYNQNN_OK);
   });
@@ -289,6 +351,7 @@ int zynqnn_reconfigure(zynqnn_accelerator* accelerator) {
 
 int zynqnn_stats_get(const zynqnn_accelerator* accelerator, zynqnn_stats* stats) {
   if (!accelerator || !stats) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator and stats must not be NULL");
+  std::lock_guard lock(const_cast<zynqnn_accelerator*>(accelerator)->stats_lock);
   *stats = accelerator->stats;
   return ZYNQNN_OK;
 }
@@ -296,7 +359,8 @@ int zynqnn_stats_get(const zynqnn_accelerator* accelerator, zynqnn_stats* stats)
 int zynqnn_inject_fault(zynqnn_accelerator* accelerator, const char* kind, int persistent) {
   if (!accelerator || !kind) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator and kind must not be NULL");
   return guarded([&] {
-    zynqnn::capi::inject_fault(accelerator->accelerator->board(), kind, persistent != 0);
+    const Session session = accelerator->device->acquire(zynqnn::capi::kDeviceWait);
+    zynqnn::capi::inject_fault(session->board(), kind, persistent != 0);
     return static_cast<int>(ZYNQNN_OK);
   });
 }

@@ -81,12 +81,51 @@ void Watchdog::set_threshold(Nanoseconds threshold) {
 
 void Watchdog::add_sink(std::shared_ptr<AlarmSink> sink) {
   if (!sink) throw Error(ErrorCode::invalid_argument, "null alarm sink", "Watchdog::add_sink");
+  std::lock_guard lock(calls_);
   sinks_.push_back(std::move(sink));
 }
 
-void Watchdog::set_fallback(CpuFallback fallback) { fallback_ = std::move(fallback); }
+void Watchdog::set_fallback(CpuFallback fallback) {
+  std::lock_guard lock(calls_);
+  fallback_ = std::move(fallback);
+}
+
+Nanoseconds Watchdog::threshold() const {
+  std::lock_guard lock(calls_);
+  return threshold_;
+}
+
+Nanoseconds Watchdog::deadline() const {
+  std::lock_guard lock(calls_);
+  return deadline_;
+}
+
+bool Watchdog::pl_down() const {
+  std::lock_guard lock(calls_);
+  return pl_down_;
+}
+
+WatchdogCounters Watchdog::counters() const {
+  std::lock_guard lock(calls_);
+  return counters_;
+}
+
+std::size_t Watchdog::failure_count() const {
+  std::lock_guard lock(calls_);
+  return failures_.size();
+}
+
+FailureRecord Watchdog::failure(std::size_t index) const {
+  std::lock_guard lock(calls_);
+  if (index >= failures_.size()) {
+    throw Error(ErrorCode::out_of_range, fmt::format("failure {} >= {} records", index, failures_.size()),
+                "Watchdog::failure");
+  }
+  return failures_[index];
+}
 
 void Watchdog::set_canary(const InputViews& inputs, std::optional<std::vector<std::vector<std::byte>>> expected) {
+  std::lock_guard lock(calls_);
   const auto& streams = accelerator_.inputs();
   if (inputs.size() != streams.size()) {
     throw Error(ErrorCode::invalid_argument,
@@ -296,6 +335,11 @@ bool Watchdog::answer_from_fallback(const InputViews& inputs, CallReport& report
 }
 
 Outcome Watchdog::check_canary(std::uint64_t index, std::vector<Action>* actions) {
+  std::lock_guard lock(calls_);
+  return check_canary_locked(index, actions);
+}
+
+Outcome Watchdog::check_canary_locked(std::uint64_t index, std::vector<Action>* actions) {
   if (canary_inputs_.empty()) throw Error(ErrorCode::bad_state, "no canary recorded (set_canary)", "check_canary");
   std::vector<Action> local;
   std::vector<Action>& log = actions != nullptr ? *actions : local;
@@ -347,7 +391,38 @@ CallReport Watchdog::process(std::uint64_t index, const InputViews& inputs) {
   return report;
 }
 
+CallReport Watchdog::process(std::uint64_t index, const InputViews& inputs, const OutputViews& outputs) {
+  if (outputs.size() != output_bytes_.size()) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("{} output buffers given, the kernel has {} outputs", outputs.size(), output_bytes_.size()),
+                "Watchdog::process");
+  }
+  for (std::size_t j = 0; j < outputs.size(); ++j) {
+    if (outputs[j].size() != output_bytes_[j]) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("output buffer {} has {} bytes, the manifest says {}", j, outputs[j].size(),
+                              output_bytes_[j]),
+                  "Watchdog::process");
+    }
+  }
+  CallReport report;
+  std::lock_guard lock(calls_);
+  process_locked(index, inputs, report);
+  if (report.delivered) {
+    for (std::size_t j = 0; j < outputs.size(); ++j) {
+      std::memcpy(outputs[j].data(), report.outputs[j].data(), outputs[j].size());
+      report.outputs[j] = outputs[j];
+    }
+  }
+  return report;
+}
+
 void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport& report) {
+  std::lock_guard lock(calls_);
+  process_locked(index, inputs, report);
+}
+
+void Watchdog::process_locked(std::uint64_t index, const InputViews& inputs, CallReport& report) {
   if (inputs.size() != input_bytes_.size()) {
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("{} inputs given, the kernel has {}", inputs.size(), input_bytes_.size()), "Watchdog::process");
@@ -382,7 +457,7 @@ void Watchdog::process(std::uint64_t index, const InputViews& inputs, CallReport
   if (starts_here) report.started = clock.now();
   if (config_.canary_interval > 0 && ++canary_phase_ == config_.canary_interval) canary_phase_ = 0;
   if (config_.canary_interval > 0 && !canary_inputs_.empty() && !pl_down_ && canary_due) {
-    report.canary = check_canary(index, &report.actions);
+    report.canary = check_canary_locked(index, &report.actions);
   }
 
   bool try_pl = true;

@@ -6,10 +6,15 @@
 // every process() returns a report that either carries verified outputs or is the failure
 // record (also kept in failures()).
 //
-// Not thread-safe: one thread drives one Watchdog (as with the Accelerator it wraps).
+// Threads may share a Watchdog: its calls run one at a time (one lock around each process()
+// and check_canary(), the accessors read under the same lock). Give each thread's call its
+// own output buffers (the overload with `outputs`): the answer is copied there before the
+// next call may run. The accelerator it wraps must not be called around it meanwhile (the C
+// ABI holds the accelerator's device lock for the whole watched call).
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -90,8 +95,12 @@ class Watchdog {
   // are given, and keeps both for the bit-exact checks.
   void set_canary(const InputViews& inputs, std::optional<std::vector<std::vector<std::byte>>> expected = {});
 
-  // One input through the PL (with the ladder) or the fallback.
+  // One input through the PL (with the ladder) or the fallback. The report's outputs point
+  // into the accelerator's buffers: valid until the next call from any thread.
   CallReport process(std::uint64_t index, const InputViews& inputs);
+  // The same, the answer copied into `outputs` (one per output stream, each of its byte count)
+  // when delivered, and report.outputs pointing there: what threads sharing it use.
+  CallReport process(std::uint64_t index, const InputViews& inputs, const OutputViews& outputs);
   // The same, into `report` (overwritten; its vectors' capacity is reused, so that a call that
   // ends ok allocates nothing once the report has been used).
   void process(std::uint64_t index, const InputViews& inputs, CallReport& report);
@@ -99,13 +108,19 @@ class Watchdog {
   // a failure runs the ladder without retrying the canary.
   Outcome check_canary(std::uint64_t index, std::vector<Action>* actions = nullptr);
 
-  Nanoseconds threshold() const noexcept { return threshold_; }
-  Nanoseconds deadline() const noexcept { return deadline_; }
+  Nanoseconds threshold() const;
+  Nanoseconds deadline() const;
   Nanoseconds calibrated_threshold() const noexcept { return base_threshold_; }
-  bool pl_down() const noexcept { return pl_down_; }
-  const WatchdogCounters& counters() const noexcept { return counters_; }
+  bool pl_down() const;
+  // A copy, taken between calls.
+  WatchdogCounters counters() const;
+  // The records themselves: read them while no other thread calls. Threads use the two below
+  // (taken between calls; failure() throws Error(out_of_range) past the last).
   const std::vector<FailureRecord>& failures() const noexcept { return failures_; }
+  std::size_t failure_count() const;
+  FailureRecord failure(std::size_t index) const;
   const WatchdogConfig& config() const noexcept { return config_; }
+  // The detector's state: read it while no other thread calls.
   const DriftDetector* detector() const noexcept { return detector_ ? &*detector_ : nullptr; }
 
  private:
@@ -116,6 +131,8 @@ class Watchdog {
     double drift_z = 0;  // the detector's z of `latency` (with a detector, on a completed call)
     std::string detail;
   };
+  void process_locked(std::uint64_t index, const InputViews& inputs, CallReport& report);
+  Outcome check_canary_locked(std::uint64_t index, std::vector<Action>* actions);
   Attempt attempt(const InputViews& inputs);
   Outcome classify_outputs(const CallResult& result, std::string& detail) const;
   // False when the PL could not be brought back (the reload itself failed).
@@ -143,6 +160,7 @@ class Watchdog {
     bool holds_none = false;
   };
 
+  mutable std::mutex calls_;  // one call at a time; guards every member below that changes
   Accelerator& accelerator_;
   WatchdogConfig config_;
   std::string kernel_;
