@@ -204,7 +204,7 @@ TEST(KernelSpec, PassThroughNeedsMatchingPairs) {
 KernelSpec compute_spec() {
   json spec = valid_spec();
   spec["streams"][0]["type"] = "int16";
-  spec["streams"].push_back({{"name", "w"}, {"direction", "in"}, {"type", "fixed<12,4>"}, {"shape", 32}});
+  spec["streams"].push_back({{"name", "v"}, {"direction", "in"}, {"type", "fixed<12,4>"}, {"shape", 32}});
   spec["compute"] = {{"source", "compute.cpp"}, {"function", "f"}};
   return parse_kernel_spec(spec.dump(), "spec.json");
 }
@@ -215,7 +215,7 @@ TEST(ComputeSignature, AcceptsMatchingDeclarationAndRecordsSpellings) {
     // void f(int a);  a comment is not a declaration
     const char* text = "void f(float)";
     void f(hls::stream<ap_int<16> >& x, hls::stream<int>& y,
-           hls::stream< ap_fixed<12, 4> > &w) {
+           hls::stream< ap_fixed<12, 4> > &v) {
       f_helper(x);
     })src";
   check_compute_signature(spec, source, "compute.cpp");
@@ -235,14 +235,14 @@ TEST(ComputeSignature, RejectsMismatches) {
            Case{"void g(hls::stream<int>& a);", ErrorCode::not_found, "no declaration"},
            Case{"void f(hls::stream<ap_int<16>>& x, hls::stream<int>& y);", ErrorCode::invalid_argument,
                 "declares 2 parameters"},
-           Case{"void f(hls::stream<ap_int<16>>& x, hls::stream<float>& y, hls::stream<ap_fixed<12,4>>& w);",
+           Case{"void f(hls::stream<ap_int<16>>& x, hls::stream<float>& y, hls::stream<ap_fixed<12,4>>& v);",
                 ErrorCode::invalid_argument, "parameter 2 (stream y)"},
-           Case{"void f(hls::stream<ap_int<16>> x, hls::stream<int>& y, hls::stream<ap_fixed<12,4>>& w);",
+           Case{"void f(hls::stream<ap_int<16>> x, hls::stream<int>& y, hls::stream<ap_fixed<12,4>>& v);",
                 ErrorCode::invalid_argument, "parameter 1 (stream x)"},
-           Case{"void f(int* x, hls::stream<int>& y, hls::stream<ap_fixed<12,4>>& w);", ErrorCode::invalid_argument,
+           Case{"void f(int* x, hls::stream<int>& y, hls::stream<ap_fixed<12,4>>& v);", ErrorCode::invalid_argument,
                 "parameter 1"},
-           Case{"void f(hls::stream<ap_int<16>>& x, hls::stream<int>& y, hls::stream<ap_fixed<12,5>>& w);",
-                ErrorCode::invalid_argument, "parameter 3 (stream w)"},
+           Case{"void f(hls::stream<ap_int<16>>& x, hls::stream<int>& y, hls::stream<ap_fixed<12,5>>& v);",
+                ErrorCode::invalid_argument, "parameter 3 (stream v)"},
        }) {
     KernelSpec spec = compute_spec();
     try {
