@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/manifest/folder_stamp.hpp"
 
 namespace zynqnn::manifest {
 namespace {
@@ -352,6 +353,8 @@ Manifest parse_manifest(std::string_view json_text, std::string_view origin) {
 }
 
 Manifest load_manifest(const std::filesystem::path& path) {
+  // A generated folder is read only whole: its files must be the ones its stamp lists.
+  verify_folder_stamp(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::io, "cannot open the manifest", path.string());
   std::ostringstream text;
@@ -363,6 +366,15 @@ std::vector<std::byte> load_constant_frame(const StreamInfo& stream, const std::
   if (!stream.is_constant()) throw Error(ErrorCode::invalid_argument, "not a constant stream", "stream " + stream.name);
   const std::filesystem::path path = manifest_folder / stream.constant;
   const std::string where = "constant stream '" + stream.name + "': " + path.string();
+  // The path has no "..", but a symbolic link on the way may still lead out of the folder.
+  std::error_code ec;
+  const auto real_folder = std::filesystem::canonical(manifest_folder.empty() ? "." : manifest_folder, ec);
+  const auto real_file = std::filesystem::weakly_canonical(path, ec);
+  const auto inside = real_file.lexically_relative(real_folder);
+  if (ec || inside.empty() || *inside.begin() == "..") {
+    throw Error(ErrorCode::invalid_argument,
+                "the constant file is outside the manifest's folder (through a symbolic link): refused", where);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::io, "cannot open the constant file", where);
   const auto expected = static_cast<std::size_t>(stream.bytes);

@@ -113,9 +113,12 @@ struct Manifest {
 // malformed JSON, invalid_argument for an inconsistent field, unsupported for a newer
 // schema), naming the field by JSON pointer.
 Manifest parse_manifest(std::string_view json_text, std::string_view origin = "manifest");
+// The manifest at `path`, after checking its folder against the folder's stamp when it has
+// one (folder_stamp.hpp): Error(bad_state) names a file that does not belong to the rest.
 Manifest load_manifest(const std::filesystem::path& path);
 
-// A constant stream's frame: the file `stream.constant` under `manifest_folder`, which must
+// A constant stream's frame: the file `stream.constant` under `manifest_folder` (a symbolic
+// link that leads out of the folder is refused), which must
 // hold exactly stream.bytes bytes. Error(io) when it cannot be read, Error(invalid_argument)
 // for another size, Error(invalid_argument) for a stream that is not constant; each names the
 // stream and the file.
