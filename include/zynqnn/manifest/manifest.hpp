@@ -113,8 +113,8 @@ struct Manifest {
 // malformed JSON, invalid_argument for an inconsistent field, unsupported for a newer
 // schema), naming the field by JSON pointer.
 Manifest parse_manifest(std::string_view json_text, std::string_view origin = "manifest");
-// The manifest at `path`, after checking its folder against the folder's stamp when it has
-// one (folder_stamp.hpp): Error(bad_state) names a file that does not belong to the rest.
+// The manifest alone; what runs a folder (open_accelerator, SimKernelLibrary) first checks the
+// folder against its stamp (folder_stamp.hpp).
 Manifest load_manifest(const std::filesystem::path& path);
 
 // A constant stream's frame: the file `stream.constant` under `manifest_folder` (a symbolic
