@@ -10,7 +10,7 @@
 namespace zynqnn::spec {
 namespace {
 
-constexpr std::size_t kMaxIdentifierLength = 48;
+constexpr std::size_t kMaxIdentifierLength = 64;
 
 constexpr std::string_view kGeneratedPrefix = "znn_";
 

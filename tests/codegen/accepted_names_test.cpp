@@ -65,8 +65,8 @@ struct Case {
 };
 
 TEST(AcceptedNames, EachAcceptedSpecBuildsItsTestbenchAndImportsItsWrapper) {
-  const std::string long_kernel = "K" + std::string(47, 'k');  // 48 characters, the limit
-  const std::string long_in = "in" + std::string(46, 'x'), long_out = "out" + std::string(45, 'x');
+  const std::string long_kernel = "K" + std::string(63, 'k');  // 64 characters, the limit
+  const std::string long_in = "in" + std::string(62, 'x'), long_out = "out" + std::string(61, 'x');
   const std::vector<Case> cases{
       // Names of locals the generated code uses elsewhere, in scopes a stream never reaches.
       {"Words", {{"elements", "in", "int8", "[7]"}, {"bits", "in", "fixed<12,4>", "[5]"},

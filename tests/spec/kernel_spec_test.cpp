@@ -128,7 +128,7 @@ TEST(KernelSpec, StreamWidthMustBe32Or64) {
 TEST(KernelSpec, HostileNamesAreRefused) {
   for (const std::string name : {"a\"b", "a'b", "x[0]", "a;b", "a b", "a}b", "a$b", "a\nb", "", "9x", "_x",
                                  "x__y", "x_", "return", "int", "signal", "in", "OUT", "ap_clk", "znn_x",
-                                 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"}) {
+                                 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcde"}) {
     json spec = valid_spec();
     spec["streams"][0]["name"] = name;
     const Error error = error_of(spec);
