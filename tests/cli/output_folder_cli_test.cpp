@@ -299,21 +299,43 @@ TEST(HostileNames, EveryListedNameIsRefusedBeforeAnythingIsWritten) {
   fs::remove_all(root);
 }
 
-TEST(FullDisk, SimOutputDirFailsAndLeavesNoTruncatedArray) {
-  const fs::path root = scratch("sim_full");
-  std::string output;
-  ASSERT_EQ(run({"generate", example("passthrough.json"), "-o", (root / "out").string()}, output), 0) << output;
-  const auto manifest = zynqnn::manifest::load_manifest(root / "out" / "manifest.json");
-  std::vector<std::string> args{"sim", (root / "out").string()};
+// Writes one .npy per caller input of the folder's manifest; returns the `--input` arguments.
+std::vector<std::string> npy_inputs(const fs::path& folder, const fs::path& where) {
+  std::vector<std::string> args;
+  const auto manifest = zynqnn::manifest::load_manifest(folder / "manifest.json");
   for (const auto* s : manifest.inputs()) {
     zynqnn::io::NpyArray array;
     array.dtype = s->numpy_dtype;
     array.shape.assign(s->shape.begin(), s->shape.end());
     array.data.assign(array.elements() * array.itemsize(), std::uint8_t{1});
-    zynqnn::io::save_npy(root / (s->name + ".npy"), array);
+    zynqnn::io::save_npy(where / (s->name + ".npy"), array);
     args.push_back("--input");
-    args.push_back(s->name + "=" + (root / (s->name + ".npy")).string());
+    args.push_back(s->name + "=" + (where / (s->name + ".npy")).string());
   }
+  return args;
+}
+
+TEST(MixedFolder, SimRefusesALibraryOfAnotherGenerationNamingIt) {
+  const fs::path root = scratch("mixed");
+  std::string output;
+  ASSERT_EQ(run({"generate", example("adder.json"), "-o", (root / "adder").string()}, output), 0) << output;
+  ASSERT_EQ(run({"generate", example("mixer.json"), "-o", (root / "mixer").string()}, output), 0) << output;
+  std::vector<std::string> args{"sim", (root / "adder").string(), "--output-dir", (root / "results").string()};
+  for (const auto& a : npy_inputs(root / "adder", root)) args.push_back(a);
+  ASSERT_EQ(run(args, output), 0) << output;  // whole, it runs
+  fs::copy_file(root / "mixer" / "sim" / "libkernel.so", root / "adder" / "sim" / "libkernel.so",
+                fs::copy_options::overwrite_existing);
+  EXPECT_NE(run(args, output), 0) << output;
+  EXPECT_NE(output.find("sim/libkernel.so is not the file it was generated with"), std::string::npos) << output;
+  fs::remove_all(root);
+}
+
+TEST(FullDisk, SimOutputDirFailsAndLeavesNoTruncatedArray) {
+  const fs::path root = scratch("sim_full");
+  std::string output;
+  ASSERT_EQ(run({"generate", example("passthrough.json"), "-o", (root / "out").string()}, output), 0) << output;
+  std::vector<std::string> args{"sim", (root / "out").string()};
+  for (const auto& a : npy_inputs(root / "out", root)) args.push_back(a);
   fs::create_directories(root / "disk");
   if (::mount("tmpfs", (root / "disk").c_str(), "tmpfs", 0, "size=64k") != 0) GTEST_SKIP() << "cannot mount a tmpfs";
   {
