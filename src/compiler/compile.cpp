@@ -142,7 +142,10 @@ void write_weight_stream(const spec::StreamSpec& stream, const LayerPlan& plan, 
 // Where each name of the interface comes from in the model, for a refusal.
 spec::NameOrigins name_origins(const fs::path& model, const std::vector<NetworkPort>& ports) {
   spec::NameOrigins origins;
-  origins.kernel = "the kernel name, from the model file name '" + model.filename().string() + "'";
+  // The kernel is named after the model file, or after its folder for a file named model.onnx.
+  const bool from_folder = model.stem().empty() || model.stem() == "model";
+  origins.kernel = from_folder ? "the kernel name, from the model's folder name '" + model.parent_path().filename().string() + "'"
+                               : "the kernel name, from the model file name '" + model.filename().string() + "'";
   origins.stream = [ports](std::size_t i) {
     return "the stream of model " + std::string(ports[i].constant ? "weights" : ports[i].is_input ? "input" : "output") +
            " '" + ports[i].value + "'";
