@@ -203,6 +203,7 @@ def test_a_board_reload_without_bitstream_is_refused(manifest):
     data = json.loads(manifest.read_text())
     data["artifacts"]["bitstream"] = ""  # a design without a bitstream (simulated only)
     manifest.write_text(json.dumps(data))
+    (manifest.parent / "zynqnn.stamp").unlink()  # edited by hand: no longer the generated whole
     with zynqnn.Accelerator(manifest) as acc:
         with pytest.raises(zynqnn.WatchdogConfigError, match="artifacts/bitstream"):
             zynqnn.Watchdog(acc, threshold_ns=100_000)

@@ -5,6 +5,7 @@
 #include "accelerator/board_from_manifest.hpp"
 #include "zynqnn/accelerator/dma_accelerator.hpp"
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/manifest/folder_stamp.hpp"
 #include "zynqnn/manifest/manifest.hpp"
 
 namespace zynqnn {
@@ -37,8 +38,10 @@ std::unique_ptr<Accelerator> open_accelerator(const std::string& manifest_path, 
 
 std::unique_ptr<Accelerator> open_accelerator(const std::string& manifest_path, const std::string& board_name,
                                               const OpenOptions& options) {
-  const manifest::Manifest manifest = manifest::load_manifest(manifest_path);
   const std::filesystem::path folder = std::filesystem::path(manifest_path).parent_path();
+  // A generated folder runs only whole: its files must be the ones its stamp lists.
+  manifest::verify_folder_stamp(folder.empty() ? std::filesystem::path(".") : folder);
+  const manifest::Manifest manifest = manifest::load_manifest(manifest_path);
   // Constant frames first: a missing or wrong-sized file is refused before a board is opened.
   std::vector<ConstantStream> constants;
   for (const manifest::StreamInfo* stream : manifest.constant_inputs()) {

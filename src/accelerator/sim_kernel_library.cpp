@@ -10,6 +10,7 @@
 
 #include "zynqnn/board/virtual/pl_kernel_abi.h"
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/manifest/folder_stamp.hpp"
 
 namespace zynqnn {
 namespace {
@@ -137,8 +138,19 @@ SimKernelLibrary::~SimKernelLibrary() {
   }
 }
 
+namespace {
+
+// The manifest's library, once its folder is checked against its stamp: a library of another
+// generation is refused before it is loaded (and its initializers run).
+std::filesystem::path checked_library(const manifest::Manifest& manifest, const std::filesystem::path& folder) {
+  manifest::verify_folder_stamp(folder.empty() ? std::filesystem::path(".") : folder);
+  return folder / manifest.artifacts.sim_library;
+}
+
+}  // namespace
+
 SimKernelLibrary::SimKernelLibrary(const manifest::Manifest& manifest, const std::filesystem::path& manifest_folder)
-    : SimKernelLibrary(manifest_folder / manifest.artifacts.sim_library) {
+    : SimKernelLibrary(checked_library(manifest, manifest_folder)) {
   const auto inputs = manifest.all_inputs();
   if (inputs.size() != impl_->inputs.size() || manifest.outputs().size() != impl_->outputs.size()) {
     throw Error(ErrorCode::invalid_argument,

@@ -53,7 +53,7 @@ void add_compile_verb(CLI::App& app) {
     std::string model, output, precision = "float32", calib, board = "pynq-z1", weights = "auto";
     std::vector<std::string> fold;
     double target_fps = 0, clock_mhz = 100;
-    bool no_build = false, json = false;
+    bool no_build = false, force = false, json = false;
   };
   auto o = std::make_shared<Options>();
   auto* verb = app.add_subcommand("compile", "Compile an ONNX model to a dataflow accelerator project");
@@ -69,6 +69,8 @@ void add_compile_verb(CLI::App& app) {
   verb->add_option("--board", o->board, "pynq-z1 or pynq-z2");
   verb->add_option("--clock-mhz", o->clock_mhz, "PL clock");
   verb->add_flag("--no-build", o->no_build, "Do not compile the host build (sim/libkernel.so)");
+  verb->add_flag("--force", o->force,
+                 "Replace the output folder even when it is not empty and zynqnn did not make it (everything in it goes)");
   verb->add_flag("--json", o->json, "Print one JSON object");
   verb->callback([o] {
     compiler::CompileOptions options;
@@ -87,6 +89,7 @@ void add_compile_verb(CLI::App& app) {
     options.hls_include_dir = ZYNQNN_HLS_INCLUDE_DIR_DEFAULT;
     options.hls_layers_dir = ZYNQNN_HLS_LAYERS_DIR_DEFAULT;
     options.build_sim = !o->no_build;
+    options.replace_foreign_folder = o->force;
     const auto result = compiler::compile_model(options);
     const auto& e = result.estimate;
     nlohmann::json folding = nlohmann::json::array();

@@ -21,6 +21,7 @@ void add_generate_verb(CLI::App& app) {
     std::string hls_include = ZYNQNN_HLS_INCLUDE_DIR;
     std::string project_include = ZYNQNN_PROJECT_INCLUDE_DIR;
     bool no_build = false;
+    bool force = false;
     bool json = false;
   };
   auto options = std::make_shared<Options>();
@@ -30,6 +31,8 @@ void add_generate_verb(CLI::App& app) {
   verb->add_option("--hls-include", options->hls_include, "zynqnn's C-simulation headers (for the host build)");
   verb->add_option("--include", options->project_include, "zynqnn's include/ folder (for the host build)");
   verb->add_flag("--no-build", options->no_build, "Do not compile the host build (sim/libkernel.so)");
+  verb->add_flag("--force", options->force,
+                 "Replace the output folder even when it is not empty and zynqnn did not make it (everything in it goes)");
   verb->add_flag("--json", options->json, "Print one JSON object");
   verb->callback([options] {
     const auto spec = spec::load_kernel_spec(options->spec);
@@ -38,6 +41,7 @@ void add_generate_verb(CLI::App& app) {
     generate_options.hls_include_dir = options->hls_include;
     generate_options.project_include_dir = options->project_include;
     generate_options.build_sim = !options->no_build;
+    generate_options.replace_foreign_folder = options->force;
     const auto result = codegen::generate(spec, generate_options);
     if (options->json) {
       nlohmann::json files = nlohmann::json::array();

@@ -11,7 +11,9 @@
 
 #include "codegen/quoting.hpp"
 #include "codegen/render.hpp"
+#include "zynqnn/codegen/output_folder.hpp"
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/spec/name_rules.hpp"
 
 namespace zynqnn::codegen {
 namespace {
@@ -307,58 +309,93 @@ data template_data(const spec::KernelSpec& spec, const manifest::Manifest& m, co
   return root;
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text, bool executable) {
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) throw Error(ErrorCode::io, "cannot create the folder: " + ec.message(), path.parent_path().string());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error(ErrorCode::io, "cannot write the file", path.string());
-  out << text;
-  out.close();
-  if (!out) throw Error(ErrorCode::io, "writing failed", path.string());
-  if (executable) {
-    std::filesystem::permissions(path,
-                                 std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec |
-                                     std::filesystem::perms::others_exec,
-                                 std::filesystem::perm_options::add, ec);
-    if (ec) throw Error(ErrorCode::io, "cannot make the script executable: " + ec.message(), path.string());
-  }
+// One file of the output, rendered (or read) in memory before anything is written.
+struct OutputFile {
+  std::filesystem::path path;  // relative to the output folder
+  std::string bytes;
+  bool executable = false;
+};
+
+std::string read_whole_file(const std::filesystem::path& path, const std::string& what, const std::string& where) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::io, "cannot read the " + what, where);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error(ErrorCode::io, "reading the " + what + " failed", where);
+  return text.str();
 }
 
-// The constant streams' frames: each file must hold exactly the stream's bytes. Checked
-// before anything is written.
-void check_constant_files(const spec::KernelSpec& spec) {
+// The constant streams' frames, read (all of them, before anything is written: a constant
+// may be a file of the folder being replaced) and checked: each must hold exactly the
+// stream's bytes.
+std::vector<OutputFile> read_constant_frames(const spec::KernelSpec& spec) {
+  std::vector<OutputFile> frames;
   for (const auto& s : spec.streams) {
     if (!s.is_constant()) continue;
     const std::string where = "stream " + s.name + ": constant file " + s.constant_file.string();
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(s.constant_file, ec);
-    if (ec) throw Error(ErrorCode::io, "cannot read the constant file: " + ec.message(), where);
-    if (size != static_cast<std::uintmax_t>(s.bytes())) {
+    std::string bytes = read_whole_file(s.constant_file, "constant file", where);
+    if (bytes.size() != static_cast<std::size_t>(s.bytes())) {
       throw Error(ErrorCode::invalid_argument,
                   "constant stream '" + s.name + "' needs exactly " + std::to_string(s.bytes()) +
-                      " bytes (one frame of DMA words), the file has " + std::to_string(size),
+                      " bytes (one frame of DMA words), the file has " + std::to_string(bytes.size()),
                   where);
     }
+    frames.push_back({constant_path(s), std::move(bytes), false});
   }
+  return frames;
 }
 
-// Copies each constant file to OUT/constants/<stream>.bin, unless it already is that file
-// (the DNN compiler writes it there itself).
-void copy_constant_files(const spec::KernelSpec& spec, const std::filesystem::path& out,
-                         std::vector<std::filesystem::path>& files) {
-  for (const auto& s : spec.streams) {
-    if (!s.is_constant()) continue;
-    const std::filesystem::path relative = constant_path(s);
-    const std::filesystem::path target = out / relative;
-    std::error_code ec;
-    if (!(std::filesystem::exists(target, ec) && std::filesystem::equivalent(s.constant_file, target, ec))) {
-      std::filesystem::create_directories(target.parent_path(), ec);
-      if (ec) throw Error(ErrorCode::io, "cannot create the folder: " + ec.message(), target.parent_path().string());
-      std::filesystem::copy_file(s.constant_file, target, std::filesystem::copy_options::overwrite_existing, ec);
-      if (ec) throw Error(ErrorCode::io, "cannot copy the constant file: " + ec.message(), "stream " + s.name + ": " + target.string());
+// Every file of the output, in memory: templates rendered, the compute source and the
+// constant frames read, the manifest last.
+std::vector<OutputFile> render_output(const spec::KernelSpec& spec, const GenerateOptions& options) {
+  if (spec.compute && spec.compute->parameter_types.size() != spec.streams.size()) {
+    throw Error(ErrorCode::bad_state, "the compute function's signature has not been checked (load the spec with load_kernel_spec)",
+                spec.compute->source.string());
+  }
+  spec::check_interface(spec);
+  std::vector<OutputFile> constants = read_constant_frames(spec);
+  const manifest::Manifest m = build_manifest(spec);
+  const data root = template_data(spec, m, options);
+  const std::string& k = spec.kernel;
+  struct Template {
+    std::string name;
+    std::filesystem::path path;
+    bool executable;
+  };
+  const std::vector<Template> templates{
+      {"hls/top.h.mustache", "hls/" + k + "_top.h", false},
+      {"hls/top.cpp.mustache", "hls/" + k + "_top.cpp", false},
+      {"hls/tb.cpp.mustache", "hls/" + k + "_tb.cpp", false},
+      {"hls/run_hls.tcl.mustache", "hls/run_hls.tcl", false},
+      {"vivado/build_bd.tcl.mustache", "vivado/build_bd.tcl", false},
+      {"vivado/build.sh.mustache", "vivado/build.sh", true},
+      {"sim/kernel_abi.cpp.mustache", "sim/" + k + "_abi.cpp", false},
+      {"sim/build.sh.mustache", "sim/build.sh", true},
+      {"python/wrapper.py.mustache", "python/" + k + ".py", false},
+  };
+  std::vector<OutputFile> files;
+  for (const auto& t : templates) files.push_back({t.path, render(t.name, root), t.executable});
+  if (spec.compute) {
+    files.push_back({"hls/" + k + "_compute.cpp",
+                     read_whole_file(spec.compute->source, "compute source", spec.compute->source.string()), false});
+  }
+  for (auto& c : constants) files.push_back(std::move(c));
+  files.push_back({"manifest.json", manifest::to_json(m), false});
+  return files;
+}
+
+void write_output(const std::vector<OutputFile>& files, const std::filesystem::path& folder, GenerateResult& result) {
+  for (const auto& f : files) {
+    write_file_checked(folder / f.path, f.bytes);
+    if (f.executable) {
+      std::error_code ec;
+      std::filesystem::permissions(folder / f.path,
+                                   std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec |
+                                       std::filesystem::perms::others_exec,
+                                   std::filesystem::perm_options::add, ec);
+      if (ec) throw Error(ErrorCode::io, "cannot make the script executable: " + ec.message(), (folder / f.path).string());
     }
-    files.push_back(relative);
+    result.files.push_back(f.path);
   }
 }
 
@@ -382,50 +419,20 @@ std::pair<int, std::string> run_script(const std::filesystem::path& script) {
 
 }  // namespace
 
-GenerateResult generate(const spec::KernelSpec& spec, const GenerateOptions& options) {
-  if (spec.compute && spec.compute->parameter_types.size() != spec.streams.size()) {
-    throw Error(ErrorCode::bad_state, "the compute function's signature has not been checked (load the spec with load_kernel_spec)",
-                spec.compute->source.string());
-  }
-  check_constant_files(spec);
-  const manifest::Manifest m = build_manifest(spec);
-  const data root = template_data(spec, m, options);
-  const auto& out = options.output_dir;
-  const std::string& k = spec.kernel;
+GenerateResult write_generated_files(const spec::KernelSpec& spec, const GenerateOptions& options,
+                                     const std::filesystem::path& folder) {
+  const std::vector<OutputFile> files = render_output(spec, options);
   GenerateResult result;
+  write_output(files, folder, result);
+  return result;
+}
 
-  struct Output {
-    std::string template_name;
-    std::filesystem::path path;
-    bool executable;
-  };
-  const std::vector<Output> outputs{
-      {"hls/top.h.mustache", "hls/" + k + "_top.h", false},
-      {"hls/top.cpp.mustache", "hls/" + k + "_top.cpp", false},
-      {"hls/tb.cpp.mustache", "hls/" + k + "_tb.cpp", false},
-      {"hls/run_hls.tcl.mustache", "hls/run_hls.tcl", false},
-      {"vivado/build_bd.tcl.mustache", "vivado/build_bd.tcl", false},
-      {"vivado/build.sh.mustache", "vivado/build.sh", true},
-      {"sim/kernel_abi.cpp.mustache", "sim/" + k + "_abi.cpp", false},
-      {"sim/build.sh.mustache", "sim/build.sh", true},
-      {"python/wrapper.py.mustache", "python/" + k + ".py", false},
-  };
-  for (const auto& o : outputs) {
-    write_file(out / o.path, render(o.template_name, root), o.executable);
-    result.files.push_back(o.path);
-  }
-  if (spec.compute) {
-    std::ifstream in(spec.compute->source, std::ios::binary);
-    if (!in) throw Error(ErrorCode::io, "cannot read the compute source", spec.compute->source.string());
-    std::ostringstream text;
-    text << in.rdbuf();
-    const std::filesystem::path path = "hls/" + k + "_compute.cpp";
-    write_file(out / path, text.str(), false);
-    result.files.push_back(path);
-  }
-  copy_constant_files(spec, out, result.files);
-  write_file(out / "manifest.json", manifest::to_json(m), false);
-  result.files.push_back("manifest.json");
+GenerateResult generate(const spec::KernelSpec& spec, const GenerateOptions& options) {
+  const std::vector<OutputFile> files = render_output(spec, options);
+  StagedFolder staged(options.output_dir, options.replace_foreign_folder);
+  const std::filesystem::path& out = staged.path();
+  GenerateResult result;
+  write_output(files, out, result);
 
   if (!options.build_sim) {
     result.sim_skipped_reason = "skipped on request (--no-build)";
@@ -436,10 +443,11 @@ GenerateResult generate(const spec::KernelSpec& spec, const GenerateOptions& opt
     result.sim_build_log = log;
     if (status != 0) {
       throw Error(ErrorCode::bad_state, "the host build of the kernel failed (exit " + std::to_string(status) + "):\n" + log,
-                  (out / "sim" / "build.sh").string());
+                  (staged.target() / "sim" / "build.sh").string());
     }
     result.sim_built = true;
   }
+  staged.commit();
   return result;
 }
 

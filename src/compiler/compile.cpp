@@ -14,26 +14,21 @@
 #include "compiler/qdq.hpp"
 #include "compiler/quantize_plan.hpp"
 #include "zynqnn/codegen/generator.hpp"
+#include "zynqnn/codegen/output_folder.hpp"
 #include "zynqnn/compiler/emit.hpp"
 #include "zynqnn/compiler/host_run.hpp"
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/manifest/folder_stamp.hpp"
 #include "zynqnn/manifest/manifest.hpp"
 #include "zynqnn/onnx/import.hpp"
+#include "zynqnn/spec/name_rules.hpp"
 
 namespace zynqnn::compiler {
 namespace {
 
 namespace fs = std::filesystem;
 
-void write_text(const fs::path& path, const std::string& text) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) throw Error(ErrorCode::io, "cannot create the folder: " + ec.message(), path.parent_path().string());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error(ErrorCode::io, "cannot write the file", path.string());
-  out << text;
-  if (!out.flush()) throw Error(ErrorCode::io, "writing failed", path.string());
-}
+void write_text(const fs::path& path, const std::string& text) { codegen::write_file_checked(path, text); }
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -140,11 +135,40 @@ void write_weight_stream(const spec::StreamSpec& stream, const LayerPlan& plan, 
   }
   if (static_cast<std::int64_t>(bytes.size()) != layout.bytes)
     throw Error(ErrorCode::internal, fmt::format("{} bytes encoded for a stream of {}", bytes.size(), layout.bytes), stream.name);
+  codegen::write_file_checked(stream.constant_file,
+                              std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+// Where each name of the interface comes from in the model, for a refusal.
+spec::NameOrigins name_origins(const fs::path& model, const std::vector<NetworkPort>& ports) {
+  spec::NameOrigins origins;
+  // The kernel is named after the model file, or after its folder for a file named model.onnx.
+  const bool from_folder = model.stem().empty() || model.stem() == "model";
+  origins.kernel = from_folder ? "the kernel name, from the model's folder name '" + model.parent_path().filename().string() + "'"
+                               : "the kernel name, from the model file name '" + model.filename().string() + "'";
+  origins.stream = [ports](std::size_t i) {
+    return "the stream of model " + std::string(ports[i].constant ? "weights" : ports[i].is_input ? "input" : "output") +
+           " '" + ports[i].value + "'";
+  };
+  return origins;
+}
+
+// A library built earlier from the same sources, in the complete folder being replaced, is
+// reused: copied into the new folder with its sources hash.
+bool reuse_sim_library(const fs::path& previous, const fs::path& staging, const std::string& hash) {
+  const fs::path library = previous / "sim" / "libkernel.so", stamp = previous / "sim" / "libkernel.so.sources";
   std::error_code ec;
-  std::filesystem::create_directories(stream.constant_file.parent_path(), ec);
-  std::ofstream file(stream.constant_file, std::ios::binary | std::ios::trunc);
-  if (!file || !file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())) || !file.flush())
-    throw Error(ErrorCode::io, "cannot write the weight stream", stream.constant_file.string());
+  if (!manifest::has_folder_stamp(previous) || !fs::is_regular_file(fs::symlink_status(library, ec)) ||
+      read_text(stamp) != hash)
+    return false;
+  try {
+    manifest::verify_folder_stamp(previous);
+  } catch (const Error&) {
+    return false;  // not the library those sources built
+  }
+  write_text(staging / "sim" / "libkernel.so", read_text(library));
+  write_text(staging / "sim" / "libkernel.so.sources", hash);
+  return true;
 }
 
 }  // namespace
@@ -189,66 +213,71 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
     throw Error(ErrorCode::invalid_argument, "the model has no PL layer to fold", "folding of " + options.folding.front().layer);
   }
   result.estimate = estimate(plan, options.clock_mhz);
-  const fs::path& out = options.output_dir;
-  std::error_code ec;
-  fs::create_directories(out, ec);
-  if (ec) throw Error(ErrorCode::io, "cannot create the output folder: " + ec.message(), out.string());
-  if (options.model.empty() == false && fs::exists(options.model) &&
-      fs::weakly_canonical(options.model) != fs::weakly_canonical(out / "model.onnx")) {
-    fs::copy_file(options.model, out / "model.onnx", fs::copy_options::overwrite_existing, ec);
-    if (ec) throw Error(ErrorCode::io, "cannot copy the model: " + ec.message(), (out / "model.onnx").string());
+
+  // The network's sources and its interface, in memory and checked by the generator's name
+  // rules before anything is written.
+  spec::KernelSpec spec;
+  NetworkSource source;
+  if (plan.uses_pl()) {
+    source = emit_network(plan, options.model.filename().string());
+    spec.kernel = plan.kernel;
+    spec.board = *board;
+    spec.clock_mhz = options.clock_mhz;
+    spec.control = spec::Control::none;
+    spec::ComputeSpec compute;
+    compute.function = source.function;
+    for (const auto& p : source.ports) {
+      spec::StreamSpec s;
+      s.name = p.name;
+      s.direction = p.is_input ? spec::Direction::in : spec::Direction::out;
+      s.type = parse_type(p.spec_type);
+      s.shape = p.shape;
+      s.stream_bits = 32;
+      spec.streams.push_back(s);
+      compute.parameter_types.push_back(p.elem);
+    }
+    spec.compute = compute;
+    // The manifest's latency (the virtual board's modeled time) is the compiler's estimate.
+    spec.frame_latency_cycles = result.estimate.latency_cycles;
+    spec::check_interface(spec, name_origins(options.model, source.ports));
   }
+  // The model is read before anything is written: it may be the model.onnx of the folder
+  // being replaced.
+  std::string model_bytes;
+  if (!options.model.empty() && fs::is_regular_file(options.model)) model_bytes = read_text(options.model);
+
+  codegen::StagedFolder staged(options.output_dir, options.replace_foreign_folder);
+  const fs::path& out = staged.path();
+  if (!model_bytes.empty()) write_text(out / "model.onnx", model_bytes);
   write_text(out / "plan.json", plan_to_json(plan, result.estimate, options.model.filename().string()));
   result.files.push_back("plan.json");
-  if (!plan.uses_pl()) return result;  // every operator runs on the PS: no accelerator
+  if (!plan.uses_pl()) {  // every operator runs on the PS: no accelerator
+    staged.commit();
+    return result;
+  }
   write_text(out / "layers.json", layers_json(plan).dump(2) + "\n");
   result.files.push_back("layers.json");
 
-  const NetworkSource source = emit_network(plan, options.model.filename().string());
   const std::string& k = plan.kernel;
   write_text(out / "hls" / (k + "_compute.cpp"), source.source);
   write_text(out / "hls" / (k + "_weights.h"), source.weights_header);
   result.files.push_back("hls/" + k + "_weights.h");
-  fs::create_directories(out / "hls" / "layers", ec);
   for (const auto& e : fs::directory_iterator(options.hls_layers_dir))
     if (e.path().extension() == ".h") {
-      fs::copy_file(e.path(), out / "hls" / "layers" / e.path().filename(), fs::copy_options::overwrite_existing, ec);
-      if (ec) throw Error(ErrorCode::io, "cannot copy the layer library: " + ec.message(), e.path().string());
+      write_text(out / "hls" / "layers" / e.path().filename(), read_text(e.path()));
       result.files.push_back("hls/layers/" + e.path().filename().string());
     }
-
-  spec::KernelSpec spec;
-  spec.kernel = k;
-  spec.board = *board;
-  spec.clock_mhz = options.clock_mhz;
-  spec.control = spec::Control::none;
-  spec::ComputeSpec compute;
-  compute.source = out / "hls" / (k + "_compute.cpp");
-  compute.function = source.function;
-  for (const auto& p : source.ports) {
-    spec::StreamSpec s;
-    s.name = p.name;
-    s.direction = p.is_input ? spec::Direction::in : spec::Direction::out;
-    s.type = parse_type(p.spec_type);
-    s.shape = p.shape;
-    s.stream_bits = 32;
-    if (p.constant) {  // weights from DDR: the bytes of one frame
-      s.constant_file = out / "constants" / (s.name + ".bin");
-      write_weight_stream(s, plan, p.value);
-    }
-    spec.streams.push_back(s);
-    compute.parameter_types.push_back(p.elem);
+  spec.compute->source = out / "hls" / (k + "_compute.cpp");
+  for (std::size_t i = 0; i < spec.streams.size(); ++i) {
+    if (!source.ports[i].constant) continue;  // weights from DDR: the bytes of one frame
+    spec.streams[i].constant_file = out / "constants" / (spec.streams[i].name + ".bin");
+    write_weight_stream(spec.streams[i], plan, source.ports[i].value);
   }
-  spec.compute = compute;
-  // The manifest's latency (the virtual board's modeled time) is the compiler's estimate.
-  spec.frame_latency_cycles = result.estimate.latency_cycles;
 
   codegen::GenerateOptions gen;
-  gen.output_dir = out;
   gen.hls_include_dir = options.hls_include_dir;
   gen.project_include_dir = ZYNQNN_PROJECT_INCLUDE_DIR_DEFAULT;
-  gen.build_sim = false;  // built below, skipped when the sources are unchanged
-  auto generated = codegen::generate(spec, gen);
+  auto generated = codegen::write_generated_files(spec, gen, out);
   for (auto& f : generated.files) result.files.push_back(f);
   record_folding(out / "manifest.json", plan);
 
@@ -256,7 +285,7 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
     const std::string hash =
         sim_sources_hash(out, k, options.sim_cxxflags, options.hls_include_dir, ZYNQNN_PROJECT_INCLUDE_DIR_DEFAULT);
     const fs::path stamp = out / "sim" / "libkernel.so.sources";
-    if (fs::exists(out / "sim" / "libkernel.so") && read_text(stamp) == hash) {
+    if (reuse_sim_library(staged.target(), out, hash)) {
       result.sim_built = true;
       result.sim_cached = true;
     } else {
@@ -277,12 +306,13 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
             ++count;
           }
         throw Error(ErrorCode::bad_state, fmt::format("the host build of the kernel failed (exit {}):\n{}", status, errors),
-                    (out / "sim" / "build.sh").string());
+                    (staged.target() / "sim" / "build.sh").string());
       }
       write_text(stamp, hash);
       result.sim_built = true;
     }
   }
+  staged.commit();
   return result;
 }
 

@@ -304,7 +304,12 @@ void save_npy(const std::filesystem::path& path, const NpyArray& array) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw Error(ErrorCode::io, "cannot write the .npy file", path.string());
   out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw Error(ErrorCode::io, "writing failed", path.string());
+  out.close();  // the last bytes reach the disk here: a full disk shows at close, not at write
+  if (!out) {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);  // no truncated array left to be read as a result
+    throw Error(ErrorCode::io, "writing failed (disk full?)", path.string());
+  }
 }
 
 }  // namespace zynqnn::io

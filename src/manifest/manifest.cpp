@@ -363,6 +363,15 @@ std::vector<std::byte> load_constant_frame(const StreamInfo& stream, const std::
   if (!stream.is_constant()) throw Error(ErrorCode::invalid_argument, "not a constant stream", "stream " + stream.name);
   const std::filesystem::path path = manifest_folder / stream.constant;
   const std::string where = "constant stream '" + stream.name + "': " + path.string();
+  // The path has no "..", but a symbolic link on the way may still lead out of the folder.
+  std::error_code ec;
+  const auto real_folder = std::filesystem::canonical(manifest_folder.empty() ? "." : manifest_folder, ec);
+  const auto real_file = std::filesystem::weakly_canonical(path, ec);
+  const auto inside = real_file.lexically_relative(real_folder);
+  if (ec || inside.empty() || *inside.begin() == "..") {
+    throw Error(ErrorCode::invalid_argument,
+                "the constant file is outside the manifest's folder (through a symbolic link): refused", where);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::io, "cannot open the constant file", where);
   const auto expected = static_cast<std::size_t>(stream.bytes);

@@ -10,6 +10,7 @@
 
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/spec/identifier.hpp"
+#include "zynqnn/spec/name_rules.hpp"
 
 namespace zynqnn::spec {
 namespace {
@@ -96,7 +97,6 @@ StreamSpec parse_stream(const json& value, const Location& loc, const std::strin
   reject_unknown_fields(value, {"name", "direction", "type", "shape", "stream_width", "constant"}, loc, pointer);
   StreamSpec stream;
   stream.name = require_string(require_field(value, "name", loc, pointer), loc, pointer + "/name");
-  require_identifier(stream.name, loc.at(pointer + "/name"));
 
   const std::string direction = require_string(require_field(value, "direction", loc, pointer), loc, pointer + "/direction");
   if (direction == "in") {
@@ -129,12 +129,6 @@ StreamSpec parse_stream(const json& value, const Location& loc, const std::strin
          "element type " + stream.type.name() + " (" + std::to_string(stream.type.slot_bits()) +
              " bits) is wider than the " + std::to_string(stream.stream_bits) + "-bit DMA word",
          loc.at(pointer + "/type"));
-  }
-  if (stream.bytes() > dma_max_transfer_bytes) {
-    fail(ErrorCode::invalid_argument,
-         "frame of " + std::to_string(stream.bytes()) + " bytes exceeds the DMA length register (" +
-             std::to_string(dma_max_transfer_bytes) + " bytes)",
-         loc.at(pointer + "/shape"));
   }
   if (auto it = value.find("constant"); it != value.end()) {
     // The path is kept as a path only: the generator copies the file to
@@ -208,7 +202,6 @@ KernelSpec parse_kernel_spec(std::string_view json_text, std::string_view origin
 
   KernelSpec spec;
   spec.kernel = require_string(require_field(document, "kernel", loc, ""), loc, "/kernel");
-  require_identifier(spec.kernel, loc.at("/kernel"));
 
   const std::string board = require_string(require_field(document, "board", loc, ""), loc, "/board");
   auto info = find_board(board);
@@ -238,17 +231,13 @@ KernelSpec parse_kernel_spec(std::string_view json_text, std::string_view origin
   if (!streams.is_array() || streams.empty()) {
     fail(ErrorCode::invalid_argument, "streams must be a non-empty array", loc.at("/streams"));
   }
-  std::set<std::string> seen{lower(spec.kernel)};
   for (std::size_t i = 0; i < streams.size(); ++i) {
-    const std::string pointer = "/streams/" + std::to_string(i);
-    StreamSpec stream = parse_stream(streams[i], loc, pointer);
-    // Case-insensitive: VHDL and some file systems do not tell "A" from "a".
-    if (!seen.insert(lower(stream.name)).second) {
-      fail(ErrorCode::invalid_argument, "duplicate name (names are compared case-insensitively, the kernel's included)",
-           loc.at(pointer + "/name"));
-    }
-    spec.streams.push_back(std::move(stream));
+    spec.streams.push_back(parse_stream(streams[i], loc, "/streams/" + std::to_string(i)));
   }
+  // The names and frame sizes by the rules the ONNX compiler follows too.
+  check_interface(spec, {loc.at("/kernel"), [&loc](std::size_t i) { return loc.at("/streams/" + std::to_string(i) + "/name"); }});
+  std::set<std::string> seen{lower(spec.kernel)};
+  for (const auto& stream : spec.streams) seen.insert(lower(stream.name));
   const auto inputs = spec.inputs();
   const auto outputs = spec.outputs();
   if (inputs.empty()) fail(ErrorCode::invalid_argument, "at least one input stream is required", loc.at("/streams"));

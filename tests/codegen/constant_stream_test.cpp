@@ -248,6 +248,16 @@ TEST_F(ConstantStreamTest, OpenRefusesAWrongSizedFrame) {
   std::filesystem::remove_all(copy);
   std::filesystem::copy(out(), copy, std::filesystem::copy_options::recursive);
   write_bytes(copy / "constants/coeff.bin", coefficient_frame(kFrameBytes - 4));
+  // With its stamp the folder is refused as a whole: the frame is not the one generated.
+  try {
+    open_accelerator((copy / "manifest.json").string(), "virtual");
+    FAIL() << "a constant file other than the generated one was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::bad_state);
+    EXPECT_NE(std::string(error.what()).find("constants/coeff.bin"), std::string::npos) << error.what();
+  }
+  // A folder edited by hand (its stamp removed): the frame's own checks.
+  std::filesystem::remove(copy / "zynqnn.stamp");
   try {
     open_accelerator((copy / "manifest.json").string(), "virtual");
     FAIL() << "a short constant file was accepted";
@@ -286,15 +296,19 @@ TEST(ConstantStreamGenerate, RefusesAWrongSizedFrame) {
   std::filesystem::remove_all(root);
 }
 
-TEST(ConstantStreamGenerate, KeepsAFrameAlreadyInPlace) {
-  // The DNN compiler writes OUT/constants/<stream>.bin itself and names it in the spec.
+TEST(ConstantStreamGenerate, ReadsAFrameFromTheFolderItReplaces) {
+  // The spec names the frame inside the very folder it is generated into: every constant is
+  // read before the folder is replaced, so the new folder holds the old frame.
   const auto root = scratch_dir("constant_in_place");
   const auto out = root / "out";
-  write_bytes(out / "constants/coeff.bin", coefficient_frame());
-  const auto spec_path = write_spec(root / "spec", (out / "constants/coeff.bin").string());
+  const auto first = write_spec(root / "spec", "coefficients.bin");
+  generate(spec::load_kernel_spec(first), options_for(out, false));
+  const auto spec_path = write_spec(root / "spec_again", (out / "constants/coeff.bin").string());
   const auto result = generate(spec::load_kernel_spec(spec_path), options_for(out, false));
   EXPECT_EQ(manifest::load_manifest(out / "manifest.json").find_stream("coeff")->constant, "constants/coeff.bin");
-  EXPECT_EQ(std::filesystem::file_size(out / "constants/coeff.bin"), kFrameBytes);
+  const std::vector<std::byte> expected = coefficient_frame();
+  EXPECT_EQ(read_text(out / "constants/coeff.bin"),
+            std::string(reinterpret_cast<const char*>(expected.data()), expected.size()));
   EXPECT_NE(std::find(result.files.begin(), result.files.end(), std::filesystem::path("constants/coeff.bin")),
             result.files.end());
   std::filesystem::remove_all(root);

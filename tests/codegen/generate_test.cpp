@@ -175,15 +175,6 @@ TEST_F(GenerateTest, PythonWrapperIsValidPython) {
       << output;
 }
 
-// Compiles the generated testbench with the kernel and runs it.
-int run_testbench(const std::filesystem::path& dir, const std::string& kernel, bool with_compute, std::string& output) {
-  const std::string hls = (dir / "hls").string();
-  std::string command = "cd " + sh_quote(hls) + " && g++ -std=c++17 -O1 -I" + sh_quote(hls_include()) + " -I. " + kernel +
-                        "_top.cpp " + kernel + "_tb.cpp " + (with_compute ? kernel + "_compute.cpp " : "") +
-                        "-o tb -pthread && ./tb";
-  return run(command, output);
-}
-
 TEST_F(GenerateTest, TestbenchPassesForTheMixer) {
   std::string output;
   EXPECT_EQ(run_testbench(mixer_dir(), "mixer", true, output), 0) << output;

@@ -50,4 +50,14 @@ inline std::string example_spec(const std::string& name) {
   return std::string(ZYNQNN_SOURCE_DIR) + "/examples/specs/" + name + ".json";
 }
 
+// Compiles the generated testbench (DIR/hls) with the kernel and runs it.
+inline int run_testbench(const std::filesystem::path& dir, const std::string& kernel, bool with_compute,
+                         std::string& output) {
+  const std::string hls = (dir / "hls").string();
+  std::string command = "cd " + sh_quote(hls) + " && g++ -std=c++17 -O1 -I" + sh_quote(hls_include()) + " -I. " + kernel +
+                        "_top.cpp " + kernel + "_tb.cpp " + (with_compute ? kernel + "_compute.cpp " : "") +
+                        "-o tb -pthread && ./tb";
+  return run(command, output);
+}
+
 }  // namespace zynqnn::testing

@@ -7,6 +7,7 @@
 
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/spec/identifier.hpp"
+#include "zynqnn/spec/name_rules.hpp"
 
 namespace zynqnn::spec {
 namespace {
@@ -127,7 +128,7 @@ TEST(KernelSpec, StreamWidthMustBe32Or64) {
 TEST(KernelSpec, HostileNamesAreRefused) {
   for (const std::string name : {"a\"b", "a'b", "x[0]", "a;b", "a b", "a}b", "a$b", "a\nb", "", "9x", "_x",
                                  "x__y", "x_", "return", "int", "signal", "in", "OUT", "ap_clk", "znn_x",
-                                 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"}) {
+                                 "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcde"}) {
     json spec = valid_spec();
     spec["streams"][0]["name"] = name;
     const Error error = error_of(spec);
@@ -204,7 +205,7 @@ TEST(KernelSpec, PassThroughNeedsMatchingPairs) {
 KernelSpec compute_spec() {
   json spec = valid_spec();
   spec["streams"][0]["type"] = "int16";
-  spec["streams"].push_back({{"name", "w"}, {"direction", "in"}, {"type", "fixed<12,4>"}, {"shape", 32}});
+  spec["streams"].push_back({{"name", "v"}, {"direction", "in"}, {"type", "fixed<12,4>"}, {"shape", 32}});
   spec["compute"] = {{"source", "compute.cpp"}, {"function", "f"}};
   return parse_kernel_spec(spec.dump(), "spec.json");
 }
@@ -215,7 +216,7 @@ TEST(ComputeSignature, AcceptsMatchingDeclarationAndRecordsSpellings) {
     // void f(int a);  a comment is not a declaration
     const char* text = "void f(float)";
     void f(hls::stream<ap_int<16> >& x, hls::stream<int>& y,
-           hls::stream< ap_fixed<12, 4> > &w) {
+           hls::stream< ap_fixed<12, 4> > &v) {
       f_helper(x);
     })src";
   check_compute_signature(spec, source, "compute.cpp");
@@ -235,14 +236,14 @@ TEST(ComputeSignature, RejectsMismatches) {
            Case{"void g(hls::stream<int>& a);", ErrorCode::not_found, "no declaration"},
            Case{"void f(hls::stream<ap_int<16>>& x, hls::stream<int>& y);", ErrorCode::invalid_argument,
                 "declares 2 parameters"},
-           Case{"void f(hls::stream<ap_int<16>>& x, hls::stream<float>& y, hls::stream<ap_fixed<12,4>>& w);",
+           Case{"void f(hls::stream<ap_int<16>>& x, hls::stream<float>& y, hls::stream<ap_fixed<12,4>>& v);",
                 ErrorCode::invalid_argument, "parameter 2 (stream y)"},
-           Case{"void f(hls::stream<ap_int<16>> x, hls::stream<int>& y, hls::stream<ap_fixed<12,4>>& w);",
+           Case{"void f(hls::stream<ap_int<16>> x, hls::stream<int>& y, hls::stream<ap_fixed<12,4>>& v);",
                 ErrorCode::invalid_argument, "parameter 1 (stream x)"},
-           Case{"void f(int* x, hls::stream<int>& y, hls::stream<ap_fixed<12,4>>& w);", ErrorCode::invalid_argument,
+           Case{"void f(int* x, hls::stream<int>& y, hls::stream<ap_fixed<12,4>>& v);", ErrorCode::invalid_argument,
                 "parameter 1"},
-           Case{"void f(hls::stream<ap_int<16>>& x, hls::stream<int>& y, hls::stream<ap_fixed<12,5>>& w);",
-                ErrorCode::invalid_argument, "parameter 3 (stream w)"},
+           Case{"void f(hls::stream<ap_int<16>>& x, hls::stream<int>& y, hls::stream<ap_fixed<12,5>>& v);",
+                ErrorCode::invalid_argument, "parameter 3 (stream v)"},
        }) {
     KernelSpec spec = compute_spec();
     try {
@@ -318,6 +319,94 @@ TEST(ComputeSignature, MissingSourceIsAnIoError) {
     EXPECT_EQ(error.code(), ErrorCode::io);
   }
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace zynqnn::spec
+
+namespace zynqnn::spec {
+namespace {
+
+// Names that are identifiers but break the generated code: a stream named like a testbench
+// local shadows it, a kernel named like a namespace, a type or the Python module breaks the
+// file that declares it.
+TEST(NameRules, NamesTheGeneratedCodeUsesItselfAreRefused) {
+  int refused = 0;
+  for (const std::string name : {"printf", "i", "word", "w", "ap_uint", "std", "hls", "ap_int", "int32_t", "zynqnn"}) {
+    json as_stream = valid_spec();
+    as_stream["streams"][0]["name"] = name;
+    const Error stream_error = error_of(as_stream);
+    EXPECT_EQ(stream_error.where(), "spec.json:/streams/0/name") << name;
+    EXPECT_NE(std::string(stream_error.what()).find("stream name '" + name + "'"), std::string::npos) << stream_error.what();
+    EXPECT_NE(std::string(stream_error.what()).find("a name the generated code uses itself"), std::string::npos)
+        << stream_error.what();
+    json as_kernel = valid_spec();
+    as_kernel["kernel"] = name;
+    const Error kernel_error = error_of(as_kernel);
+    EXPECT_EQ(kernel_error.where(), "spec.json:/kernel") << name;
+    EXPECT_NE(std::string(kernel_error.what()).find("kernel name '" + name + "'"), std::string::npos) << kernel_error.what();
+    refused += stream_error.code() == ErrorCode::invalid_argument && kernel_error.code() == ErrorCode::invalid_argument;
+  }
+  EXPECT_EQ(refused, 10);
+}
+
+TEST(NameRules, KeywordsWithATrailingUnderscoreAndTheGeneratedPrefixAreRefused) {
+  for (const auto& [name, rule] : {std::pair<std::string, std::string>{"int_", "ends with '_'"},
+                                   {"case_", "ends with '_'"},
+                                   {"znn_k", "starts with 'znn_', reserved for generated names"}}) {
+    json spec = valid_spec();
+    spec["kernel"] = name;
+    const Error error = error_of(spec);
+    EXPECT_EQ(error.where(), "spec.json:/kernel");
+    EXPECT_NE(std::string(error.what()).find("kernel name '" + name + "' is not a safe identifier: it " + rule),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(NameRules, StreamsThatDifferOnlyInCaseAreRefused) {
+  json spec = valid_spec();
+  spec["streams"][1]["name"] = "X";
+  const Error error = error_of(spec);
+  EXPECT_EQ(error.where(), "spec.json:/streams/1/name");
+  EXPECT_NE(std::string(error.what()).find("stream name 'X' clashes with stream 'x'"), std::string::npos) << error.what();
+}
+
+TEST(NameRules, AStreamNamedLikeTheKernelIsRefused) {
+  json spec = valid_spec();
+  spec["kernel"] = "Y";
+  const Error error = error_of(spec);
+  EXPECT_EQ(error.where(), "spec.json:/streams/1/name");
+  EXPECT_NE(std::string(error.what()).find("stream name 'y' clashes with the kernel 'Y'"), std::string::npos)
+      << error.what();
+}
+
+TEST(NameRules, AFrameOverTheDmaLengthRegisterIsRefused) {
+  json spec = valid_spec();
+  spec["streams"][0]["shape"] = json::array({1 << 25});  // 2^25 int32: 128 MiB
+  spec["streams"][1]["shape"] = json::array({1 << 25});
+  const Error error = error_of(spec);
+  EXPECT_EQ(error.where(), "spec.json:/streams/0/name");
+  EXPECT_NE(std::string(error.what()).find("stream 'x': a frame of 134217728 bytes exceeds the DMA length register"),
+            std::string::npos)
+      << error.what();
+  // The largest frame the register can move is accepted: 2^26 - 4 bytes of int32.
+  spec["streams"][0]["shape"] = json::array({(1 << 24) - 1});
+  spec["streams"][1]["shape"] = json::array({(1 << 24) - 1});
+  spec["streams"][1].erase("stream_width");
+  EXPECT_NO_THROW(parse_kernel_spec(spec.dump(), "spec.json"));
+}
+
+TEST(NameRules, ASpecBuiltInCodeIsCheckedByTheSameRules) {
+  KernelSpec spec = parse_kernel_spec(valid_spec().dump(), "spec.json");
+  EXPECT_NO_THROW(check_interface(spec));
+  spec.streams[0].name = "printf";
+  try {
+    check_interface(spec);
+    ADD_FAILURE() << "printf accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.where(), "stream 'printf'");
+  }
 }
 
 }  // namespace

@@ -29,6 +29,8 @@ struct GenerateOptions {
   // zynqnn's include/ (for zynqnn/board/virtual/pl_kernel_abi.h) for the host build.
   std::filesystem::path project_include_dir;
   bool build_sim = true;  // run OUT/sim/build.sh after writing (needs a C++ compiler)
+  // Replace output_dir even when it is a non-empty folder zynqnn did not make (`--force`).
+  bool replace_foreign_folder = false;
 };
 
 struct GenerateResult {
@@ -38,9 +40,19 @@ struct GenerateResult {
   std::string sim_skipped_reason;  // why it did not run, when it did not
 };
 
-// Writes everything under options.output_dir (created if missing; existing generated files
-// are overwritten). Throws zynqnn::Error: io when a file cannot be written, internal when a
-// template fails to render, bad_state when the host build ran and failed (with its log).
+// Writes the folder options.output_dir whole (output_folder.hpp): every file is rendered
+// and every constant file read first, then written into a staging folder beside it, the
+// host build run there, and the stamped result renamed into place; the previous folder stays
+// until then. A non-empty folder zynqnn did not make is refused unless
+// replace_foreign_folder. Throws zynqnn::Error: invalid_argument for a name or size the
+// generated code cannot carry (name_rules.hpp) or a refused folder, io when a file cannot be
+// read or written (a full disk included), internal when a template fails to render,
+// bad_state when the host build ran and failed (with its log).
 GenerateResult generate(const spec::KernelSpec& spec, const GenerateOptions& options);
+
+// The generated files written into `folder` as they are (no staging, no stamp, no host
+// build), for a caller that stages the folder itself (the ONNX compiler); same checks.
+GenerateResult write_generated_files(const spec::KernelSpec& spec, const GenerateOptions& options,
+                                     const std::filesystem::path& folder);
 
 }  // namespace zynqnn::codegen

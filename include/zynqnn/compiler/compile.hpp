@@ -34,6 +34,8 @@ struct CompileOptions {
   std::filesystem::path hls_include_dir;  // hls/include (C-simulation headers)
   std::filesystem::path hls_layers_dir;   // hls/layers (copied into the project)
   bool build_sim = true;
+  // Replace output_dir even when it is a non-empty folder zynqnn did not make (`--force`).
+  bool replace_foreign_folder = false;
   // Optimization level of the host build of the kernel (e.g. "-O1"); empty: sim/build.sh default.
   std::string sim_cxxflags;
 };
@@ -47,7 +49,10 @@ struct CompileResult {
   std::vector<std::filesystem::path> files;
 };
 
-// Throws zynqnn::Error: unsupported (with the node), io, invalid_argument...
+// The output folder is written whole, as `generate` writes its own (codegen/output_folder.hpp):
+// the previous folder stays until the new one is complete. Throws zynqnn::Error: unsupported
+// (with the node), io, invalid_argument (a name or size the generated code cannot carry,
+// named with its model input or output; a refused output folder)...
 CompileResult compile_model(const CompileOptions& options);
 
 // The same, from an already imported graph (check-onnx imports once).

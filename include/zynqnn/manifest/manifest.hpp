@@ -113,9 +113,12 @@ struct Manifest {
 // malformed JSON, invalid_argument for an inconsistent field, unsupported for a newer
 // schema), naming the field by JSON pointer.
 Manifest parse_manifest(std::string_view json_text, std::string_view origin = "manifest");
+// The manifest alone; what runs a folder (open_accelerator, SimKernelLibrary) first checks the
+// folder against its stamp (folder_stamp.hpp).
 Manifest load_manifest(const std::filesystem::path& path);
 
-// A constant stream's frame: the file `stream.constant` under `manifest_folder`, which must
+// A constant stream's frame: the file `stream.constant` under `manifest_folder` (a symbolic
+// link that leads out of the folder is refused), which must
 // hold exactly stream.bytes bytes. Error(io) when it cannot be read, Error(invalid_argument)
 // for another size, Error(invalid_argument) for a stream that is not constant; each names the
 // stream and the file.
