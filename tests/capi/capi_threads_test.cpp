@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "zynqnn/codegen/generator.hpp"
-#include "zynqnn/spec/kernel_spec.hpp"
+#include "../support/passthrough_kernel.hpp"
+#include "../support/run_on_threads.hpp"
 #include "zynqnn/zynqnn.h"
 
 namespace {
@@ -36,16 +36,7 @@ std::vector<std::int32_t> frame_of(std::size_t thread, std::size_t call) {
 
 template <typename Body>
 void on_threads(Body body) {
-  std::atomic<bool> go{false};
-  std::vector<std::thread> threads;
-  for (std::size_t t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      while (!go.load()) std::this_thread::yield();
-      body(t);
-    });
-  }
-  go.store(true);
-  for (auto& thread : threads) thread.join();
+  zynqnn::testing::run_on_threads(kThreads, body);
 }
 
 class CapiThreadsTest : public ::testing::Test {
@@ -53,16 +44,7 @@ class CapiThreadsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     root_ = new fs::path(fs::temp_directory_path() / ("zynqnn_capi_threads_" + std::to_string(::getpid())));
     fs::remove_all(*root_);
-    zynqnn::codegen::GenerateOptions options;
-    options.hls_include_dir = std::string(ZYNQNN_SOURCE_DIR) + "/hls/include";
-    options.project_include_dir = std::string(ZYNQNN_SOURCE_DIR) + "/include";
-    options.output_dir = *root_ / "passthrough";
-    zynqnn::codegen::generate(zynqnn::spec::parse_kernel_spec(R"({
-      "kernel": "passthrough", "board": "pynq-z2", "clock_mhz": 100, "control": "none",
-      "streams": [
-        {"name": "in_data", "direction": "in", "type": "int32", "shape": [64], "stream_width": 32},
-        {"name": "out_data", "direction": "out", "type": "int32", "shape": [64], "stream_width": 32}]})"),
-                              options);
+    zynqnn::testing::generate_passthrough_kernel(*root_ / "passthrough");
   }
   static void TearDownTestSuite() {
     fs::remove_all(*root_);

@@ -11,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "zynqnn/codegen/generator.hpp"
-#include "zynqnn/spec/kernel_spec.hpp"
+#include "../support/passthrough_kernel.hpp"
 #include "zynqnn/zynqnn.h"
 
 extern "C" int zynqnn_watchdog_c_smoke(void);  // header_is_c.c
@@ -35,19 +34,10 @@ class WatchdogCapiTest : public ::testing::Test {
   static void SetUpTestSuite() {
     root_ = new fs::path(fs::temp_directory_path() / ("zynqnn_watchdog_capi_" + std::to_string(::getpid())));
     fs::remove_all(*root_);
-    zynqnn::codegen::GenerateOptions options;
-    options.hls_include_dir = std::string(ZYNQNN_SOURCE_DIR) + "/hls/include";
-    options.project_include_dir = std::string(ZYNQNN_SOURCE_DIR) + "/include";
-    options.output_dir = *root_ / "passthrough";
     // 64 words: frames of 256 words and more currently stall the virtual board's modeled clock
     // after a bus error (the watchdog then reports a hang and recovers, but only after the
     // board's 10 s real-time guard, too slow for a unit test).
-    zynqnn::codegen::generate(zynqnn::spec::parse_kernel_spec(R"({
-      "kernel": "passthrough", "board": "pynq-z2", "clock_mhz": 100, "control": "none",
-      "streams": [
-        {"name": "in_data", "direction": "in", "type": "int32", "shape": [64], "stream_width": 32},
-        {"name": "out_data", "direction": "out", "type": "int32", "shape": [64], "stream_width": 32}]})"),
-                              options);
+    zynqnn::testing::generate_passthrough_kernel(*root_ / "passthrough");
   }
   static void TearDownTestSuite() {
     fs::remove_all(*root_);

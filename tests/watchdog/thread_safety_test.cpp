@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/run_on_threads.hpp"
 #include "zynqnn/accelerator/shared_accelerator.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/watchdog/model_accelerator.hpp"
@@ -48,19 +49,9 @@ wd::ModelAcceleratorConfig model_config() {
   return config;
 }
 
-// Runs `body(thread)` on kThreads threads, all released together.
 template <typename Body>
 void on_threads(Body body) {
-  std::atomic<bool> go{false};
-  std::vector<std::thread> threads;
-  for (std::size_t t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      while (!go.load()) std::this_thread::yield();
-      body(t);
-    });
-  }
-  go.store(true);
-  for (auto& thread : threads) thread.join();
+  zynqnn::testing::run_on_threads(kThreads, body);
 }
 
 TEST(SharedAcceleratorThreads, EveryThreadGetsItsOwnAnswer) {
