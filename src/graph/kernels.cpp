@@ -582,7 +582,9 @@ void quantize(const Node& node, std::span<const Tensor* const> in, Tensor& y) {
         const std::size_t c = map(i);
         // float32 division then round half to even (the default rounding mode), as ONNX does.
         const float q = static_cast<float>(xv[i]) / scale[scale.size() == 1 ? 0 : c];
-        py[i] = saturate<T>(static_cast<double>(std::nearbyint(q)) + static_cast<double>(zero[zero.size() == 1 ? 0 : c]));
+        // NaN becomes the zero point, as in the quantizer (zynqnn::quant::quantize_int8).
+        const double rounded = std::isnan(q) ? 0.0 : static_cast<double>(std::nearbyint(q));
+        py[i] = saturate<T>(rounded + static_cast<double>(zero[zero.size() == 1 ? 0 : c]));
       }
     }
   });

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <set>
 
 #include "zynqnn/graph/executor.hpp"
@@ -101,6 +103,25 @@ TEST(Infer, QuantizeLinearRoundsHalfToEvenAndSaturates) {
   const auto y = run_node(node, args, 13).at(0);
   EXPECT_EQ(y.dtype(), DType::uint8);
   EXPECT_EQ(y.to_int64s(), (std::vector<std::int64_t>{10, 12, 12, 10, 255, 0}));
+}
+
+// NaN has no integer value (a NaN cast is undefined behaviour); the executor and the quantizer
+// both give it the zero point. An out-of-range Clip bound saturates instead of overflowing.
+TEST(Infer, QuantizeLinearGivesNanTheZeroPoint) {
+  const Node node{"QuantizeLinear", "q", {"x", "s", "z"}, {"y"}, {}};
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const Tensor x = Tensor::from<float>({3}, {nan, -nan, 1.0F});
+  const Tensor s = Tensor::scalar(0.0F);  // 1 / 0 = +inf saturates; NaN / 0 stays NaN
+  const Tensor z = Tensor::scalar<std::uint8_t>(10);
+  const Tensor* args[] = {&x, &s, &z};
+  EXPECT_EQ(run_node(node, args, 13).at(0).to_int64s(), (std::vector<std::int64_t>{10, 10, 255}));
+}
+
+TEST(Infer, ClipOfIntegersWithDefaultFloatBoundsSaturates) {
+  const Node node{"Clip", "c", {"x"}, {"y"}, {}};
+  const Tensor x = Tensor::from<std::int8_t>({3}, {-128, 0, 127});
+  const Tensor* args[] = {&x};
+  EXPECT_EQ(run_node(node, args, 6).at(0).to_int64s(), (std::vector<std::int64_t>{-128, 0, 127}));
 }
 
 TEST(SanitizedIdentifier, IsSafeForCppAndTcl) {
