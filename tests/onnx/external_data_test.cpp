@@ -228,5 +228,37 @@ TEST_F(ExternalData, NoLocationIsRefused) {
   EXPECT_NE(msg.find("external data has no location"), std::string::npos) << msg;
 }
 
+TEST_F(ExternalData, TheSelfContainedModelHoldsTheDataInline) {
+  const fs::path path = write_external(gemm_model());
+  const std::string bytes = onnx_import::read_model_self_contained(path);
+  onnx::ModelProto model;
+  ASSERT_TRUE(model.ParseFromString(bytes));
+  for (const auto& t : model.graph().initializer()) {
+    EXPECT_EQ(t.external_data_size(), 0) << t.name();
+    EXPECT_NE(t.data_location(), onnx::TensorProto::EXTERNAL) << t.name();
+  }
+  std::vector<std::byte> raw(bytes.size());
+  std::memcpy(raw.data(), bytes.data(), bytes.size());
+  const graph::Graph from_bytes = onnx_import::import_bytes(raw);
+  const graph::Graph from_file = onnx_import::import_file(path);
+  const graph::TensorMap in{{"x", Tensor::from<float>({1, 4}, {3, 1, -2, 1})}};
+  EXPECT_TRUE(same_tensor(graph::Executor(from_bytes).run(in).at("y"), graph::Executor(from_file).run(in).at("y")));
+
+  // Without external data the file's bytes come back unchanged.
+  ModelBuilder plain = gemm_model();
+  const fs::path plain_path = write_model(plain);
+  EXPECT_EQ(onnx_import::read_model_self_contained(plain_path), plain.proto().SerializeAsString());
+}
+
+TEST_F(ExternalData, TheSelfContainedModelRefusesWhatImportRefuses) {
+  const fs::path path = with_w_entries({{"location", "../outside.data"}});
+  try {
+    (void)onnx_import::read_model_self_contained(path);
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("leaves the model's folder"), std::string::npos) << e.message();
+  }
+}
+
 }  // namespace
 }  // namespace zynqnn
