@@ -86,7 +86,8 @@ Tensor tensor_from_proto(const onnx::TensorProto& proto, std::string_view where,
   const bool external = proto.data_location() == onnx::TensorProto::EXTERNAL || proto.external_data_size() > 0;
   if (external && !model_folder)
     throw Error(ErrorCode::unsupported,
-                "tensor data stored in an external file, and the model was not read from a file to resolve it against",
+                "tensor data stored in an external file, and no model folder to resolve its location against "
+                "(read from bytes)",
                 here);
   if (proto.has_segment()) throw Error(ErrorCode::unsupported, "segmented tensor", here);
   const auto dtype = dtype_from_onnx(proto.data_type());
