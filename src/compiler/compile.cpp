@@ -242,9 +242,10 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
     spec::check_interface(spec, name_origins(options.model, source.ports));
   }
   // The model is read before anything is written: it may be the model.onnx of the folder
-  // being replaced.
+  // being replaced. Its external data goes inline: the folder's model.onnx stands alone.
   std::string model_bytes;
-  if (!options.model.empty() && fs::is_regular_file(options.model)) model_bytes = read_text(options.model);
+  if (!options.model.empty() && fs::is_regular_file(options.model))
+    model_bytes = onnx_import::read_model_self_contained(options.model);
 
   codegen::StagedFolder staged(options.output_dir, options.replace_foreign_folder);
   const fs::path& out = staged.path();

@@ -449,12 +449,16 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
     c.require_dtype(1, {DType::float32});
     const Shape& s = c.shape(0);
     const Shape& scale = c.shape(1);
-    if (!(scale.empty() || (scale.size() == 1 && scale[0] == 1))) {
+    // One value of shape [] or [1] is the same per-tensor quantization (onnxruntime's
+    // quantize_static writes a bias scale of [1] with a zero point of []).
+    const auto per_tensor = [](const Shape& p) { return p.empty() || (p.size() == 1 && p[0] == 1); };
+    if (!per_tensor(scale)) {
       if (scale.size() != 1) bad(node, "scale must be a scalar or 1-D");
       const std::int64_t axis = normalize_axis(node, node.get_int("axis", 1), s.size());
       if (scale[0] != s[axis]) bad(node, fmt::format("{} scales for axis {} of size {}", scale[0], axis, s[axis]));
     }
-    if (c.present(2) && c.shape(2) != scale) bad(node, "zero point and scale differ in shape");
+    if (c.present(2) && c.shape(2) != scale && !(per_tensor(c.shape(2)) && per_tensor(scale)))
+      bad(node, "zero point and scale differ in shape");
     return one(s);
   }
   throw_unsupported(node, "operator not implemented");

@@ -5,6 +5,7 @@
 #include <climits>
 #include <fstream>
 
+#include "io/external_data.hpp"
 #include "io/tensor_proto_convert.hpp"
 
 namespace zynqnn::io {
@@ -61,10 +62,33 @@ int onnx_type_from_dtype(DType dtype) {
   return onnx::TensorProto::UNDEFINED;
 }
 
-Tensor tensor_from_proto(const onnx::TensorProto& proto, std::string_view where) {
+namespace {
+// Raw little-endian bytes (raw_data or an external file) into a tensor of checked size.
+Tensor tensor_from_raw(DType dtype, const graph::Shape& shape, std::int64_t count, std::string_view raw,
+                       std::string_view field, const std::string& here) {
+  const std::size_t size = graph::dtype_size(dtype);
+  if (raw.size() != static_cast<std::size_t>(count) * size)
+    throw Error(ErrorCode::parse,
+                fmt::format("{} has {} bytes, {} elements of {} need {}", field, raw.size(), count,
+                            graph::to_string(dtype), static_cast<std::size_t>(count) * size),
+                here);
+  Tensor tensor(dtype, shape);
+  if (!raw.empty()) std::memcpy(tensor.bytes().data(), raw.data(), raw.size());  // little-endian hosts
+  if (dtype == DType::boolean)
+    for (auto& b : tensor.bytes()) b = b != std::byte{0} ? std::byte{1} : std::byte{0};
+  return tensor;
+}
+}  // namespace
+
+Tensor tensor_from_proto(const onnx::TensorProto& proto, std::string_view where,
+                         const std::optional<std::filesystem::path>& model_folder) {
   const std::string here = fmt::format("{} '{}'", where, proto.name());
-  if (proto.data_location() == onnx::TensorProto::EXTERNAL || proto.external_data_size() > 0)
-    throw Error(ErrorCode::unsupported, "tensor data stored in an external file", here);
+  const bool external = proto.data_location() == onnx::TensorProto::EXTERNAL || proto.external_data_size() > 0;
+  if (external && !model_folder)
+    throw Error(ErrorCode::unsupported,
+                "tensor data stored in an external file, and no model folder to resolve its location against "
+                "(read from bytes)",
+                here);
   if (proto.has_segment()) throw Error(ErrorCode::unsupported, "segmented tensor", here);
   const auto dtype = dtype_from_onnx(proto.data_type());
   if (!dtype)
@@ -72,19 +96,15 @@ Tensor tensor_from_proto(const onnx::TensorProto& proto, std::string_view where)
   graph::Shape shape(proto.dims().begin(), proto.dims().end());
   const std::int64_t count = graph::element_count(shape, here);  // before any allocation
   const std::size_t size = graph::dtype_size(*dtype);
-  if (proto.has_raw_data()) {
-    const std::string& raw = proto.raw_data();
-    if (raw.size() != static_cast<std::size_t>(count) * size)
-      throw Error(ErrorCode::parse,
-                  fmt::format("raw_data has {} bytes, {} elements of {} need {}", raw.size(), count,
-                              graph::to_string(*dtype), static_cast<std::size_t>(count) * size),
-                  here);
-    Tensor tensor(*dtype, shape);
-    if (!raw.empty()) std::memcpy(tensor.bytes().data(), raw.data(), raw.size());  // little-endian hosts
-    if (*dtype == DType::boolean)
-      for (auto& b : tensor.bytes()) b = b != std::byte{0} ? std::byte{1} : std::byte{0};
-    return tensor;
+  if (external) {
+    if (proto.has_raw_data() || proto.float_data_size() > 0 || proto.int32_data_size() > 0 ||
+        proto.int64_data_size() > 0)
+      throw Error(ErrorCode::parse, "tensor has both external data and inline data", here);
+    const std::string data =
+        read_external_data(proto, *model_folder, static_cast<std::size_t>(count) * size, here);
+    return tensor_from_raw(*dtype, shape, count, data, "external data", here);
   }
+  if (proto.has_raw_data()) return tensor_from_raw(*dtype, shape, count, proto.raw_data(), "raw_data", here);
   // The typed field must hold exactly one value per element, checked before the tensor is
   // allocated: a few bytes of dims may declare a billion elements.
   switch (*dtype) {

@@ -3,6 +3,7 @@
 // ONNX importer. Private to the host libraries: the onnx headers stay out of public headers.
 #include <onnx/onnx_pb.h>
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,7 +19,10 @@ int onnx_type_from_dtype(graph::DType dtype);
 
 // Checks the dimensions and the element count against the IR limits, then the payload size
 // against the element count, and only then allocates. `where` names the tensor in errors.
-graph::Tensor tensor_from_proto(const onnx::TensorProto& proto, std::string_view where);
+// External data is read relative to `model_folder`; without one (a model read from bytes)
+// it is refused, as there is nothing to resolve the location against.
+graph::Tensor tensor_from_proto(const onnx::TensorProto& proto, std::string_view where,
+                                const std::optional<std::filesystem::path>& model_folder = std::nullopt);
 void tensor_to_proto(const graph::Tensor& tensor, onnx::TensorProto& proto);
 
 }  // namespace zynqnn::io

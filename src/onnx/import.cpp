@@ -5,6 +5,7 @@
 
 #include <climits>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "io/tensor_proto_convert.hpp"
@@ -31,7 +32,8 @@ constexpr std::int64_t kMaxFoldedElements = std::int64_t{1} << 24;
 
 bool is_default_domain(const std::string& domain) { return domain.empty() || domain == "ai.onnx"; }
 
-graph::AttributeValue convert_attribute(const onnx::AttributeProto& a, const Node& node) {
+graph::AttributeValue convert_attribute(const onnx::AttributeProto& a, const Node& node,
+                                        const std::optional<std::filesystem::path>& model_folder) {
   if (!a.ref_attr_name().empty()) graph::throw_unsupported(node, fmt::format("attribute '{}' refers to a function attribute", a.name()));
   switch (a.type()) {
     case onnx::AttributeProto::INT: return a.i();
@@ -39,7 +41,7 @@ graph::AttributeValue convert_attribute(const onnx::AttributeProto& a, const Nod
     case onnx::AttributeProto::STRING: return a.s();
     case onnx::AttributeProto::INTS: return std::vector<std::int64_t>(a.ints().begin(), a.ints().end());
     case onnx::AttributeProto::FLOATS: return std::vector<float>(a.floats().begin(), a.floats().end());
-    case onnx::AttributeProto::TENSOR: return io::tensor_from_proto(a.t(), fmt::format("attribute {} of node {}", a.name(), node.name));
+    case onnx::AttributeProto::TENSOR: return io::tensor_from_proto(a.t(), fmt::format("attribute {} of node {}", a.name(), node.name), model_folder);
     default:
       graph::throw_unsupported(node, fmt::format("attribute '{}' of type {}", a.name(),
                                                  onnx::AttributeProto::AttributeType_Name(a.type())));
@@ -69,8 +71,10 @@ struct DeclaredType {
 
 class Importer {
  public:
-  Importer(const onnx::ModelProto& model, const ImportOptions& options, std::string source)
-      : model_(model), options_(options), source_(std::move(source)) {}
+  // `model_folder`: where external tensor data is resolved; none for a model read from bytes.
+  Importer(const onnx::ModelProto& model, const ImportOptions& options, std::string source,
+           std::optional<std::filesystem::path> model_folder)
+      : model_(model), options_(options), source_(std::move(source)), model_folder_(std::move(model_folder)) {}
 
   Graph run() {
     read_opset();
@@ -143,7 +147,7 @@ class Importer {
       throw Error(ErrorCode::unsupported, "unsupported: sparse initializers", source_);
     for (const auto& init : g.initializer()) {
       if (init.name().empty()) parse_error("an initializer has no name", source_);
-      Tensor t = io::tensor_from_proto(init, source_ + ": initializer");
+      Tensor t = io::tensor_from_proto(init, source_ + ": initializer", model_folder_);
       Value v{init.name(), t.dtype(), t.shape(), true, std::move(t)};
       graph_.add_value(std::move(v));
     }
@@ -199,7 +203,7 @@ class Importer {
       node.outputs.assign(proto.output().begin(), proto.output().end());
       for (const auto& a : proto.attribute()) {
         if (a.name().empty()) parse_error("an attribute has no name", node.where());
-        node.attributes.insert_or_assign(a.name(), convert_attribute(a, node));
+        node.attributes.insert_or_assign(a.name(), convert_attribute(a, node, model_folder_));
       }
       for (const auto* list : {&node.inputs, &node.outputs})
         for (const auto& name : *list) {
@@ -291,21 +295,27 @@ class Importer {
   const onnx::ModelProto& model_;
   const ImportOptions& options_;
   std::string source_;
+  std::optional<std::filesystem::path> model_folder_;
   Graph graph_;
   std::map<std::string, DeclaredType> declared_;
   std::vector<std::string> unsupported_inputs_;
 };
 
-}  // namespace
-
-Graph import_bytes(std::span<const std::byte> bytes, const ImportOptions& options, std::string_view source) {
+Graph import_model(std::span<const std::byte> bytes, const ImportOptions& options, std::string_view source,
+                   std::optional<std::filesystem::path> model_folder) {
   const std::string where(source);
   if (bytes.size() > options.max_file_bytes || bytes.size() > static_cast<std::size_t>(INT_MAX))
     throw Error(ErrorCode::parse, fmt::format("model of {} bytes is above the limit", bytes.size()), where);
   onnx::ModelProto model;
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     throw Error(ErrorCode::parse, "not a valid ONNX model (protobuf parse failed)", where);
-  return Importer(model, options, where).run();
+  return Importer(model, options, where, std::move(model_folder)).run();
+}
+
+}  // namespace
+
+Graph import_bytes(std::span<const std::byte> bytes, const ImportOptions& options, std::string_view source) {
+  return import_model(bytes, options, source, std::nullopt);
 }
 
 Graph import_file(const std::filesystem::path& path, const ImportOptions& options) {
@@ -318,7 +328,8 @@ Graph import_file(const std::filesystem::path& path, const ImportOptions& option
   std::vector<std::byte> bytes(static_cast<std::size_t>(size));
   if (!file || !file.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
     throw Error(ErrorCode::io, "cannot read", path.string());
-  return import_bytes(bytes, options, path.string());
+  // External tensor data is resolved relative to the model's own folder.
+  return import_model(bytes, options, path.string(), path.parent_path());
 }
 
 }  // namespace zynqnn::onnx_import

@@ -61,14 +61,17 @@ void quantized_weights(GraphBuilder& b, const std::string& name, graph::Shape sh
 }
 
 // x (uint8 activations, zero point 131) → Conv 3x3 (+Relu) → MaxPool → Flatten → Gemm (transB):
-// every activation through a QDQ pair, weights int8 per output channel.
-GraphBuilder qdq_network(std::mt19937& rng) {
+// every activation through a QDQ pair, weights int8 per output channel. `mixed_shapes` gives
+// x a scale of shape [1] with a zero point of shape [] and r the reverse, as onnxruntime's
+// quantize_static writes some per-tensor parameters: the same quantization.
+GraphBuilder qdq_network(std::mt19937& rng, bool mixed_shapes = false) {
   GraphBuilder b;
+  const auto x_scale = 2.0F / 255.0F;
   b.input("x", {1, 2, 6, 6})
-      .constant("x_s", scalar_f(2.0F / 255.0F))
+      .constant("x_s", mixed_shapes ? Tensor::from<float>({1}, {x_scale}) : scalar_f(x_scale))
       .constant("x_zp", Tensor::scalar<std::uint8_t>(131))
       .constant("r_s", scalar_f(4.0F / 255.0F))
-      .constant("r_zp", scalar_i8(-128))
+      .constant("r_zp", mixed_shapes ? Tensor::from<std::int8_t>({1}, {-128}) : scalar_i8(-128))
       .constant("y_s", scalar_f(12.0F / 255.0F))
       .constant("y_zp", scalar_i8(5));
   qdq_pair(b, "x", "x", "xd");
@@ -102,6 +105,34 @@ TEST(Qdq, StripRecordsTheModelsQuantizationAndLeavesTheFloatGraph) {
   EXPECT_EQ(q.constants.at("w1").scales.size(), 4U);
   EXPECT_TRUE(g.is_constant("w1"));
   EXPECT_EQ(g.outputs, std::vector<std::string>{"y"});
+}
+
+// Bit for bit against the reference executor, on the PL's int8 layers.
+void expect_bit_exact(const std::string& name, GraphBuilder& b, const CompileResult& compiled) {
+  const graph::Graph g = b.build();
+  auto runner = testing::runner_for(compiled, testing::work_dir(name));
+  for (int k = 0; k < 4; ++k) {
+    const auto inputs = b.random_inputs(-0.7F, 1.2F);
+    const auto actual = runner.run(inputs).at("y");
+    const auto expected = graph::Executor(g).run(inputs).at("y");
+    ASSERT_EQ(actual.size(), expected.size());
+    for (std::int64_t i = 0; i < actual.size(); ++i)
+      EXPECT_EQ(actual.data<float>()[i], expected.data<float>()[i]) << name << " frame " << k << " element " << i;
+  }
+}
+
+TEST(Qdq, PerTensorParametersOfShapeOneAndScalarAreTheSameQuantization) {
+  std::mt19937 rng(11);
+  GraphBuilder b = qdq_network(rng, true);
+  const graph::Graph g = b.build();  // the shapes [1] and [] together pass inference
+  EXPECT_EQ(g.value("x_s").shape, graph::Shape{1});
+  EXPECT_EQ(g.value("x_zp").shape, graph::Shape{});
+  const auto compiled = compile_graph(g, testing::options_for("qdq_mixed_shapes"));
+  EXPECT_EQ(compiled.plan.precision.kind, PrecisionKind::int8);
+  EXPECT_EQ(compiled.plan.quantization, "model");
+  EXPECT_EQ(compiled.plan.tensor("x").zero_point, 3);
+  EXPECT_FLOAT_EQ(compiled.plan.tensor("x").scale, 2.0F / 255.0F);
+  expect_bit_exact("qdq_mixed_shapes", b, compiled);
 }
 
 TEST(Qdq, ConvPoolGemmRunsInt8WithTheModelsScalesBitExactAgainstTheReference) {

@@ -1,31 +1,15 @@
 // `zynqnn onnx-info` as users run it.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <sys/wait.h>
+
+#include "cli_run.hpp"
 
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string output;
-};
-
-Result run(const std::string& arguments) {
-  const std::string command = std::string(ZYNQNN_CLI) + " " + arguments + " 2>&1";
-  Result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using Result = zynqnn::testing::CliResult;
+Result run(const std::string& arguments) { return zynqnn::testing::run_cli(arguments); }
 
 const std::string kFixtures = ZYNQNN_FIXTURES_DIR;
 

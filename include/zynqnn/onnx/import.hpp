@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "zynqnn/graph/graph.hpp"
@@ -28,5 +29,10 @@ struct ImportOptions {
 graph::Graph import_file(const std::filesystem::path& path, const ImportOptions& options = {});
 graph::Graph import_bytes(std::span<const std::byte> bytes, const ImportOptions& options = {},
                           std::string_view source = "model");
+
+// The model file's bytes with every tensor stored in an external file moved inline, read and
+// checked as import_file reads them; the bytes unchanged when there is none. A compiled
+// folder keeps this one self-contained model.onnx.
+std::string read_model_self_contained(const std::filesystem::path& path, const ImportOptions& options = {});
 
 }  // namespace zynqnn::onnx_import
