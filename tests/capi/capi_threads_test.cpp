@@ -94,25 +94,19 @@ class CapiThreadsTest : public ::testing::Test {
 fs::path* CapiThreadsTest::root_ = nullptr;
 
 TEST_F(CapiThreadsTest, EveryThreadGetsItsOwnAnswerFromOneAccelerator) {
-  std::atomic<std::size_t> wrong{0}, failed{0}, ok{0};
+  zynqnn::testing::AnswerTally tally;
   on_threads([&](std::size_t t) {
     std::vector<std::int32_t> out(kWords);
     for (std::size_t call = 0; call < kCallsPerThread; ++call) {
       const std::vector<std::int32_t> in = frame_of(t, call);
       // Half the threads name their streams, half give them in order: both are one locked step.
       const int status = t % 2 == 0 ? run_buffers(in, out) : run_named(in, out);
-      if (status != ZYNQNN_OK) {
-        ++failed;
-      } else if (out != in) {
-        ++wrong;
-      } else {
-        ++ok;
-      }
+      tally.record(status == ZYNQNN_OK, out == in);
     }
   });
-  EXPECT_EQ(wrong.load(), 0u);
-  EXPECT_EQ(failed.load(), 0u);
-  EXPECT_EQ(ok.load(), kThreads * kCallsPerThread);
+  EXPECT_EQ(tally.wrong.load(), 0u);
+  EXPECT_EQ(tally.failed.load(), 0u);
+  EXPECT_EQ(tally.own.load(), kThreads * kCallsPerThread);
   zynqnn_stats stats;
   ASSERT_EQ(zynqnn_stats_get(acc_, &stats), ZYNQNN_OK);
   EXPECT_EQ(stats.calls, kThreads * kCallsPerThread);
@@ -121,29 +115,23 @@ TEST_F(CapiThreadsTest, EveryThreadGetsItsOwnAnswerFromOneAccelerator) {
 
 TEST_F(CapiThreadsTest, EveryThreadGetsItsOwnAnswerFromOneWatchdog) {
   create_watchdog();
-  std::atomic<std::size_t> wrong{0}, failed{0}, ok{0};
+  zynqnn::testing::AnswerTally tally;
   on_threads([&](std::size_t t) {
     std::vector<std::int32_t> out(kWords);
     for (std::size_t call = 0; call < kCallsPerThread; ++call) {
       const std::vector<std::int32_t> in = frame_of(t, call);
       // A few threads call the accelerator directly beside the watched calls.
       const int status = t % 8 == 7 ? run_buffers(in, out) : process(in, out);
-      if (status != ZYNQNN_OK) {
-        ++failed;
-      } else if (out != in) {
-        ++wrong;
-      } else {
-        ++ok;
-      }
+      tally.record(status == ZYNQNN_OK, out == in);
       if (call % 10 == 0) {
         zynqnn_watchdog_counters counters;
-        if (zynqnn_watchdog_counters_get(wd_, &counters) != ZYNQNN_OK) ++failed;
+        if (zynqnn_watchdog_counters_get(wd_, &counters) != ZYNQNN_OK) ++tally.failed;
       }
     }
   });
-  EXPECT_EQ(wrong.load(), 0u);
-  EXPECT_EQ(failed.load(), 0u);
-  EXPECT_EQ(ok.load(), kThreads * kCallsPerThread);
+  EXPECT_EQ(tally.wrong.load(), 0u);
+  EXPECT_EQ(tally.failed.load(), 0u);
+  EXPECT_EQ(tally.own.load(), kThreads * kCallsPerThread);
   zynqnn_watchdog_counters counters;
   ASSERT_EQ(zynqnn_watchdog_counters_get(wd_, &counters), ZYNQNN_OK);
   EXPECT_EQ(counters.calls, (kThreads - kThreads / 8) * kCallsPerThread);

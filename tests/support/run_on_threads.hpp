@@ -24,3 +24,19 @@ void run_on_threads(std::size_t count, Body body) {
 }
 
 }  // namespace zynqnn::testing
+
+namespace zynqnn::testing {
+
+// What the threads of a sharing test got back: a call that failed, an answer that is not the
+// caller's own (another thread's data, or a mix), or the caller's own answer.
+struct AnswerTally {
+  std::atomic<std::size_t> failed{0}, wrong{0}, own{0};
+
+  void record(bool call_succeeded, bool answer_is_own) {
+    if (!call_succeeded) ++failed;
+    else if (!answer_is_own) ++wrong;
+    else ++own;
+  }
+};
+
+}  // namespace zynqnn::testing

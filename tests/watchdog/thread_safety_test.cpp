@@ -56,7 +56,7 @@ void on_threads(Body body) {
 
 TEST(SharedAcceleratorThreads, EveryThreadGetsItsOwnAnswer) {
   SharedAccelerator device(std::make_unique<wd::ModelAccelerator>(model_config()));
-  std::atomic<std::size_t> wrong{0}, failed{0}, ok{0};
+  zynqnn::testing::AnswerTally tally;
   on_threads([&](std::size_t t) {
     std::vector<std::uint32_t> out(kWords);
     for (std::size_t call = 0; call < kCallsPerThread; ++call) {
@@ -64,18 +64,12 @@ TEST(SharedAcceleratorThreads, EveryThreadGetsItsOwnAnswer) {
       const std::span<const std::byte> inputs[] = {std::as_bytes(std::span(in))};
       const std::span<std::byte> outputs[] = {std::as_writable_bytes(std::span(out))};
       const zynqnn::CallResult result = device.call(inputs, outputs, kTimeout);
-      if (result.status != CallStatus::ok) {
-        ++failed;
-      } else if (out != in) {
-        ++wrong;
-      } else {
-        ++ok;
-      }
+      tally.record(result.status == CallStatus::ok, out == in);
     }
   });
-  EXPECT_EQ(wrong.load(), 0u);
-  EXPECT_EQ(failed.load(), 0u);
-  EXPECT_EQ(ok.load(), kThreads * kCallsPerThread);
+  EXPECT_EQ(tally.wrong.load(), 0u);
+  EXPECT_EQ(tally.failed.load(), 0u);
+  EXPECT_EQ(tally.own.load(), kThreads * kCallsPerThread);
 }
 
 TEST(SharedAcceleratorThreads, CloseWaitsForTheCallInFlightAndRefusesLaterCalls) {
@@ -152,7 +146,7 @@ TEST(WatchdogThreads, EveryThreadGetsItsOwnAnswer) {
   config.expert_threshold = std::chrono::milliseconds(1);
   wd::Watchdog watchdog(accelerator, config);
   std::atomic<std::uint64_t> next_index{0};
-  std::atomic<std::size_t> wrong{0}, undelivered{0}, ok{0};
+  zynqnn::testing::AnswerTally tally;  // failed: not delivered
   on_threads([&](std::size_t t) {
     std::vector<std::uint32_t> out(kWords);
     for (std::size_t call = 0; call < kCallsPerThread; ++call) {
@@ -160,19 +154,14 @@ TEST(WatchdogThreads, EveryThreadGetsItsOwnAnswer) {
       const wd::InputViews inputs = {std::as_bytes(std::span(in))};
       const wd::OutputViews outputs = {std::as_writable_bytes(std::span(out))};
       const wd::CallReport report = watchdog.process(next_index++, inputs, outputs);
-      if (!report.delivered) {
-        ++undelivered;
-      } else if (out != in || report.outputs[0].data() != static_cast<const void*>(out.data())) {
-        ++wrong;
-      } else {
-        ++ok;
-      }
+      tally.record(report.delivered,
+                   out == in && report.outputs[0].data() == static_cast<const void*>(out.data()));
       if (call % 50 == 0) (void)watchdog.counters();  // readers beside the calls
     }
   });
-  EXPECT_EQ(wrong.load(), 0u);
-  EXPECT_EQ(undelivered.load(), 0u);
-  EXPECT_EQ(ok.load(), kThreads * kCallsPerThread);
+  EXPECT_EQ(tally.wrong.load(), 0u);
+  EXPECT_EQ(tally.failed.load(), 0u);
+  EXPECT_EQ(tally.own.load(), kThreads * kCallsPerThread);
   const wd::WatchdogCounters counters = watchdog.counters();
   EXPECT_EQ(counters.calls, kThreads * kCallsPerThread);
   EXPECT_EQ(counters.outcomes[static_cast<int>(wd::Outcome::ok)], kThreads * kCallsPerThread);
