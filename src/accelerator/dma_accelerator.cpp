@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <optional>
 
 #include "zynqnn/core/error.hpp"
 
@@ -102,48 +103,69 @@ void DmaAccelerator::init_all() {
   for (auto& dma : dmas_) dma->init();
 }
 
-CallResult DmaAccelerator::run(Nanoseconds timeout) {
-  Clock& clock = board_->clock();
-  const Nanoseconds start = clock.now();
-  const Nanoseconds deadline = start + timeout;
-  CallResult result;
+Nanoseconds DmaAccelerator::start_call() {
+  call_.started = board_->clock().now();
+  call_.result = CallResult{};
+  call_.result.output_bytes.assign(output_ports_.size(), 0);
+  call_.ended.assign(output_ports_.size() + input_ports_.size() + constant_ports_.size(), false);
   // Receive first, then send: the kernel's output must have somewhere to go before its input
   // arrives.
   for (Port& port : output_ports_) port.dma->start_receive(*port.buffer, 0, port.bytes);
   for (Port& port : input_ports_) port.dma->start_send(*port.buffer, 0, port.bytes);
   for (Port& port : constant_ports_) port.dma->start_send(*port.buffer, 0, port.bytes);
+  return call_.started;
+}
 
-  auto record = [&](const DmaWaitResult& wait, const Port& port, DmaChannel channel, const std::string& stream) {
-    if (wait.outcome == DmaOutcome::done || result.status == CallStatus::dma_error) return;
-    if (wait.outcome == DmaOutcome::error) {
-      result.status = CallStatus::dma_error;
-      result.dma_status = wait.status;
-      result.detail = fmt::format("stream '{}' ({}): {}", stream, channel_name(*port.dma, channel),
-                                  describe_dma_errors(wait.status));
-    } else if (result.status == CallStatus::ok) {
-      result.status = CallStatus::timeout;
-      result.dma_status = wait.status;
-      result.detail = fmt::format("stream '{}' ({}) not complete at the deadline ({})", stream,
-                                  channel_name(*port.dma, channel), describe_dma_status(wait.status));
+std::optional<DmaWaitResult> DmaAccelerator::wait_channel(Port& port, DmaChannel channel, const std::string& stream,
+                                                          std::size_t slot, Nanoseconds deadline, CallResult& pending) {
+  if (call_.ended[slot]) return std::nullopt;
+  const DmaWaitResult wait = port.dma->wait(channel, deadline);
+  if (wait.outcome == DmaOutcome::timed_out) {
+    if (pending.detail.empty()) {
+      pending.dma_status = wait.status;
+      pending.detail = fmt::format("stream '{}' ({}) not complete at the deadline ({})", stream,
+                                   channel_name(*port.dma, channel), describe_dma_status(wait.status));
     }
-  };
-  result.output_bytes.resize(output_ports_.size(), 0);
-  for (std::size_t j = 0; j < output_ports_.size(); ++j) {
-    const DmaWaitResult wait = output_ports_[j].dma->wait(DmaChannel::s2mm, deadline);
-    record(wait, output_ports_[j], DmaChannel::s2mm, outputs_[j].name);
-    if (wait.done()) {
-      result.output_bytes[j] = wait.bytes;
+    return std::nullopt;
+  }
+  call_.ended[slot] = true;
+  CallResult& result = call_.result;
+  if (wait.outcome == DmaOutcome::error && result.status != CallStatus::dma_error) {
+    result.status = CallStatus::dma_error;  // the first error seen is the one reported
+    result.dma_status = wait.status;
+    result.detail = fmt::format("stream '{}' ({}): {}", stream, channel_name(*port.dma, channel),
+                                describe_dma_errors(wait.status));
+  }
+  return wait;
+}
+
+CallResult DmaAccelerator::wait_call(Nanoseconds deadline) {
+  CallResult pending;  // names the first channel still running at the deadline
+  std::size_t slot = 0;
+  for (std::size_t j = 0; j < output_ports_.size(); ++j, ++slot) {
+    const auto wait = wait_channel(output_ports_[j], DmaChannel::s2mm, outputs_[j].name, slot, deadline, pending);
+    if (wait && wait->done()) {
+      call_.result.output_bytes[j] = wait->bytes;
       output_ports_[j].buffer->sync_for_cpu(0, output_ports_[j].bytes);
     }
   }
-  for (std::size_t i = 0; i < input_ports_.size(); ++i)
-    record(input_ports_[i].dma->wait(DmaChannel::mm2s, deadline), input_ports_[i], DmaChannel::mm2s,
-           inputs_[i].name);
-  for (std::size_t c = 0; c < constant_ports_.size(); ++c)
-    record(constant_ports_[c].dma->wait(DmaChannel::mm2s, deadline), constant_ports_[c], DmaChannel::mm2s,
-           constants_[c].name);
-  result.completed_at = clock.now();
-  result.elapsed = *result.completed_at - start;
+  for (std::size_t i = 0; i < input_ports_.size(); ++i, ++slot)
+    wait_channel(input_ports_[i], DmaChannel::mm2s, inputs_[i].name, slot, deadline, pending);
+  for (std::size_t c = 0; c < constant_ports_.size(); ++c, ++slot)
+    wait_channel(constant_ports_[c], DmaChannel::mm2s, constants_[c].name, slot, deadline, pending);
+
+  const Nanoseconds now = board_->clock().now();
+  // An error ends the call even with channels still running: they need the abort anyway.
+  if (!pending.detail.empty() && call_.result.status != CallStatus::dma_error) {
+    pending.status = CallStatus::pending;
+    pending.output_bytes = call_.result.output_bytes;
+    pending.completed_at = now;
+    pending.elapsed = now - call_.started;
+    return pending;
+  }
+  CallResult result = std::move(call_.result);
+  result.completed_at = now;
+  result.elapsed = now - call_.started;
   if (result.status == CallStatus::ok) {
     for (std::size_t j = 0; j < output_ports_.size(); ++j) {
       if (result.output_bytes[j] != output_ports_[j].bytes) {
@@ -157,12 +179,12 @@ CallResult DmaAccelerator::run(Nanoseconds timeout) {
   return result;
 }
 
-void DmaAccelerator::abort() {
+void DmaAccelerator::abort_in_flight() {
   for (auto& dma : dmas_) dma->abort();
   init_all();
 }
 
-void DmaAccelerator::reconfigure() {
+void DmaAccelerator::reconfigure_pl() {
   board_->reconfigure();
   init_all();
 }
