@@ -3,8 +3,6 @@
 // the call still running, deterministically).
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -29,15 +27,8 @@ std::vector<std::int32_t> frame(std::int32_t seed) {
 
 class StartedCallCapi : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    root_ = new fs::path(fs::temp_directory_path() / ("zynqnn_capi_started_" + std::to_string(::getpid())));
-    fs::remove_all(*root_);
-    zynqnn::testing::generate_passthrough_kernel(*root_ / "passthrough");
-  }
-  static void TearDownTestSuite() {
-    fs::remove_all(*root_);
-    delete root_;
-  }
+  static void SetUpTestSuite() { root_ = zynqnn::testing::make_passthrough_suite("zynqnn_capi_started"); }
+  static void TearDownTestSuite() { zynqnn::testing::remove_passthrough_suite(root_); }
   void SetUp() override {
     ASSERT_EQ(zynqnn_open((*root_ / "passthrough" / "manifest.json").c_str(), "virtual", &acc_), ZYNQNN_OK)
         << zynqnn_last_error();
