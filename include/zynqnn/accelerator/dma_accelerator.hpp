@@ -12,7 +12,6 @@
 // input_buffer() cover only the streams the caller fills.
 #include <cstddef>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,19 +62,21 @@ class DmaAccelerator final : public Accelerator {
     AxiDma* dma;
     std::unique_ptr<DmaBuffer> buffer;
     std::size_t bytes;
+    bool ended = false;  // in the call in flight: the channel's wait returned
   };
   // The call in flight: what has ended so far, across waits.
   struct CallInFlight {
     Nanoseconds started{0};
     CallResult result;  // an error once seen stays; output_bytes as channels complete
-    std::vector<bool> ended;  // per channel: outputs, then inputs, then constants
+  };
+  // The first channel of a wait still running at its deadline.
+  struct LateChannel {
+    const Port* port = nullptr;
+    DmaChannel channel = DmaChannel::s2mm;
+    const std::string* stream = nullptr;
+    std::uint32_t status = 0;
   };
   void init_all();
-  // Waits for one channel of the call that has not ended: its result when it ended now (an
-  // error is recorded in call_), nothing when it ended earlier or is still running at the
-  // deadline (then `pending` names it, if it names no channel yet).
-  std::optional<DmaWaitResult> wait_channel(Port& port, DmaChannel channel, const std::string& stream,
-                                            std::size_t slot, Nanoseconds deadline, CallResult& pending);
 
   CallInFlight call_;
   std::unique_ptr<Board> board_;
