@@ -129,8 +129,9 @@ class Accelerator::Run {
   CallResult wait_until(Nanoseconds deadline);
   // wait_until(now + timeout).
   CallResult wait(Nanoseconds timeout);
-  // Stops the call in flight (the accelerator's abort()): the accelerator is then ready for
-  // the next call. Nothing to do on a Run that is done, aborted or empty.
+  // Stops the call in flight (the accelerator's abort()): the DMA is then ready for the next
+  // call (words of a frame stopped inside the kernel stay there until reconfigure()). Nothing
+  // to do on a Run that is done, aborted or empty.
   void abort();
 
   // Started and neither ended by a wait nor aborted.
