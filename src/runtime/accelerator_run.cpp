@@ -24,7 +24,14 @@ Accelerator::Run Accelerator::start() {
 
 CallResult Accelerator::run(Nanoseconds timeout) {
   Run call = start();
-  CallResult result = call.wait_until(call.started() + timeout);
+  CallResult result = [&] {
+    try {
+      return call.wait_until(call.started() + timeout);
+    } catch (...) {
+      leave_in_flight(call);  // as a wait that throws always did: the caller's abort() decides
+      throw;
+    }
+  }();
   if (result.status == CallStatus::pending) {
     // The one-step call reports the deadline and leaves the transfers to the caller's abort().
     result.status = CallStatus::timeout;
