@@ -173,12 +173,14 @@ ZYNQNN_API int zynqnn_start(zynqnn_accelerator* accelerator, const void* const* 
  * Otherwise the call is over and the return value is its status as for zynqnn_run; when it
  * ended ok, each outputs[j] (as zynqnn_run_buffers: a NULL entry, or outputs NULL, skips it;
  * the stream buffers hold the outputs too) is written before the device is released. A wait
- * that ends pending aborts nothing: that is the caller's choice. ZYNQNN_BAD_STATE when no call was started. A zynqnn_abort from another thread waits for a
- * zynqnn_wait in progress (at most its timeout). result may be NULL. */
+ * that ends pending aborts nothing: that is the caller's choice. ZYNQNN_BAD_STATE when no call
+ * was started. A zynqnn_abort from another thread waits for a zynqnn_wait in progress (at most
+ * its timeout). result may be NULL. */
 ZYNQNN_API int zynqnn_wait(zynqnn_accelerator* accelerator, int64_t timeout_ns, void* const* outputs,
                            zynqnn_call_result* result);
 /* zynqnn_abort stops a started call (DMA soft reset) and releases the device; without one it
- * resets the DMA as before. */
+ * resets the DMA as before. A frame stopped inside the kernel may leave words there: call
+ * zynqnn_reconfigure before the next call when they matter. */
 
 
 /* ======================================================================================
