@@ -56,7 +56,8 @@ typedef enum zynqnn_status {
   ZYNQNN_UNSUPPORTED = 8,
   ZYNQNN_NOT_FOUND = 9,
   ZYNQNN_INTERNAL = 10,
-  ZYNQNN_SHORT_OUTPUT = 11     /* an output arrived with fewer bytes than the manifest says */
+  ZYNQNN_SHORT_OUTPUT = 11,    /* an output arrived with fewer bytes than the manifest says */
+  ZYNQNN_PENDING = 12          /* zynqnn_wait: the call is still in flight at the wait's end */
 } zynqnn_status;
 
 typedef enum zynqnn_direction { ZYNQNN_INPUT = 0, ZYNQNN_OUTPUT = 1 } zynqnn_direction;
@@ -145,6 +146,41 @@ ZYNQNN_API int zynqnn_stats_get(const zynqnn_accelerator* accelerator, zynqnn_st
 /* Virtual board only: inject a fault ("hang", "stall", "missing_tlast", "extra_words",
  * "corrupt_output", "bus_error"); transient (next frame) or persistent (until reconfigure). */
 ZYNQNN_API int zynqnn_inject_fault(zynqnn_accelerator* accelerator, const char* kind, int persistent);
+
+/* --------------------------------------------------------------------------------------
+ * A call in two steps, like XRT's xrt::run: start it, do other work (prepare the next batch,
+ * post-process the last one), then wait for it with a deadline, or abort it.
+ *
+ *   zynqnn_start(acc, inputs, 1000000);                  // returns at once
+ *   ... host work ...
+ *   int status = zynqnn_wait(acc, 5000000, outputs, &r);  // ZYNQNN_PENDING: still running
+ *   if (status == ZYNQNN_PENDING) zynqnn_abort(acc);      // the caller decides
+ *
+ * One started call per handle. It holds the accelerator's device lock from zynqnn_start until
+ * a zynqnn_wait ends it or zynqnn_abort stops it: other threads' calls on the handle wait for
+ * it as for any call in flight (each at most its own timeout); zynqnn_shutdown (and so
+ * zynqnn_close) aborts it first.
+ * -------------------------------------------------------------------------------------- */
+
+/* Copies inputs[i] into input stream i (as zynqnn_run_buffers; inputs NULL: the inputs are
+ * already in the stream buffers), arms every receive, starts every send, and returns. A failed
+ * earlier call's abort is done first, as by zynqnn_run. timeout_ns (> 0) bounds the wait for
+ * the calls ahead (ZYNQNN_TIMEOUT: nothing started). ZYNQNN_BAD_STATE at once while a started
+ * call has not ended. */
+ZYNQNN_API int zynqnn_start(zynqnn_accelerator* accelerator, const void* const* inputs, int64_t timeout_ns);
+/* Waits at most timeout_ns (>= 0; 0 only looks) for the started call. ZYNQNN_PENDING (also in
+ * result->status): not complete yet, the call stays in flight (wait again, or zynqnn_abort).
+ * Otherwise the call is over and the return value is its status as for zynqnn_run; when it
+ * ended ok, each outputs[j] (as zynqnn_run_buffers: a NULL entry, or outputs NULL, skips it;
+ * the stream buffers hold the outputs too) is written before the device is released. A wait
+ * that ends pending aborts nothing: that is the caller's choice. ZYNQNN_BAD_STATE when no call
+ * was started. A zynqnn_abort from another thread waits for a zynqnn_wait in progress (at most
+ * its timeout). result may be NULL. */
+ZYNQNN_API int zynqnn_wait(zynqnn_accelerator* accelerator, int64_t timeout_ns, void* const* outputs,
+                           zynqnn_call_result* result);
+/* zynqnn_abort stops a started call (DMA soft reset) and releases the device; without one it
+ * resets the DMA as before. A frame stopped inside the kernel may leave words there: call
+ * zynqnn_reconfigure before the next call when they matter. */
 
 
 /* ======================================================================================

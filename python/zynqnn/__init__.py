@@ -3,13 +3,16 @@
     import numpy as np, zynqnn
     with zynqnn.Accelerator("out/manifest.json", board="virtual") as acc:
         y = acc(np.arange(1024, dtype=np.int32))
+        run = acc.start(np.arange(1024, dtype=np.int32))   # returns at once; the PL works
+        y = run.wait(timeout=0.01)                          # None while still running
     with zynqnn.Watchdog(acc, calibrate=200) as wd:     # calls kept answering (docs/watchdog.md)
         result = wd(np.arange(1024, dtype=np.int32))
 """
 from .accelerator import Accelerator, Stream
+from .run import Run
 from .errors import ClosedError, DeadlineExceeded, DmaError, Error, ShortOutputError
 from .watchdog import CallNotAnswered, FailureRecord, Watchdog, WatchdogConfigError, WatchdogResult
 
-__all__ = ["Accelerator", "Stream", "Error", "ClosedError", "DmaError", "DeadlineExceeded", "ShortOutputError", "Watchdog",
+__all__ = ["Accelerator", "Stream", "Run", "Error", "ClosedError", "DmaError", "DeadlineExceeded", "ShortOutputError", "Watchdog",
            "WatchdogResult", "FailureRecord", "CallNotAnswered", "WatchdogConfigError"]
 __version__ = "0.1.0"

@@ -7,6 +7,7 @@ import numpy as np
 
 from . import verify
 from ._native import fast_call, ffi, lib
+from .run import Run
 from .dtypes import StreamType
 from .errors import ClosedError, DeadlineExceeded, DmaError, Error, ShortOutputError
 
@@ -125,7 +126,8 @@ class Accelerator:
 
     Threads may share one accelerator: ``acc(x)`` and ``acc.run(...)`` copy the inputs in, run
     and copy the outputs out as one step under the accelerator's lock (the GIL is released
-    while it waits), so each thread gets its own answer. ``run_in_place`` and the ``buffer``
+    while it waits), so each thread gets its own answer. ``acc.start(...)`` is the same call in
+    two steps (a ``zynqnn.Run``: ``wait(timeout)``, ``abort()``), for host work that overlaps it. ``run_in_place`` and the ``buffer``
     views are the single-thread zero-copy path. ``close()`` waits for the call in flight;
     later calls raise ``ClosedError``.
     """
@@ -231,15 +233,17 @@ class Accelerator:
         """One call with every input stream named; returns {output name: array}."""
         self._live()
         lossy = self._lossy if lossy is None else lossy
+        outputs = self._run_copying(self._named_input_pointers(inputs, lossy), timeout)
+        return {s.name: y for s, y in zip(self._output_list, outputs)}
+
+    def _named_input_pointers(self, inputs, lossy):
+        """Every input stream named exactly once, verified before anything runs."""
         missing = [name for name in self.inputs if name not in inputs]
         extra = [name for name in inputs if name not in self.inputs]
         if missing or extra:
             raise TypeError(f"inputs must be exactly {list(self.inputs)}; missing {missing}, unknown {extra}")
-        # verify everything before anything runs
-        pointers = [_input_pointer(s, inputs[s.name], verify.prepare_input(s, inputs[s.name], lossy))
-                    for s in self._input_list]
-        outputs = self._run_copying(pointers, timeout)
-        return {s.name: y for s, y in zip(self._output_list, outputs)}
+        return [_input_pointer(s, inputs[s.name], verify.prepare_input(s, inputs[s.name], lossy))
+                for s in self._input_list]
 
     def _run_copying(self, input_pointers, timeout):
         """One call through zynqnn_run_buffers: the inputs copied in, the call and the outputs
@@ -262,9 +266,50 @@ class Accelerator:
         status = lib.zynqnn_run_buffers(self._live(), in_array, out_array, timeout_ns, result)
         if status != lib.ZYNQNN_OK:
             _raise_for(status, result, self._closed)
+        return self._decode_outputs(wires)
+
+    def _decode_outputs(self, wires):
         if self._fixed_outputs:
             return [verify.decode_output(s, w) for s, w in zip(self._output_list, wires)]
         return wires
+
+    def _raise_call_failure(self, status, result):
+        _raise_for(status, result, self._closed)
+
+    def start(self, *args, timeout=None, lossy=None, **inputs):
+        """Starts one call and returns at once with its ``zynqnn.Run``: ``acc.start(x)`` for a
+        kernel with one input (``run.wait()`` then returns what ``acc(x)`` returns), or
+        ``acc.start(name=array, ...)`` with every input named (``wait()`` returns {output name:
+        array}). Inputs are verified and copied in first, as for those calls. ``timeout``: the
+        wait for another thread's call in flight. One started call at a time per accelerator."""
+        self._live()
+        lossy = self._lossy if lossy is None else lossy
+        if args:
+            if len(args) != 1 or inputs:
+                raise TypeError("start takes one positional input (a one-input kernel) or named inputs, not both")
+            if len(self._input_list) != 1:
+                names = ", ".join(self.inputs)
+                raise TypeError(f"this kernel has {len(self._input_list)} inputs ({names}): use start(name=array, ...)")
+            stream, x = self._input_list[0], args[0]
+            pointers = [_input_pointer(stream, x, verify.prepare_input(stream, x, lossy))]
+            outputs = self._output_list
+            shape = (lambda ys: ys[0]) if len(outputs) == 1 else (lambda ys: {s.name: y for s, y in zip(outputs, ys)})
+        else:
+            pointers = self._named_input_pointers(inputs, lossy)
+            shape = lambda ys: {s.name: y for s, y in zip(self._output_list, ys)}  # noqa: E731
+        timeout_ns = self._timeout_ns if timeout is None else int(timeout * 1e9)
+        if timeout_ns <= 0:
+            raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
+        try:
+            start = lib.zynqnn_start
+        except AttributeError:
+            raise Error("this libzynqnn_capi has no zynqnn_start: rebuild or reinstall it", "unsupported") from None
+        run = Run(self, shape)  # its output arrays first: nothing fails after the call has started
+        status = start(self._live(), ffi.new("void *[]", pointers), timeout_ns)
+        if status != lib.ZYNQNN_OK:
+            run._pending = False
+            _raise_for(status, closed=self._closed)
+        return run
 
     def run_in_place(self, timeout=None):
         """One call on whatever is in the input buffers (``acc.inputs[name].buffer``): the

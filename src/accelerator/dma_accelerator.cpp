@@ -55,7 +55,7 @@ DmaAccelerator::DmaAccelerator(std::unique_ptr<Board> board, std::vector<AxiDmaC
                     fmt::format("{} already serves another stream", channel_name(dma, channel)), stream.name);
       used[bindings[i].dma] = true;
       if (stream.bytes == 0) throw Error(ErrorCode::invalid_argument, "stream of 0 bytes", stream.name);
-      Port port{&dma, board_->memory().allocate(stream.bytes, 64), stream.bytes};
+      Port port{&dma, board_->memory().allocate(stream.bytes, 64), stream.bytes, false};
       dma.register_buffer(*port.buffer);
       ports.push_back(std::move(port));
     }
@@ -102,48 +102,80 @@ void DmaAccelerator::init_all() {
   for (auto& dma : dmas_) dma->init();
 }
 
-CallResult DmaAccelerator::run(Nanoseconds timeout) {
-  Clock& clock = board_->clock();
-  const Nanoseconds start = clock.now();
-  const Nanoseconds deadline = start + timeout;
-  CallResult result;
+Nanoseconds DmaAccelerator::start_call() {
+  call_.started = board_->clock().now();
+  CallResult& result = call_.result;  // reset field by field: no temporary per call
+  result.status = CallStatus::ok;
+  result.dma_status = 0;
+  result.detail.clear();
+  result.output_bytes.assign(output_ports_.size(), 0);
   // Receive first, then send: the kernel's output must have somewhere to go before its input
   // arrives.
-  for (Port& port : output_ports_) port.dma->start_receive(*port.buffer, 0, port.bytes);
-  for (Port& port : input_ports_) port.dma->start_send(*port.buffer, 0, port.bytes);
-  for (Port& port : constant_ports_) port.dma->start_send(*port.buffer, 0, port.bytes);
+  for (Port& port : output_ports_) {
+    port.ended = false;
+    port.dma->start_receive(*port.buffer, 0, port.bytes);
+  }
+  for (Port& port : input_ports_) {
+    port.ended = false;
+    port.dma->start_send(*port.buffer, 0, port.bytes);
+  }
+  for (Port& port : constant_ports_) {
+    port.ended = false;
+    port.dma->start_send(*port.buffer, 0, port.bytes);
+  }
+  return call_.started;
+}
 
-  auto record = [&](const DmaWaitResult& wait, const Port& port, DmaChannel channel, const std::string& stream) {
-    if (wait.outcome == DmaOutcome::done || result.status == CallStatus::dma_error) return;
-    if (wait.outcome == DmaOutcome::error) {
-      result.status = CallStatus::dma_error;
-      result.dma_status = wait.status;
-      result.detail = fmt::format("stream '{}' ({}): {}", stream, channel_name(*port.dma, channel),
-                                  describe_dma_errors(wait.status));
-    } else if (result.status == CallStatus::ok) {
-      result.status = CallStatus::timeout;
-      result.dma_status = wait.status;
-      result.detail = fmt::format("stream '{}' ({}) not complete at the deadline ({})", stream,
-                                  channel_name(*port.dma, channel), describe_dma_status(wait.status));
+CallResult DmaAccelerator::wait_call(Nanoseconds deadline) {
+  CallResult& ended = call_.result;
+  LateChannel late;  // the first channel still running at the deadline
+  // Waits for one channel of the call that has not ended yet; true when it ended now without
+  // an error (an error is recorded in `ended`: the first one seen is the one reported).
+  auto wait_channel = [&](Port& port, DmaChannel channel, const std::string& stream, DmaWaitResult& wait) {
+    if (port.ended) return false;
+    wait = port.dma->wait(channel, deadline);
+    if (wait.outcome == DmaOutcome::timed_out) {
+      if (late.port == nullptr) late = LateChannel{&port, channel, &stream, wait.status};
+      return false;
     }
+    port.ended = true;
+    if (wait.outcome == DmaOutcome::done) return true;
+    if (ended.status != CallStatus::dma_error) {
+      ended.status = CallStatus::dma_error;
+      ended.dma_status = wait.status;
+      ended.detail = fmt::format("stream '{}' ({}): {}", stream, channel_name(*port.dma, channel),
+                                 describe_dma_errors(wait.status));
+    }
+    return false;
   };
-  result.output_bytes.resize(output_ports_.size(), 0);
+  DmaWaitResult wait;
   for (std::size_t j = 0; j < output_ports_.size(); ++j) {
-    const DmaWaitResult wait = output_ports_[j].dma->wait(DmaChannel::s2mm, deadline);
-    record(wait, output_ports_[j], DmaChannel::s2mm, outputs_[j].name);
-    if (wait.done()) {
-      result.output_bytes[j] = wait.bytes;
+    if (wait_channel(output_ports_[j], DmaChannel::s2mm, outputs_[j].name, wait)) {
+      ended.output_bytes[j] = wait.bytes;
       output_ports_[j].buffer->sync_for_cpu(0, output_ports_[j].bytes);
     }
   }
   for (std::size_t i = 0; i < input_ports_.size(); ++i)
-    record(input_ports_[i].dma->wait(DmaChannel::mm2s, deadline), input_ports_[i], DmaChannel::mm2s,
-           inputs_[i].name);
+    wait_channel(input_ports_[i], DmaChannel::mm2s, inputs_[i].name, wait);
   for (std::size_t c = 0; c < constant_ports_.size(); ++c)
-    record(constant_ports_[c].dma->wait(DmaChannel::mm2s, deadline), constant_ports_[c], DmaChannel::mm2s,
-           constants_[c].name);
-  result.completed_at = clock.now();
-  result.elapsed = *result.completed_at - start;
+    wait_channel(constant_ports_[c], DmaChannel::mm2s, constants_[c].name, wait);
+
+  const Nanoseconds now = board_->clock().now();
+  // An error ends the call even with channels still running: they need the abort anyway.
+  if (late.port != nullptr && ended.status != CallStatus::dma_error) {
+    CallResult pending;
+    pending.status = CallStatus::pending;
+    pending.output_bytes = ended.output_bytes;
+    pending.completed_at = now;
+    pending.elapsed = now - call_.started;
+    pending.dma_status = late.status;
+    pending.detail = fmt::format("stream '{}' ({}) not complete at the deadline ({})", *late.stream,
+                                 channel_name(*late.port->dma, late.channel), describe_dma_status(late.status));
+    return pending;
+  }
+  CallResult result = std::move(ended);
+  result.completed_at = now;
+  result.elapsed = now - call_.started;
   if (result.status == CallStatus::ok) {
     for (std::size_t j = 0; j < output_ports_.size(); ++j) {
       if (result.output_bytes[j] != output_ports_[j].bytes) {
@@ -157,12 +189,12 @@ CallResult DmaAccelerator::run(Nanoseconds timeout) {
   return result;
 }
 
-void DmaAccelerator::abort() {
+void DmaAccelerator::abort_in_flight() {
   for (auto& dma : dmas_) dma->abort();
   init_all();
 }
 
-void DmaAccelerator::reconfigure() {
+void DmaAccelerator::reconfigure_pl() {
   board_->reconfigure();
   init_all();
 }

@@ -69,46 +69,17 @@ int call_status(zynqnn::CallStatus status) {
     case zynqnn::CallStatus::timeout: return ZYNQNN_TIMEOUT;
     case zynqnn::CallStatus::dma_error: return ZYNQNN_DMA_ERROR;
     case zynqnn::CallStatus::short_output: return ZYNQNN_SHORT_OUTPUT;
+    case zynqnn::CallStatus::pending: return ZYNQNN_PENDING;
   }
   return ZYNQNN_INTERNAL;
 }
 
 // The call itself, on the device `session` holds; shared by the zynqnn_run* functions.
 int run_call(zynqnn_accelerator* handle, const Session& session, int64_t timeout_ns, zynqnn_call_result* result) {
-  bool aborted = false;
-  if (handle->needs_abort) {
-    session->abort();
-    handle->needs_abort = false;
-    aborted = true;
-  }
+  zynqnn::capi::abort_if_needed(handle, *session);
   const zynqnn::CallResult call = session->run(zynqnn::Nanoseconds{timeout_ns});
-  const int status = call_status(call.status);
-  {
-    std::lock_guard lock(handle->stats_lock);
-    zynqnn_stats& stats = handle->stats;
-    if (aborted) ++stats.aborts;
-    ++stats.calls;
-    stats.last_elapsed_ns = call.elapsed.count();
-    switch (call.status) {
-      case zynqnn::CallStatus::ok: ++stats.ok; break;
-      case zynqnn::CallStatus::timeout: ++stats.timeouts; break;
-      case zynqnn::CallStatus::dma_error: ++stats.dma_errors; break;
-      case zynqnn::CallStatus::short_output: ++stats.short_outputs; break;
-    }
-  }
-  if (result) {
-    result->status = status;
-    result->elapsed_ns = call.elapsed.count();
-    result->dma_status = call.dma_status;
-    const std::size_t n = std::min(call.detail.size(), sizeof(result->detail) - 1);
-    std::memcpy(result->detail, call.detail.data(), n);
-    result->detail[n] = '\0';
-  }
-  if (status != ZYNQNN_OK) {
-    handle->needs_abort = call.status != zynqnn::CallStatus::short_output;
-    return fail(status, call.detail.empty() ? zynqnn_status_name(status) : call.detail);
-  }
-  return ZYNQNN_OK;
+  zynqnn::capi::note_call(handle, call);
+  return zynqnn::capi::report_call(call, result);
 }
 
 // Index of the stream called `name`, or -1.
@@ -121,6 +92,45 @@ long find_stream(const std::vector<zynqnn::StreamInfo>& streams, const char* nam
 }  // namespace
 
 int zynqnn::capi::set_error(int status, std::string message) { return fail(status, std::move(message)); }
+
+void zynqnn::capi::abort_if_needed(zynqnn_accelerator* handle, zynqnn::Accelerator& device) {
+  if (!handle->needs_abort) return;
+  device.abort();
+  handle->needs_abort = false;
+  std::lock_guard lock(handle->stats_lock);
+  ++handle->stats.aborts;
+}
+
+void zynqnn::capi::note_call(zynqnn_accelerator* handle, const zynqnn::CallResult& call) {
+  {
+    std::lock_guard lock(handle->stats_lock);
+    zynqnn_stats& stats = handle->stats;
+    ++stats.calls;
+    stats.last_elapsed_ns = call.elapsed.count();
+    switch (call.status) {
+      case zynqnn::CallStatus::ok: ++stats.ok; break;
+      case zynqnn::CallStatus::timeout: ++stats.timeouts; break;
+      case zynqnn::CallStatus::dma_error: ++stats.dma_errors; break;
+      case zynqnn::CallStatus::short_output: ++stats.short_outputs; break;
+      case zynqnn::CallStatus::pending: break;  // not over: noted when it ends
+    }
+  }
+  handle->needs_abort = call.status == zynqnn::CallStatus::timeout || call.status == zynqnn::CallStatus::dma_error;
+}
+
+int zynqnn::capi::report_call(const zynqnn::CallResult& call, zynqnn_call_result* result) {
+  const int status = call_status(call.status);
+  if (result) {
+    result->status = status;
+    result->elapsed_ns = call.elapsed.count();
+    result->dma_status = call.dma_status;
+    const std::size_t n = std::min(call.detail.size(), sizeof(result->detail) - 1);
+    std::memcpy(result->detail, call.detail.data(), n);
+    result->detail[n] = '\0';
+  }
+  if (status != ZYNQNN_OK) return fail(status, call.detail.empty() ? zynqnn_status_name(status) : call.detail);
+  return ZYNQNN_OK;
+}
 
 void zynqnn::capi::release_reference(zynqnn_accelerator* handle) {
   if (handle->references.fetch_sub(1, std::memory_order_acq_rel) == 1) delete handle;
@@ -146,6 +156,7 @@ const char* zynqnn_status_name(int status) {
     case ZYNQNN_NOT_FOUND: return "not_found";
     case ZYNQNN_INTERNAL: return "internal";
     case ZYNQNN_SHORT_OUTPUT: return "short_output";
+    case ZYNQNN_PENDING: return "pending";
     default: return "unknown";
   }
 }
@@ -173,6 +184,11 @@ int zynqnn_open(const char* manifest_path, const char* board, zynqnn_accelerator
 int zynqnn_shutdown(zynqnn_accelerator* accelerator) {
   if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
   return guarded([&] {
+    try {
+      zynqnn::capi::abort_started(accelerator);  // a started call holds the device
+    } catch (const zynqnn::Error&) {
+      // A soft reset that did not complete: the device was released all the same.
+    }
     if (!accelerator->device->close(zynqnn::capi::kDeviceWait)) {
       return fail(ZYNQNN_TIMEOUT, "zynqnn_shutdown: the call in flight kept the device for " +
                                       std::to_string(zynqnn::capi::kDeviceWait.count() / 1'000'000'000) +
@@ -328,6 +344,7 @@ int zynqnn_run_named(zynqnn_accelerator* accelerator, size_t input_count, const 
 int zynqnn_abort(zynqnn_accelerator* accelerator) {
   if (!accelerator) return fail(ZYNQNN_INVALID_ARGUMENT, "accelerator handle is NULL");
   return guarded([&] {
+    if (zynqnn::capi::abort_started(accelerator)) return static_cast<int>(ZYNQNN_OK);
     const Session session = accelerator->device->acquire(zynqnn::capi::kDeviceWait);
     session->abort();
     accelerator->needs_abort = false;

@@ -30,6 +30,7 @@ std::string_view call_status_name(CallStatus status) {
     case CallStatus::timeout: return "timeout";
     case CallStatus::dma_error: return "dma_error";
     case CallStatus::short_output: return "short_output";
+    case CallStatus::pending: return "pending";
   }
   return "unknown";
 }

@@ -159,24 +159,33 @@ void ModelAccelerator::clear_faults() {
   persistent_.clear();
 }
 
-void ModelAccelerator::abort() {
+void ModelAccelerator::abort_in_flight() {
   clock_.advance(config_.abort_time);
   needs_abort_ = false;
   ++stats_.aborts;
 }
 
-void ModelAccelerator::reconfigure() {
+void ModelAccelerator::reconfigure_pl() {
   board_->reconfigure();
   needs_abort_ = false;
   ++stats_.reconfigurations;
 }
 
-CallResult ModelAccelerator::run(Nanoseconds timeout) {
+void ModelAccelerator::refuse_before_abort() const {
   if (needs_abort_) {
     throw Error(ErrorCode::bad_state, "the previous call failed and the DMA was not reset (abort() first)",
                 "ModelAccelerator::run");
   }
+}
+
+CallResult ModelAccelerator::run(Nanoseconds timeout) {
+  refuse_before_abort();
   if (timeout.count() <= 0) throw Error(ErrorCode::invalid_argument, "timeout must be positive", "ModelAccelerator::run");
+  return Accelerator::run(timeout);
+}
+
+Nanoseconds ModelAccelerator::start_call() {
+  refuse_before_abort();
   ++stats_.runs;
   const double nominal = static_cast<double>(nominal_latency().count());
   double latency = nominal + static_cast<double>(config_.jitter.count()) * jitter_(random_);
@@ -188,63 +197,71 @@ CallResult ModelAccelerator::run(Nanoseconds timeout) {
     active.push_back(pending_.front());
     pending_.pop_front();
   }
-  bool never_completes = false;
-  bool bus_error = false;
-  bool extra_words = false;
-  bool early_tlast = false;
-  bool corrupt = false;
-  std::string cause;
+  call_ = CallInFlight{};
   for (const auto& fault : active) {
     ++stats_.faults_applied;
     switch (fault.kind) {
-      case FaultKind::hang: never_completes = true; cause = "the kernel stopped producing output"; break;
-      case FaultKind::missing_tlast: never_completes = true; cause = "the last output word carried no TLAST"; break;
+      case FaultKind::hang: call_.never_completes = true; call_.cause = "the kernel stopped producing output"; break;
+      case FaultKind::missing_tlast:
+        call_.never_completes = true;
+        call_.cause = "the last output word carried no TLAST";
+        break;
       case FaultKind::stall: latency *= fault.stall_factor; break;
-      case FaultKind::bus_error: bus_error = true; break;
-      case FaultKind::extra_words: extra_words = true; break;
-      case FaultKind::early_tlast: early_tlast = true; break;
-      case FaultKind::corrupt_output: corrupt = true; break;
+      case FaultKind::bus_error: call_.bus_error = true; break;
+      case FaultKind::extra_words: call_.extra_words = true; break;
+      case FaultKind::early_tlast: call_.early_tlast = true; break;
+      case FaultKind::corrupt_output: call_.corrupt = true; break;
     }
   }
+  call_.started = clock_.now();
+  call_.duration = Nanoseconds{static_cast<std::int64_t>(latency)};
+  if (call_.bus_error && !call_.never_completes) call_.duration /= 2;
+  needs_abort_ = true;  // until the call ends well: a call in flight must be waited or aborted
+  return call_.started;
+}
 
-  CallResult result;
-  const auto duration = Nanoseconds{static_cast<std::int64_t>(latency)};
-  const std::size_t bytes = outputs_[0].bytes;
-  auto fail_timeout = [&](std::string detail) {
+CallResult ModelAccelerator::wait_call(Nanoseconds deadline) {
+  const Nanoseconds now = clock_.now();
+  const Nanoseconds end = call_.started + call_.duration;
+  // A bus error ends the call whatever the deadline (the model reports it when it happens).
+  if (call_.never_completes || (!call_.bus_error && end > deadline)) {
     // The driver notices the deadline at its next poll.
-    const Nanoseconds waited = timeout + config_.poll_interval;
-    clock_.advance(waited);
-    result.status = CallStatus::timeout;
-    result.elapsed = waited;
+    const Nanoseconds noticed = std::max(deadline, now) + config_.poll_interval;
+    clock_.advance(noticed - now);
+    CallResult result;
+    result.status = CallStatus::pending;
+    result.elapsed = noticed - call_.started;
     result.output_bytes = {0};
-    result.detail = fmt::format("S2MM of stream 'out' not Idle at the deadline: {}", detail);
-    needs_abort_ = true;
+    result.detail = fmt::format("S2MM of stream 'out' not Idle at the deadline: {}",
+                                call_.never_completes ? call_.cause
+                                                      : fmt::format("stalled ({} ns needed)", call_.duration.count()));
     return result;
-  };
-  if (never_completes) return fail_timeout(cause);
-  if (bus_error) {
-    clock_.advance(duration / 2);
+  }
+  if (end > now) clock_.advance(end - now);
+  return end_call();
+}
+
+CallResult ModelAccelerator::end_call() {
+  CallResult result;
+  result.elapsed = call_.duration;
+  const std::size_t bytes = outputs_[0].bytes;
+  if (call_.bus_error) {
     result.status = CallStatus::dma_error;
-    result.elapsed = duration / 2;
     result.output_bytes = {0};
     result.dma_status = kHalted | kDmaSlvErr | kErrIrq;
     result.detail = "MM2S of stream 'in': DMASlvErr";
-    needs_abort_ = true;
-    return result;
+    return result;  // the DMA needs its abort
   }
-  if (duration > timeout) return fail_timeout(fmt::format("stalled ({} ns needed)", duration.count()));
-  clock_.advance(duration);
-  result.elapsed = duration;
-  if (extra_words) {
+  if (call_.extra_words) {
     std::memcpy(output_.data(), input_.data(), bytes);
     result.status = CallStatus::dma_error;
     result.output_bytes = {bytes};
     result.dma_status = kHalted | kDmaIntErr | kErrIrq;
     result.detail = "S2MM of stream 'out': DMAIntErr (packet longer than LENGTH)";
-    needs_abort_ = true;
     return result;
   }
-  if (early_tlast) {
+  needs_abort_ = false;
+  if (call_.early_tlast) {
     std::memcpy(output_.data(), input_.data(), bytes / 2);
     result.status = CallStatus::short_output;
     result.output_bytes = {bytes / 2};
@@ -252,7 +269,7 @@ CallResult ModelAccelerator::run(Nanoseconds timeout) {
     return result;
   }
   std::memcpy(output_.data(), input_.data(), bytes);
-  if (corrupt) {
+  if (call_.corrupt) {
     std::uint32_t word;
     std::memcpy(&word, output_.data(), 4);
     if (config_.dtype == "float32") {

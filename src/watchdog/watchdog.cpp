@@ -183,7 +183,11 @@ Watchdog::Attempt Watchdog::attempt(const InputViews& inputs) {
   std::optional<std::string> failed;
   const CallResult call = [&]() -> CallResult {
     try {
-      return accelerator_.run(limit);
+      in_flight_ = accelerator_.start();
+      CallResult ended = in_flight_.wait_until(in_flight_.started() + limit);
+      // Still running at the deadline: a hang. The call stays in flight for the ladder's abort.
+      if (ended.status == CallStatus::pending) ended.status = CallStatus::timeout;
+      return ended;
     } catch (const Error& error) {
       failed = error.what();
       return CallResult{};
@@ -209,6 +213,7 @@ Watchdog::Attempt Watchdog::attempt(const InputViews& inputs) {
   ++counters_.attempts;
   switch (call.status) {
     case CallStatus::timeout:
+    case CallStatus::pending:
       result.outcome = Outcome::hang;
       result.detail = fmt::format("no completion within the deadline of {} ns{}{}", limit.count(),
                                   call.detail.empty() ? "" : ": ", call.detail);
@@ -270,7 +275,7 @@ bool Watchdog::heal(Action step, bool after_failure, std::vector<Action>& action
     actions.push_back(Action::abort);
     ++counters_.aborts;
     try {
-      accelerator_.abort();
+      abort_device();
       return true;
     } catch (const Error&) {
       // A soft reset that does not complete: only a reload of the PL is left.
@@ -279,7 +284,7 @@ bool Watchdog::heal(Action step, bool after_failure, std::vector<Action>& action
   }
   if (after_failure) {
     try {
-      accelerator_.abort();  // stop whatever is in flight before the PL goes away
+      abort_device();  // stop whatever is in flight before the PL goes away
     } catch (const Error&) {
       // The reconfiguration below resets the PL and its AXI ports anyway.
     }
@@ -296,12 +301,20 @@ bool Watchdog::heal(Action step, bool after_failure, std::vector<Action>& action
   return true;
 }
 
+void Watchdog::abort_device() {
+  if (in_flight_.pending()) {
+    in_flight_.abort();
+  } else {
+    accelerator_.abort();
+  }
+}
+
 void Watchdog::leave_clean(Outcome last, std::vector<Action>& actions) {
   if (!needs_abort(last)) return;
   actions.push_back(Action::abort);
   ++counters_.aborts;
   try {
-    accelerator_.abort();
+    abort_device();
   } catch (const Error&) {
     // Left to the next call's ladder: its first attempt will fail and reconfigure.
   }

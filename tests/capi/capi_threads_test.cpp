@@ -4,8 +4,6 @@
 // answer is its own; zynqnn_shutdown racing with the calls ends them with ZYNQNN_BAD_STATE.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -41,15 +39,8 @@ void on_threads(Body body) {
 
 class CapiThreadsTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    root_ = new fs::path(fs::temp_directory_path() / ("zynqnn_capi_threads_" + std::to_string(::getpid())));
-    fs::remove_all(*root_);
-    zynqnn::testing::generate_passthrough_kernel(*root_ / "passthrough");
-  }
-  static void TearDownTestSuite() {
-    fs::remove_all(*root_);
-    delete root_;
-  }
+  static void SetUpTestSuite() { root_ = zynqnn::testing::make_passthrough_suite("zynqnn_capi_threads"); }
+  static void TearDownTestSuite() { zynqnn::testing::remove_passthrough_suite(root_); }
   void SetUp() override {
     ASSERT_EQ(zynqnn_open((*root_ / "passthrough" / "manifest.json").c_str(), "virtual", &acc_), ZYNQNN_OK)
         << zynqnn_last_error();

@@ -1,6 +1,8 @@
 #pragma once
 // The C ABI tests' kernel: 64 int32 words in, the same words out, generated (and its
 // simulation library built) into `folder`.
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 
@@ -20,6 +22,21 @@ inline void generate_passthrough_kernel(const std::filesystem::path& folder) {
         {"name": "in_data", "direction": "in", "type": "int32", "shape": [64], "stream_width": 32},
         {"name": "out_data", "direction": "out", "type": "int32", "shape": [64], "stream_width": 32}]})"),
                     options);
+}
+
+// A test suite's folder (named after `prefix` and the process) holding the kernel generated
+// into its "passthrough" subfolder; remove_passthrough_suite removes it again.
+inline std::filesystem::path* make_passthrough_suite(const std::string& prefix) {
+  auto* root = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                         (prefix + "_" + std::to_string(::getpid())));
+  std::filesystem::remove_all(*root);
+  generate_passthrough_kernel(*root / "passthrough");
+  return root;
+}
+inline void remove_passthrough_suite(std::filesystem::path*& root) {
+  std::filesystem::remove_all(*root);
+  delete root;
+  root = nullptr;
 }
 
 }  // namespace zynqnn::testing

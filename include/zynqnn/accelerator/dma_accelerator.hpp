@@ -1,8 +1,10 @@
 #pragma once
 // An Accelerator made of AXI DMA channels on a Board: each input stream is fed by an MM2S
 // channel, each output stream drains into an S2MM channel, each stream has its own DMA
-// buffer. One call arms every receive, then starts every send, then waits for all of them
-// with one deadline, as the bare-metal driver of the seed paper does.
+// buffer. One call arms every receive, then starts every send (start_call), then waits for all
+// of them with one deadline (wait_call), as the bare-metal driver of the seed paper does. A
+// wait that reaches its deadline leaves the channels still running in flight, so that the
+// next wait picks up where it stopped.
 //
 // Constant streams are inputs the caller never fills: their frame is copied once into their
 // own DMA buffer (in DDR: it survives PL reconfiguration, and MM2S only reads it) when the
@@ -10,6 +12,7 @@
 // input_buffer() cover only the streams the caller fills.
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "zynqnn/runtime/accelerator.hpp"
@@ -42,23 +45,40 @@ class DmaAccelerator final : public Accelerator {
   std::span<std::byte> input_buffer(std::size_t index) override;
   std::span<const std::byte> output_buffer(std::size_t index) const override;
   std::uint64_t buffer_physical_address(StreamDirection direction, std::size_t index) const override;
-  CallResult run(Nanoseconds timeout) override;
-  void abort() override;
-  void reconfigure() override;
   Board& board() override { return *board_; }
 
   const AxiDma& dma(std::size_t index) const { return *dmas_.at(index); }
   // The constant streams (not among inputs()), in the order given.
   const std::vector<StreamInfo>& constant_inputs() const { return constants_; }
 
+ protected:
+  Nanoseconds start_call() override;
+  CallResult wait_call(Nanoseconds deadline) override;
+  void abort_in_flight() override;
+  void reconfigure_pl() override;
+
  private:
   struct Port {
     AxiDma* dma;
     std::unique_ptr<DmaBuffer> buffer;
     std::size_t bytes;
+    bool ended = false;  // in the call in flight: the channel's wait returned
+  };
+  // The call in flight: what has ended so far, across waits.
+  struct CallInFlight {
+    Nanoseconds started{0};
+    CallResult result;  // an error once seen stays; output_bytes as channels complete
+  };
+  // The first channel of a wait still running at its deadline.
+  struct LateChannel {
+    const Port* port = nullptr;
+    DmaChannel channel = DmaChannel::s2mm;
+    const std::string* stream = nullptr;
+    std::uint32_t status = 0;
   };
   void init_all();
 
+  CallInFlight call_;
   std::unique_ptr<Board> board_;
   std::vector<std::unique_ptr<AxiDma>> dmas_;
   std::vector<StreamInfo> inputs_;

@@ -5,6 +5,11 @@
 // that works on the buffers in place. close() waits for the holder, then releases the
 // accelerator; every later acquire() or call() throws Error(bad_state).
 //
+// start() is the two-step call: it copies the inputs in and starts the call, and the Run it
+// returns holds the device until a wait ends the call (outputs copied out) or abort(). A start
+// while another Run (or call) holds the device waits for it like any call, bounded by its own
+// wait, then Error(timeout).
+//
 // Every wait is bounded: a caller waits for the device at most the time it gives, and the
 // holder's own call has its deadline.
 #include <atomic>
@@ -14,6 +19,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -84,13 +90,60 @@ class SharedAccelerator {
     Accelerator* accelerator_;
   };
 
+  // A call started on the device (move-only). Destroying a Run whose call is still in flight
+  // aborts the call, then releases the device.
+  class Run {
+   public:
+    Run(Run&&) noexcept = default;
+    Run& operator=(Run&&) = delete;
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+    ~Run() = default;  // call_ first (aborts a call in flight), then session_ (the device)
+
+    // Waits at most `timeout` for the call. CallStatus::pending: still in flight, the device
+    // stays held (wait again, or abort). Otherwise the call is over: when it ended ok, each
+    // output (in outputs() order, exactly its byte count; an empty span skips it, no spans at
+    // all leaves them in the DMA buffers) is copied out, then `on_end(result)` runs, still
+    // holding the device (e.g. to note that a failed call needs an abort), then the device is
+    // released.
+    template <typename OnEnd>
+    CallResult wait(Nanoseconds timeout, std::span<const std::span<std::byte>> outputs, OnEnd&& on_end) {
+      if (!outputs.empty()) check_sizes(outputs, shared_->outputs_, "output");
+      CallResult result = call_.wait(timeout);
+      if (result.status == CallStatus::pending) return result;
+      if (result.status == CallStatus::ok) copy_outputs(**session_, outputs);
+      on_end(result);
+      session_.reset();
+      return result;
+    }
+    CallResult wait(Nanoseconds timeout, std::span<const std::span<std::byte>> outputs = {}) {
+      return wait(timeout, outputs, [](const CallResult&) {});
+    }
+    // Stops the call in flight (DMA soft reset) and releases the device; nothing to do after
+    // the call is over.
+    void abort() {
+      if (!session_) return;
+      call_.abort();
+      session_.reset();
+    }
+    bool pending() const noexcept { return call_.pending(); }
+
+   private:
+    friend class SharedAccelerator;
+    Run(SharedAccelerator& shared, Session session)
+        : shared_(&shared), session_(std::move(session)), call_((*session_)->start()) {}
+    SharedAccelerator* shared_;
+    std::optional<Session> session_;  // declared before call_: released after the abort
+    Accelerator::Run call_;
+  };
+
   // Waits at most `wait` for the calls ahead of this one. Error(timeout) when the device stayed
   // busy that long (nothing was touched), Error(bad_state) once closed.
   Session acquire(Nanoseconds wait) {
     if (!device_.enter(wait)) {
       throw Error(ErrorCode::timeout,
-                  "the device stayed busy with other threads' calls for the whole wait of " +
-                      std::to_string(wait.count()) + " ns");
+                  "the device stayed busy with other calls (or a started call not yet waited for) for the whole "
+                  "wait of " + std::to_string(wait.count()) + " ns");
     }
     Session session(&device_, accelerator_.get());
     // A close() waiting for the device goes first: the callers queued behind it are refused.
@@ -106,18 +159,23 @@ class SharedAccelerator {
     check_sizes(inputs, inputs_, "input");
     check_sizes(outputs, outputs_, "output");
     Session session = acquire(timeout);
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      const std::span<std::byte> buffer = session->input_buffer(i);
-      if (buffer.data() != inputs[i].data()) std::memcpy(buffer.data(), inputs[i].data(), inputs[i].size());
-    }
+    copy_inputs(*session, inputs);
     CallResult result = session->run(timeout);
-    if (result.status == CallStatus::ok) {
-      for (std::size_t j = 0; j < outputs.size(); ++j) {
-        if (!outputs[j].empty()) std::memcpy(outputs[j].data(), session->output_buffer(j).data(), outputs[j].size());
-      }
-    }
+    if (result.status == CallStatus::ok) copy_outputs(*session, outputs);
     return result;
   }
+
+  // The first step of a call: each input (as for call()) is copied into its DMA buffer and the
+  // call started; the Run holds the device until its wait ends the call or it is aborted.
+  // Waits at most `wait` for the device (Error(timeout) after it, nothing started).
+  Run start(std::span<const std::span<const std::byte>> inputs, Nanoseconds wait) {
+    check_sizes(inputs, inputs_, "input");
+    Session session = acquire(wait);
+    copy_inputs(*session, inputs);
+    return Run(*this, std::move(session));
+  }
+  // Starts a call on the inputs already in the DMA buffers of the device `session` holds.
+  Run start(Session session) { return Run(*this, std::move(session)); }
 
   // Waits at most `wait` for the call in flight, then releases the accelerator (board, DMA
   // buffers). False when the holder kept the device past `wait`: the accelerator is then still
@@ -136,6 +194,18 @@ class SharedAccelerator {
   const std::vector<StreamInfo>& outputs() const noexcept { return outputs_; }
 
  private:
+  static void copy_inputs(Accelerator& device, std::span<const std::span<const std::byte>> inputs) {
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const std::span<std::byte> buffer = device.input_buffer(i);
+      if (buffer.data() != inputs[i].data()) std::memcpy(buffer.data(), inputs[i].data(), inputs[i].size());
+    }
+  }
+  static void copy_outputs(Accelerator& device, std::span<const std::span<std::byte>> outputs) {
+    for (std::size_t j = 0; j < outputs.size(); ++j) {
+      if (!outputs[j].empty()) std::memcpy(outputs[j].data(), device.output_buffer(j).data(), outputs[j].size());
+    }
+  }
+
   template <typename Span>
   static void check_sizes(std::span<const Span> given, const std::vector<StreamInfo>& streams, const char* what) {
     if (given.size() != streams.size()) {

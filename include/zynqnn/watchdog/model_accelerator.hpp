@@ -3,7 +3,9 @@
 // takes setup + words / f_PL plus seeded normal jitter, and the faults of the virtual board
 // act as the hardware would show them to the driver (a hang never completes, a bus error is
 // DMASlvErr, extra words are DMAIntErr on S2MM, corrupt output changes the data). A timed-out
-// call is noticed one poll interval after its deadline.
+// call is noticed one poll interval after its deadline. A started call ends at its start plus
+// its modeled time; a wait moves the clock to that end, or to its deadline plus one poll
+// interval when the call has not ended by then.
 //
 // It is what the watchdog's tests and campaigns run on; it does not replace the virtual board
 // (which runs the kernel's HLS C++ behind register-accurate DMA models).
@@ -61,10 +63,9 @@ class ModelAccelerator final : public Accelerator {
   const std::vector<StreamInfo>& outputs() const override { return outputs_; }
   std::span<std::byte> input_buffer(std::size_t index) override;
   std::span<const std::byte> output_buffer(std::size_t index) const override;
-  // Error(bad_state) when a failed call was not aborted (as the real driver refuses).
+  // Error(bad_state) when a failed call was not aborted (as the real driver refuses);
+  // Error(invalid_argument) for a timeout that is not positive.
   CallResult run(Nanoseconds timeout) override;
-  void abort() override;
-  void reconfigure() override;
   Board& board() override;
 
   void inject(InjectedFault fault);
@@ -75,8 +76,28 @@ class ModelAccelerator final : public Accelerator {
   Nanoseconds nominal_latency() const noexcept;
   const ModelAcceleratorStats& stats() const noexcept { return stats_; }
 
+ protected:
+  Nanoseconds start_call() override;
+  CallResult wait_call(Nanoseconds deadline) override;
+  void abort_in_flight() override;
+  void reconfigure_pl() override;
+
  private:
   class ModelBoard;
+  // How the call in flight ends, decided by the faults when it starts.
+  struct CallInFlight {
+    Nanoseconds started{0};
+    Nanoseconds duration{0};   // to its end (bus error: to the error)
+    bool never_completes = false;
+    bool bus_error = false;
+    bool extra_words = false;
+    bool early_tlast = false;
+    bool corrupt = false;
+    std::string cause;         // of a call that never completes
+  };
+  void refuse_before_abort() const;
+  CallResult end_call();
+  CallInFlight call_;
   ModelAcceleratorConfig config_;
   ManualClock clock_;
   std::unique_ptr<ModelBoard> board_;

@@ -1,6 +1,7 @@
 #pragma once
-// The self-healing runtime: wraps any Accelerator, times every call on the board's clock,
-// classifies it (outcome.hpp), heals failures with the recovery ladder (abort -> reconfigure
+// The self-healing runtime: wraps any Accelerator, times every call on the board's clock
+// (start, then a wait to the deadline; a call still running there is a hang, and the ladder's
+// abort stops it), classifies it (outcome.hpp), heals failures with the recovery ladder (abort -> reconfigure
 // -> retry), escalates after K consecutive anomalies, detects drift, adapts its threshold
 // within bounds, and answers from the CPU while the PL is down. No input is lost silently:
 // every process() returns a report that either carries verified outputs or is the failure
@@ -138,6 +139,8 @@ class Watchdog {
   // False when the PL could not be brought back (the reload itself failed).
   bool heal(Action step, bool after_failure, std::vector<Action>& actions);
   void leave_clean(Outcome last, std::vector<Action>& actions);
+  // Aborts the call in flight (a hang's) or, with none, the accelerator's last failed one.
+  void abort_device();
   bool answer_from_fallback(const InputViews& inputs, CallReport& report);
   void deliver_from_pl(CallReport& report);
   void after_call(CallReport& report, const InputViews& inputs);
@@ -162,6 +165,7 @@ class Watchdog {
 
   mutable std::mutex calls_;  // one call at a time; guards every member below that changes
   Accelerator& accelerator_;
+  Accelerator::Run in_flight_;  // the last attempt's call; still pending after a hang until aborted
   WatchdogConfig config_;
   std::string kernel_;
   std::optional<Calibration> calibration_;
