@@ -98,6 +98,7 @@ json list_json(const std::vector<T>& items, F&& to_json) {
 }  // namespace
 
 void write_contract(const NetworkContract& c, const fs::path& output_dir) {
+  fs::create_directories(output_dir);
   TensorSink tensors(output_dir / kContractTensorFolder);
   json constants = json::array();
   for (const auto& [name, tensor] : c.constants) constants.push_back({{"name", name}, {"tensor", tensors.save(tensor)}});
