@@ -51,15 +51,4 @@ NetworkRunner open_network(const fs::path& output_dir, const std::string& board,
       board_where(board));
 }
 
-NetworkRunner network_runner(const LayerPlan& plan, const fs::path& output_dir, const std::string& board,
-                             std::chrono::nanoseconds deadline) {
-  std::vector<StreamLayout> in, out;
-  std::unique_ptr<PlRunner> pl;
-  if (plan.uses_pl()) {
-    read_stream_layouts(output_dir / "manifest.json", in, out);
-    pl = open_board_runner(output_dir, board, deadline);
-  }
-  return NetworkRunner(network_contract(plan), std::move(in), std::move(out), std::move(pl));
-}
-
 }  // namespace zynqnn::compiler

@@ -40,8 +40,4 @@ std::unique_ptr<PlRunner> open_sim_library(const std::filesystem::path& output_d
 NetworkRunner open_network(const std::filesystem::path& output_dir, const std::string& board = "virtual",
                            std::chrono::nanoseconds deadline = std::chrono::seconds(1));
 
-// A lowered plan run against the kernel compiled from it into OUT (tests, check-onnx).
-NetworkRunner network_runner(const LayerPlan& plan, const std::filesystem::path& output_dir, const std::string& board,
-                             std::chrono::nanoseconds deadline);
-
 }  // namespace zynqnn::compiler
