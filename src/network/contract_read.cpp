@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -93,6 +94,17 @@ struct Field {
     return *d;
   }
 };
+
+// Whether the product of non-negative `factors` is above `limit` (computed without overflow).
+bool exceeds(std::int64_t limit, std::initializer_list<std::int64_t> factors) {
+  std::int64_t product = 1;
+  for (std::int64_t f : factors) {
+    if (f == 0) return false;
+    if (product > limit / f) return true;
+    product *= f;
+  }
+  return false;
+}
 
 graph::Tensor load_tensor(const fs::path& folder, const Field& index_field, std::size_t tensor_count) {
   const auto index = static_cast<std::size_t>(index_field.integer(0, static_cast<std::int64_t>(tensor_count)));
@@ -257,7 +269,8 @@ class Reader {
       f.fail(fmt::format("shape {} has {} elements, the stream {}", graph::shape_to_string(t.shape),
                          graph::element_count(t.shape, t.value), t.elements()),
              ErrorCode::invalid_argument);
-    if (p.kind == HostPacking::Kind::mvu_weights && p.out_c * p.in_c * (p.conv ? p.kernel_h * p.kernel_w : 1) > graph::kMaxElements)
+    if (p.kind == HostPacking::Kind::mvu_weights &&
+        exceeds(graph::kMaxElements, {p.out_c, p.in_c, p.conv ? p.kernel_h : 1, p.conv ? p.kernel_w : 1}))
       k.fail("packs more weights than a tensor may hold", ErrorCode::invalid_argument);
     return t;
   }

@@ -140,6 +140,15 @@ TEST(NetworkContract, InconsistentContractsAreRefused) {
   refused([](json& d) { d["pl"]["inputs"][0]["host_packing"]["kind"] = "zigzag"; }, "host_packing.kind");
   refused([](json& d) { d["ps_after_pl"][0]["attributes"]["alpha"] = json{{"complex", 1}}; }, "attributes.alpha");
   refused([](json& d) { d["precision"] = "fixed<40,2>"; }, "precision");
+  refused(
+      [](json& d) {
+        auto& k = d["pl"]["inputs"][0]["host_packing"];
+        k["kind"] = "mvu_weights";
+        k["conv"] = true;
+        k["out_c"] = k["in_c"] = 1 << 27;
+        k["kernel_h"] = k["kernel_w"] = 1 << 30;
+      },
+      "pl.inputs[0].host_packing");
   refused([](json& d) { d["inputs"].push_back(d["inputs"][0]); }, "inputs");
 }
 
