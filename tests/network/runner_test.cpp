@@ -156,3 +156,40 @@ TEST(NetworkRunner, OpensAWrittenContractWithoutAPlPart) {
 
 }  // namespace
 }  // namespace zynqnn::network
+
+namespace zynqnn::network {
+namespace {
+
+// A contract is outside input: a PS node of any operator given inputs that do not fit it (too
+// few, absent, of the wrong type or shape) is an Error when the network runs, never a crash.
+TEST(NetworkRunner, PsNodesThatDoNotFitTheirInputsAreErrorsNotCrashes) {
+  const std::vector<std::string> ops{
+      "Add", "Mul", "Relu", "Conv", "Gemm", "MatMul", "Reshape", "Transpose", "Softmax", "Concat", "Clip", "MaxPool",
+      "AveragePool", "Flatten", "Gather", "Slice", "Pad", "QuantizeLinear", "DequantizeLinear", "QLinearConv",
+      "QLinearMatMul", "ConvInteger", "MatMulInteger", "BatchNormalization", "GlobalAveragePool", "Squeeze",
+      "Unsqueeze", "Sigmoid", "LeakyRelu", "Identity", "NoSuchOp"};
+  const std::vector<std::vector<std::string>> argument_lists{
+      {}, {""}, {"x"}, {"bias"}, {"x", "bias"}, {"x", "two"}, {"two", "x"}, {"x", "", "bias"}, {"x", "bias", "two", "x", "x"}};
+  int errors = 0, ran = 0;
+  for (const auto& op : ops)
+    for (const auto& args : argument_lists) {
+      NetworkContract c = testing::sample_contract();
+      c.uses_pl = false;
+      c.pl_inputs.clear();
+      c.pl_outputs.clear();
+      c.ps_before_pl = {testing::node(op, "n", args, {"y"})};
+      c.ps_after_pl.clear();
+      NetworkRunner runner(std::move(c), {}, {}, nullptr);
+      try {
+        runner.run(input_map());
+        ++ran;
+      } catch (const Error&) {
+        ++errors;
+      }
+    }
+  EXPECT_GT(errors, 0);
+  EXPECT_GT(ran, 0);
+}
+
+}  // namespace
+}  // namespace zynqnn::network
