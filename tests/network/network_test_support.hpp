@@ -86,23 +86,28 @@ class LoopbackAccelerator final : public Accelerator {
     if (fail != Failure::none) {
       r.status = fail == Failure::timeout ? CallStatus::timeout : CallStatus::dma_error;
       r.detail = fail == Failure::timeout ? "s2mm: no completion before the deadline" : "mm2s: DMASlvErr";
-      fail = Failure::none;
+      if (!fail_always) fail = Failure::none;
       needs_abort = true;
       return r;
     }
     std::copy(input_.begin(), input_.end(), output_.begin());
+    r.output_bytes = {output_.size()};
     return r;
   }
   void abort() override {
     ++aborts;
     needs_abort = false;
   }
-  void reconfigure() override {}
+  void reconfigure() override {
+    ++reconfigurations;
+    needs_abort = false;
+  }
   Board& board() override { return board_; }
 
   Failure fail = Failure::none;
+  bool fail_always = false;
   bool needs_abort = false;
-  int calls = 0, aborts = 0;
+  int calls = 0, aborts = 0, reconfigurations = 0;
   Nanoseconds last_timeout{0};
   std::vector<std::byte> last_input;
 
