@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "zynqnn/network/contract.hpp"
 #include "zynqnn/runtime/accelerator.hpp"
 #include "zynqnn/runtime/null_board.hpp"
@@ -117,9 +119,10 @@ class LoopbackAccelerator final : public Accelerator {
   NullBoard board_;
 };
 
-// A fresh, empty folder under the system's temporary folder.
+// A fresh, empty folder under the system's temporary folder (the process id keeps builds
+// that run the same test at once apart).
 inline std::filesystem::path fresh_folder(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("zynqnn-network-" + name);
+  const auto dir = std::filesystem::temp_directory_path() / ("zynqnn-network-" + name + "-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
