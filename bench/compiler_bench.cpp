@@ -46,7 +46,8 @@ void run_mnist(benchmark::State& state, const char* precision, double target_fps
   state.counters["interval_cycles_estimate"] = static_cast<double>(compiled.estimate.interval_cycles);
   std::vector<compiler::StreamLayout> in, out;
   compiler::read_stream_layouts(o.output_dir / "manifest.json", in, out);
-  compiler::NetworkRunner runner(compiled.plan, in, out, compiler::open_sim_library(o.output_dir));
+  compiler::NetworkRunner runner(compiler::network_contract(compiled.plan), in, out,
+                                   compiler::open_sim_library(o.output_dir));
   state.counters["sim_build_s"] = compiled.sim_build_seconds;
   for (auto _ : state) benchmark::DoNotOptimize(runner.run(input));
   state.counters["inferences_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);

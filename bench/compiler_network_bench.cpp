@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "zynqnn/compiler/host_run.hpp"
@@ -32,16 +33,17 @@ double cpu_seconds() {
 
 int run(const std::filesystem::path& out_dir, const std::filesystem::path& inputs_npy, const std::filesystem::path& outputs_npy,
         bool direct) {
-  compiler::NetworkRunner board_runner = compiler::NetworkRunner::open(out_dir);  // owns the plan
+  compiler::NetworkRunner board_runner = compiler::open_network(out_dir);
   std::vector<compiler::StreamLayout> in, out;
   compiler::read_stream_layouts(out_dir / "manifest.json", in, out);
-  compiler::NetworkRunner direct_runner(board_runner.plan(), in, out,
-                                        direct ? compiler::open_sim_library(out_dir) : nullptr);
-  compiler::NetworkRunner& runner = direct ? direct_runner : board_runner;
-  const graph::Graph& g = runner.plan().graph;
-  if (g.inputs.size() != 1 || g.outputs.size() != 1)
-    throw Error(ErrorCode::unsupported, "this benchmark drives models with one input and one output", out_dir.string());
-  const graph::Shape input_shape = g.value(g.inputs[0]).shape;
+  std::optional<compiler::NetworkRunner> direct_runner;
+  if (direct) direct_runner.emplace(board_runner.contract(), in, out, compiler::open_sim_library(out_dir));
+  compiler::NetworkRunner& runner = direct ? *direct_runner : board_runner;
+  const network::NetworkContract& c = runner.contract();
+  if (c.inputs.size() != 1 || c.outputs.size() != 1 || !c.inputs[0].shape)
+    throw Error(ErrorCode::unsupported, "this benchmark drives models with one input of a known shape and one output",
+                out_dir.string());
+  const graph::Shape input_shape = *c.inputs[0].shape;
   std::int64_t per_input = 1;
   for (auto d : input_shape) per_input *= d;
 
@@ -56,7 +58,7 @@ int run(const std::filesystem::path& out_dir, const std::filesystem::path& input
   std::vector<graph::TensorMap> frames(static_cast<std::size_t>(count));
   for (std::int64_t n = 0; n < count; ++n) {
     std::vector<float> one(values.begin() + n * per_input, values.begin() + (n + 1) * per_input);
-    frames[static_cast<std::size_t>(n)].emplace(g.inputs[0], graph::Tensor::from<float>(input_shape, one));
+    frames[static_cast<std::size_t>(n)].emplace(c.inputs[0].name, graph::Tensor::from<float>(input_shape, one));
   }
 
   runner.run(frames[0]);  // warm-up: first-touch of the library's code and data
@@ -72,9 +74,9 @@ int run(const std::filesystem::path& out_dir, const std::filesystem::path& input
   array.dtype = "float32";
   array.shape.push_back(static_cast<std::uint64_t>(count));
   for (std::size_t n = 0; n < results.size(); ++n) {
-    const auto it = results[n].find(g.outputs[0]);
+    const auto it = results[n].find(c.outputs[0].name);
     if (it == results[n].end() || it->second.dtype() != graph::DType::float32)
-      throw Error(ErrorCode::internal, "the network returned no float32 output", g.outputs[0]);
+      throw Error(ErrorCode::internal, "the network returned no float32 output", c.outputs[0].name);
     if (n == 0)
       for (auto d : it->second.shape()) array.shape.push_back(static_cast<std::uint64_t>(d));
     const auto out = it->second.data<float>();

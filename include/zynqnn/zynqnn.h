@@ -380,6 +380,56 @@ ZYNQNN_API int zynqnn_watchdog_save_calibration(const zynqnn_watchdog* watchdog,
 ZYNQNN_API const char* zynqnn_outcome_name(int outcome);
 ZYNQNN_API const char* zynqnn_action_name(int action);
 
+/* ======================================================================================
+ * Compiled networks (docs/compiler.md, "Running a compiled network"): the output folder of
+ * `zynqnn compile` run whole from its host contract (network.json): the PS operators before
+ * the accelerator, the accelerator (every call with the deadline timeout_ns; after a timeout
+ * or DMA error it is aborted and the next run may go ahead), the PS operators after it.
+ * Values are float32 arrays in the network's (ONNX, row-major) order, by index:
+ *
+ *   zynqnn_network* net;
+ *   if (zynqnn_network_open("out", "virtual", 1000000000, &net) != ZYNQNN_OK) puts(zynqnn_last_error());
+ *   zynqnn_network_value x;
+ *   zynqnn_network_value_get(net, ZYNQNN_INPUT, 0, &x);     // name, shape, elements
+ *   const float* in[1] = {image};  size_t in_bytes[1] = {x.elements * sizeof(float)};
+ *   float* out[1] = {scores};      size_t out_bytes[1] = {sizeof scores};
+ *   int status = zynqnn_network_run(net, 1, in, in_bytes, 1, out, out_bytes);
+ *   zynqnn_network_close(net);
+ *
+ * A handle may be shared by threads: runs are one at a time, each waiting at most 30 s for the
+ * one ahead (then ZYNQNN_TIMEOUT, nothing run). zynqnn_network_shutdown waits (at most 30 s)
+ * for the run in flight and releases the accelerator; later runs return ZYNQNN_BAD_STATE.
+ * Value infos stay readable until zynqnn_network_close. */
+
+typedef struct zynqnn_network zynqnn_network;
+
+typedef struct zynqnn_network_value {
+  const char* name;      /* valid until zynqnn_network_close */
+  const char* dtype;     /* the network value's type: "float32", "int8", "uint8", "int32", ... */
+  size_t rank;
+  const int64_t* shape;  /* rank entries; NULL when the shape is known only at run time */
+  size_t elements;       /* 0 when the shape is unknown (the C ABI cannot run such a value) */
+} zynqnn_network_value;
+
+/* output_dir: a folder written by `zynqnn compile` (network.json, manifest.json). board as in
+ * zynqnn_open (NULL: "virtual"); only opened when the network has a PL part. timeout_ns: the
+ * deadline of each accelerator call. */
+ZYNQNN_API int zynqnn_network_open(const char* output_dir, const char* board, int64_t timeout_ns,
+                                   zynqnn_network** out);
+ZYNQNN_API int zynqnn_network_count(const zynqnn_network* network, int direction, size_t* count);
+ZYNQNN_API int zynqnn_network_value_get(const zynqnn_network* network, int direction, size_t index,
+                                        zynqnn_network_value* value);
+/* One inference. Every input and every output is given, in index order, with its size in bytes
+ * (elements * 4: anything else is ZYNQNN_INVALID_ARGUMENT before anything runs). Integer
+ * inputs take integral float values in their type's range; integer outputs come back as
+ * float. The outputs are written only when the whole network ran. */
+ZYNQNN_API int zynqnn_network_run(zynqnn_network* network, size_t input_count, const float* const* inputs,
+                                  const size_t* input_bytes, size_t output_count, float* const* outputs,
+                                  const size_t* output_bytes);
+ZYNQNN_API int zynqnn_network_shutdown(zynqnn_network* network);
+/* zynqnn_network_shutdown, then frees the handle: once no other thread can still use it. */
+ZYNQNN_API void zynqnn_network_close(zynqnn_network* network);
+
 #ifdef __cplusplus
 }
 #endif

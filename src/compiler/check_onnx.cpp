@@ -84,13 +84,8 @@ CaseResult check_case(const fs::path& dir, const CheckOptions& options) {
     r.sim_build_seconds = compiled.sim_build_seconds;
     r.sim_cached = compiled.sim_cached;
     r.ran_on = compiled.plan.uses_pl() ? "pl" : "ps";
-    std::vector<StreamLayout> in_layout, out_layout;
-    std::unique_ptr<PlRunner> pl;
-    if (compiled.plan.uses_pl()) {
-      read_stream_layouts(copt.output_dir / "manifest.json", in_layout, out_layout);
-      pl = open_board_runner(copt.output_dir, options.board, options.deadline);
-    }
-    NetworkRunner runner(compiled.plan, std::move(in_layout), std::move(out_layout), std::move(pl));
+    // The network as the runtime runs it: from the folder's host contract (network.json).
+    NetworkRunner runner = open_network(copt.output_dir, options.board, options.deadline);
     const auto run_start = Clock::now();
     // A model the PS runs alone computes in float32 whatever the precision asked for.
     // A model quantized as given runs int8 whatever --precision says; its float outputs that

@@ -252,6 +252,8 @@ CompileResult compile_graph(graph::Graph graph, const CompileOptions& options) {
   if (!model_bytes.empty()) write_text(out / "model.onnx", model_bytes);
   write_text(out / "plan.json", plan_to_json(plan, result.estimate, options.model.filename().string()));
   result.files.push_back("plan.json");
+  network::write_contract(network_contract(plan), out);
+  result.files.push_back(network::kContractFile);
   if (!plan.uses_pl()) {  // every operator runs on the PS: no accelerator
     staged.commit();
     return result;

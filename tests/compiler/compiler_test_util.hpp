@@ -91,15 +91,13 @@ inline CompileOptions options_for(const std::string& name, Precision precision =
   return o;
 }
 
-// A runner of a compiled network whose PL part goes through the DMA driver on the virtual board.
+// A runner of a compiled network as the runtime opens it (OUT/network.json), its PL part
+// through the DMA driver on the virtual board.
 inline NetworkRunner runner_for(const CompileResult& compiled, const std::filesystem::path& out) {
-  std::vector<StreamLayout> in, outl;
-  std::unique_ptr<PlRunner> pl;
-  if (compiled.plan.uses_pl()) {
-    read_stream_layouts(out / "manifest.json", in, outl);
-    pl = open_board_runner(out, "virtual", std::chrono::seconds(1));
-  }
-  return NetworkRunner(compiled.plan, std::move(in), std::move(outl), std::move(pl));
+  NetworkRunner runner = open_network(out, "virtual", std::chrono::seconds(1));
+  if (runner.contract().uses_pl != compiled.plan.uses_pl())
+    throw Error(ErrorCode::internal, "the network contract and the plan disagree on the PL part", out.string());
+  return runner;
 }
 
 }  // namespace zynqnn::compiler::testing

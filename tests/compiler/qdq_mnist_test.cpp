@@ -60,7 +60,7 @@ TEST(QdqMnist8, MatchesTheOperatorDefinitionsWithinOneStepAndKeepsTheFloatTopOne
   std::printf("qdq mnist-8: max %.3f quantization steps from the operator definitions (max abs %.4g)\n", r.max_quant_steps, r.max_abs_err);
 
   // The accelerator (opened as a user opens it) keeps the float model's top-1 on the fixture input.
-  auto runner = NetworkRunner::open(o.work_dir / (dir.filename().string() + "-float32"), "virtual", std::chrono::seconds(1));
+  auto runner = open_network(o.work_dir / (dir.filename().string() + "-float32"), "virtual", std::chrono::seconds(1));
   const fs::path fixture = fs::path(ZYNQNN_FIXTURES_DIR) / "onnx" / "mnist-8" / "test_data_set_0";
   const graph::Graph g = onnx_import::import_file(dir / "model.onnx");
   graph::TensorMap in;

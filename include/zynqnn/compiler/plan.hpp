@@ -13,60 +13,21 @@
 
 #include "zynqnn/compiler/precision.hpp"
 #include "zynqnn/graph/graph.hpp"
+#include "zynqnn/network/host_port.hpp"
 
 namespace zynqnn::compiler {
 
-// Stream element j of a PL tensor is ONNX (row-major) element (j % channels_major) * pixels_major
-// + j / channels_major: the NHWC order of an NCHW tensor. Identity when either count is 1.
-struct ElementOrder {
-  std::int64_t channels_major = 1;
-  std::int64_t pixels_major = 1;
-  bool identity() const { return channels_major == 1 || pixels_major == 1; }
-  std::int64_t onnx_index(std::int64_t stream_index) const {
-    return identity() ? stream_index
-                      : (stream_index % channels_major) * pixels_major + stream_index / channels_major;
-  }
-};
-
-// How the host prepares a run-time operand before streaming it (a PS step): weights packed
-// into the matrix-vector unit's tile order, or a tensor broadcast to a full shape and scaled.
-struct HostPacking {
-  enum class Kind { none, mvu_weights, broadcast, transpose } kind = Kind::none;
-  // mvu_weights: ONNX weights (conv OIHW, or Gemm B [K,N] / [N,K] with trans_b) scaled by
-  // `factor`, with the dense input columns in the stream order of `columns`.
-  bool conv = false, trans_b = false;
-  std::int64_t out_c = 0, in_c = 0, kernel_h = 1, kernel_w = 1;
-  int pe = 1, simd = 1;
-  ElementOrder columns;
-  // broadcast: to `shape`, times `factor`. transpose: a 2-D tensor transposed.
-  graph::Shape shape;
-  float factor = 1.0F;
-};
-
-// The weights in the matrix-vector unit's [PE][TILES][SIMD] order (weight_layout.h), flattened.
-std::vector<float> pack_mvu_weights(const HostPacking& packing, const std::vector<float>& onnx_weights);
-
-// What the host streams for a PL input port: `x` prepared as `t.packing` says (packed weights,
-// broadcast, transposed), or x itself; in stream order (NHWC for an image). float32 elements.
-std::vector<float> host_prepare(const graph::Tensor& x, const struct PlTensor& t);
+// Element order, host packing and the host's view of a PL port are the runtime's
+// (zynqnn/network/host_port.hpp): the runtime runs what the compiler plans.
+using network::ElementOrder;
+using network::HostPacking;
+using network::host_prepare;
+using network::pack_mvu_weights;
 
 // A tensor streaming on the PL: `pixels` words-groups of `channels` elements.
-struct PlTensor {
-  std::string value;  // graph value name
+struct PlTensor : network::HostPort {
   std::string id;     // its C++ identifier
-  graph::Shape shape; // ONNX shape
-  graph::DType dtype = graph::DType::float32;
-  std::int64_t pixels = 1, channels = 1;
   std::int64_t height = 1, width = 1;  // spatial extent when the tensor is an image
-  ElementOrder order;
-  // int8 precision: the quantization of the stream's values (real = scale * (q - zero_point)).
-  float scale = 1.0F;
-  std::int32_t zero_point = 0;
-  HostPacking packing;  // PL input ports only
-  // A PL input the host never computes: a layer's weights streamed from DDR. The compiler
-  // writes its bytes next to the manifest and the accelerator sends them with every call.
-  bool constant = false;
-  std::int64_t elements() const { return pixels * channels; }
 };
 
 enum class LayerKind {

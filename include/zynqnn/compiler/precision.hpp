@@ -1,20 +1,11 @@
 #pragma once
-// The arithmetic a compiled network uses on the programmable logic.
-#include <string>
-#include <string_view>
+// The arithmetic a compiled network uses on the programmable logic (the runtime's type: the
+// host converts values to it when it runs the network).
+#include "zynqnn/network/precision.hpp"
 
 namespace zynqnn::compiler {
 
-enum class PrecisionKind { float32, int8, fixed };
-
-struct Precision {
-  PrecisionKind kind = PrecisionKind::float32;
-  int width = 0;          // fixed<W,I>: total bits
-  int integer_bits = 0;   // fixed<W,I>: integer bits (sign included)
-
-  // "float32", "int8" or "fixed<W,I>" (2 <= W <= 32, 1 <= I <= W).
-  static Precision parse(std::string_view text);
-  std::string name() const;
-};
+using network::Precision;
+using network::PrecisionKind;
 
 }  // namespace zynqnn::compiler

@@ -1,10 +1,10 @@
-#include "zynqnn/compiler/precision.hpp"
+#include "zynqnn/network/precision.hpp"
 
 #include <charconv>
 
 #include "zynqnn/core/error.hpp"
 
-namespace zynqnn::compiler {
+namespace zynqnn::network {
 
 Precision Precision::parse(std::string_view text) {
   if (text == "float32") return {};
@@ -38,4 +38,4 @@ std::string Precision::name() const {
   return "?";
 }
 
-}  // namespace zynqnn::compiler
+}  // namespace zynqnn::network

@@ -1,10 +1,11 @@
+// Host packing of run-time operands: what the PS does to a tensor before the PL streams it.
 #include <fmt/format.h>
 
 #include "weight_layout.h"
-#include "zynqnn/compiler/plan.hpp"
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/network/host_port.hpp"
 
-namespace zynqnn::compiler {
+namespace zynqnn::network {
 
 std::vector<float> pack_mvu_weights(const HostPacking& p, const std::vector<float>& onnx) {
   const std::int64_t oc = p.out_c, ic = p.in_c, kh = p.conv ? p.kernel_h : 1, kw = p.conv ? p.kernel_w : 1;
@@ -34,7 +35,7 @@ std::vector<float> pack_mvu_weights(const HostPacking& p, const std::vector<floa
   return packed;
 }
 
-std::vector<float> host_prepare(const graph::Tensor& x, const PlTensor& t) {
+std::vector<float> host_prepare(const graph::Tensor& x, const HostPort& t) {
   std::vector<float> values;
   if (x.dtype() == graph::DType::float32) {
     const auto v = x.data<float>();
@@ -90,4 +91,4 @@ std::vector<float> host_prepare(const graph::Tensor& x, const PlTensor& t) {
   return values;
 }
 
-}  // namespace zynqnn::compiler
+}  // namespace zynqnn::network
