@@ -240,15 +240,22 @@ std::size_t remove_unused_values(Graph& graph) {
   return unused.size();
 }
 
-void optimize(Graph& graph) {
+Rewrites optimize(Graph& graph) {
+  Rewrites total;
   for (int round = 0; round < 8; ++round) {
-    std::size_t changes = remove_identities(graph);
-    changes += fuse_conv_bias_add(graph);
-    changes += fold_batch_norm(graph);
-    changes += matmul_to_gemm(graph);
-    if (changes == 0) break;
+    Rewrites r;
+    r.identities = remove_identities(graph);
+    r.conv_bias_adds = fuse_conv_bias_add(graph);
+    r.batch_norms = fold_batch_norm(graph);
+    r.matmuls_to_gemm = matmul_to_gemm(graph);
+    total.identities += r.identities;
+    total.conv_bias_adds += r.conv_bias_adds;
+    total.batch_norms += r.batch_norms;
+    total.matmuls_to_gemm += r.matmuls_to_gemm;
+    if (r.identities + r.conv_bias_adds + r.batch_norms + r.matmuls_to_gemm == 0) break;
   }
-  remove_unused_values(graph);
+  total.unused_values = remove_unused_values(graph);
+  return total;
 }
 
 }  // namespace zynqnn::graph
