@@ -65,5 +65,8 @@ if [ ! -f "$stamp" ] || [ "$here/python/requirements-dev.txt" -nt "$stamp" ] || 
   /usr/bin/python3 -m venv "$venv"
   "$venv/bin/pip" install -q -c "$constraints" pip
   "$venv/bin/pip" install -q -c "$constraints" -r "$here/python/requirements-dev.txt"
+  # Only for the files it ships: Xilinx's open-source ap_types, the reference the generated
+  # designs are compiled against (tests/hls/vendor_headers.sh); none of its dependencies.
+  "$venv/bin/pip" install -q --no-deps -c "$constraints" hls4ml
   touch "$stamp"
 fi

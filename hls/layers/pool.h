@@ -17,23 +17,32 @@ enum class pool_kind { max, average };
 
 namespace detail {
 
-// round_half_even(sum / count) for integers, the type's own division otherwise.
+// The type's own division for floating and fixed point (C++14: chosen by overload, not if constexpr).
+template <typename TA>
+inline TA average_of(const TA& sum, int count, std::false_type /*integer*/) {
+#pragma HLS INLINE
+  return static_cast<TA>(sum / static_cast<TA>(count));
+}
+
+// round_half_even(sum / count) for integers.
+template <typename TA>
+inline TA average_of(const TA& sum, int count, std::true_type /*integer*/) {
+#pragma HLS INLINE
+  const std::int64_t s = static_cast<std::int64_t>(sum);
+  std::int64_t q = s / count;
+  std::int64_t r = s % count;  // same sign as s
+  if (r < 0) {  // floor division
+    q -= 1;
+    r += count;
+  }
+  if (2 * r > count || (2 * r == count && (q & 1))) q += 1;
+  return static_cast<TA>(q);
+}
+
 template <typename TA>
 inline TA average_of(const TA& sum, int count) {
 #pragma HLS INLINE
-  if constexpr (!is_integer_type<TA>::value) {
-    return static_cast<TA>(sum / static_cast<TA>(count));
-  } else {
-    const std::int64_t s = static_cast<std::int64_t>(sum);
-    std::int64_t q = s / count;
-    std::int64_t r = s % count;  // same sign as s
-    if (r < 0) {  // floor division
-      q -= 1;
-      r += count;
-    }
-    if (2 * r > count || (2 * r == count && (q & 1))) q += 1;
-    return static_cast<TA>(q);
-  }
+  return average_of<TA>(sum, count, std::integral_constant<bool, is_integer_type<TA>::value>());
 }
 
 // Window positions of one axis inside [0, in) for output index o.
@@ -75,7 +84,7 @@ out_rows:
           for (int s = 0; s < WCFG::SIMD; ++s) {
 #pragma HLS UNROLL
             const TA v = static_cast<TA>(x.data[s]);
-            if constexpr (KIND == pool_kind::max) {
+            if (KIND == pool_kind::max) {  // a constant: one branch is built
               a.data[s] = (k == 0 || acc[f].data[s] < v) ? v : acc[f].data[s];
               y.data[s] = static_cast<TO>(a.data[s]);
             } else {
@@ -107,7 +116,7 @@ pixels:
       for (int s = 0; s < SHAPE::SIMD; ++s) {
 #pragma HLS UNROLL
         const TA v = static_cast<TA>(x.data[s]);
-        if constexpr (KIND == pool_kind::max) {
+        if (KIND == pool_kind::max) {  // a constant: one branch is built
           a.data[s] = (pix == 0 || acc[f].data[s] < v) ? v : acc[f].data[s];
           y.data[s] = static_cast<TO>(a.data[s]);
         } else {

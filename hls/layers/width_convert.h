@@ -8,17 +8,32 @@
 
 namespace zynqnn_hls {
 
+namespace detail {
+
+enum class width_change { same, split, join };
+
+constexpr width_change change_of(int in_n, int out_n) {
+  return in_n == out_n ? width_change::same : in_n > out_n ? width_change::split : width_change::join;
+}
+
+// One specialization per direction (C++14: no if constexpr).
+template <int ELEMENTS, int IN_N, int OUT_N, typename T, width_change CHANGE>
+struct width_converter;
+
 template <int ELEMENTS, int IN_N, int OUT_N, typename T>
-void convert_width(hls::stream<word<T, IN_N>>& in, hls::stream<word<T, OUT_N>>& out) {
-  static_assert(divides(IN_N, OUT_N) || divides(OUT_N, IN_N), "one width must divide the other");
-  static_assert(divides(IN_N, ELEMENTS) && divides(OUT_N, ELEMENTS), "a frame is whole words on both sides");
-  if constexpr (IN_N == OUT_N) {
+struct width_converter<ELEMENTS, IN_N, OUT_N, T, width_change::same> {
+  static void run(hls::stream<word<T, IN_N>>& in, hls::stream<word<T, OUT_N>>& out) {
   copy:
     for (int i = 0; i < ELEMENTS / IN_N; ++i) {
 #pragma HLS PIPELINE II = 1
       out.write(in.read());
     }
-  } else if constexpr (IN_N > OUT_N) {
+  }
+};
+
+template <int ELEMENTS, int IN_N, int OUT_N, typename T>
+struct width_converter<ELEMENTS, IN_N, OUT_N, T, width_change::split> {
+  static void run(hls::stream<word<T, IN_N>>& in, hls::stream<word<T, OUT_N>>& out) {
     constexpr int PARTS = IN_N / OUT_N;
     word<T, IN_N> wide;
   split:
@@ -33,7 +48,12 @@ void convert_width(hls::stream<word<T, IN_N>>& in, hls::stream<word<T, OUT_N>>& 
       }
       out.write(narrow);
     }
-  } else {
+  }
+};
+
+template <int ELEMENTS, int IN_N, int OUT_N, typename T>
+struct width_converter<ELEMENTS, IN_N, OUT_N, T, width_change::join> {
+  static void run(hls::stream<word<T, IN_N>>& in, hls::stream<word<T, OUT_N>>& out) {
     constexpr int PARTS = OUT_N / IN_N;
     word<T, OUT_N> wide;
   join:
@@ -48,6 +68,16 @@ void convert_width(hls::stream<word<T, IN_N>>& in, hls::stream<word<T, OUT_N>>& 
       if (part == PARTS - 1) out.write(wide);
     }
   }
+};
+
+}  // namespace detail
+
+template <int ELEMENTS, int IN_N, int OUT_N, typename T>
+void convert_width(hls::stream<word<T, IN_N>>& in, hls::stream<word<T, OUT_N>>& out) {
+  static_assert(divides(IN_N, OUT_N) || divides(OUT_N, IN_N), "one width must divide the other");
+  static_assert(divides(IN_N, ELEMENTS) && divides(OUT_N, ELEMENTS), "a frame is whole words on both sides");
+#pragma HLS INLINE
+  detail::width_converter<ELEMENTS, IN_N, OUT_N, T, detail::change_of(IN_N, OUT_N)>::run(in, out);
 }
 
 }  // namespace zynqnn_hls

@@ -51,9 +51,10 @@ std::vector<graph::TensorMap> load_calibration(const std::string& path, const st
 void add_compile_verb(CLI::App& app) {
   struct Options {
     std::string model, output, precision = "float32", calib, board = "pynq-z1", weights = "auto";
-    std::vector<std::string> fold;
+    std::vector<std::string> fold, dump_after;
+    std::string dump_dir;
     double target_fps = 0, clock_mhz = 100;
-    bool no_build = false, force = false, json = false;
+    bool no_build = false, force = false, json = false, log_passes = false;
   };
   auto o = std::make_shared<Options>();
   auto* verb = app.add_subcommand("compile", "Compile an ONNX model to a dataflow accelerator project");
@@ -72,6 +73,11 @@ void add_compile_verb(CLI::App& app) {
   verb->add_flag("--force", o->force,
                  "Replace the output folder even when it is not empty and zynqnn did not make it (everything in it goes)");
   verb->add_flag("--json", o->json, "Print one JSON object");
+  verb->add_flag("--log-passes", o->log_passes, "Print what each compiler pass changed, as it ends");
+  verb->add_option("--dump-after", o->dump_after,
+                   "Write the graph (before lowering) or the layer plan after this pass; repeatable, or all. Passes: " +
+                       compiler::pass_names());
+  verb->add_option("--dump-dir", o->dump_dir, "Folder of the --dump-after files (default: OUTPUT.passes)");
   verb->callback([o] {
     compiler::CompileOptions options;
     options.model = o->model;
@@ -90,8 +96,14 @@ void add_compile_verb(CLI::App& app) {
     options.hls_layers_dir = ZYNQNN_HLS_LAYERS_DIR_DEFAULT;
     options.build_sim = !o->no_build;
     options.replace_foreign_folder = o->force;
+    options.dump_after = o->dump_after;
+    options.dump_dir = o->dump_dir.empty() ? o->output + ".passes" : o->dump_dir;
+    if (o->log_passes && !o->json)
+      options.on_pass = [](const compiler::PassRecord& r) { fmt::print("pass {:<13} {}\n", r.name, r.changed); };
     const auto result = compiler::compile_model(options);
     const auto& e = result.estimate;
+    nlohmann::json passes = nlohmann::json::array();
+    for (const auto& r : result.passes) passes.push_back({{"pass", r.name}, {"changed", r.changed}, {"seconds", r.seconds}});
     nlohmann::json folding = nlohmann::json::array();
     for (const auto& l : result.plan.layers) folding.push_back({{"layer", l.id}, {"pe", l.pe}, {"simd", l.simd}});
     if (o->json) {
@@ -110,7 +122,8 @@ void add_compile_verb(CLI::App& app) {
                          {"lut_estimate", e.lut},
                          {"fits_estimate", e.fits()},
                          {"ddr_weight_bytes_per_frame", e.ddr_weight_bytes},
-                         {"folding", folding}};
+                         {"folding", folding},
+                         {"passes", passes}};
       fmt::print("{}\n", out.dump());
       return;
     }

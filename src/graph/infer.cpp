@@ -6,16 +6,18 @@
 #include <array>
 #include <numeric>
 
+#include "axes_ops.hpp"
 #include "zynqnn/graph/ops.hpp"
 
 namespace zynqnn::graph {
 namespace {
 
-constexpr std::array<std::string_view, 32> kSupportedOps = {
+constexpr std::array<std::string_view, 35> kSupportedOps = {
     "Conv", "Gemm", "MatMul", "Relu", "LeakyRelu", "Clip", "Sigmoid", "MaxPool", "AveragePool",
     "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization", "Flatten", "Reshape", "Transpose",
     "Add", "Mul", "Concat", "Pad", "Softmax", "Identity", "Dropout", "QuantizeLinear",
     "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
+    "Squeeze", "Unsqueeze", "ReduceMean",
     // zynqnn operators (not in ONNX): produced by the importer and the quantizer.
     "ChannelAffine", "QConv", "QGemm", "QLinearRequantize"};
 
@@ -477,6 +479,11 @@ bool is_supported_op(std::string_view op) {
 std::vector<OutputInfo> infer_node(const Node& node, std::span<const ValueInfo> inputs, std::int64_t opset) {
   if (!is_supported_op(node.op)) throw_unsupported(node, "operator not implemented");
   if (node.outputs.empty() || node.outputs[0].empty()) bad(node, "node has no output");
+  if (is_axes_op(node.op)) {
+    if (inputs.empty() || !inputs[0].present) bad(node, "input 0 is missing");
+    if (!inputs[0].shape_known) return {{inputs[0].dtype, {}, false}};
+    return {infer_axes_op(node, inputs, opset)};
+  }
   const Context c(node, inputs);
   bool all_known = true;
   for (const auto& in : inputs)

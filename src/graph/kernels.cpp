@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "axes_ops.hpp"
 #include "zynqnn/graph/executor.hpp"
 #include "zynqnn/graph/infer.hpp"
 #include "zynqnn/graph/ops.hpp"
@@ -629,7 +630,11 @@ std::vector<Tensor> run_node(const Node& node, std::span<const Tensor* const> in
   else if (op == "Relu") relu(x, y);
   else if (op == "LeakyRelu" || op == "Sigmoid") unary_float(node, x, y);
   else if (op == "Clip") clip(node, inputs, opset, y);
-  else if (op == "Identity" || op == "Dropout" || op == "Reshape" || op == "Flatten") copy_elements(x, y);
+  else if (op == "Identity" || op == "Dropout" || op == "Reshape" || op == "Flatten" || op == "Squeeze" ||
+           op == "Unsqueeze")
+    copy_elements(x, y);
+  else if (op == "ReduceMean")
+    reduce_mean(x, *reduce_mean_axes(node, infos, opset, x.shape().size()), y);
   else if (op == "Conv") {
     conv_float(conv_params(node, x.shape(), inputs[1]->shape()), x, *inputs[1],
                inputs.size() > 2 ? inputs[2] : nullptr, y);

@@ -1,8 +1,11 @@
 #include "zynqnn/graph/passes.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <string>
 
+#include "axes_ops.hpp"
 #include "zynqnn/graph/ops.hpp"
 
 namespace zynqnn::graph {
@@ -53,6 +56,38 @@ void erase_nodes(Graph& graph, const std::set<std::size_t>& dead) {
   for (std::size_t i = 0; i < graph.nodes.size(); ++i)
     if (dead.count(i) == 0) kept.push_back(std::move(graph.nodes[i]));
   graph.nodes = std::move(kept);
+}
+
+// A new int64 constant holding `shape`, named after `owner`; returns its name.
+std::string shape_constant(Graph& graph, const std::string& owner, const Shape& shape) {
+  const std::string name = fresh_name(graph, owner + "/shape");
+  const auto n = static_cast<std::int64_t>(shape.size());
+  graph.add_value({name, DType::int64, {n}, true, Tensor::from<std::int64_t>({n}, shape)});
+  return name;
+}
+
+// Axes 2..rank-1: every spatial axis of an [N, C, ...] tensor.
+bool spatial_axes(const std::vector<std::int64_t>& axes, std::size_t rank) {
+  if (rank < 3 || axes.size() != rank - 2) return false;
+  for (std::size_t i = 0; i < axes.size(); ++i)
+    if (axes[i] != static_cast<std::int64_t>(i + 2)) return false;
+  return true;
+}
+
+// The constant axes of a ReduceMean, normalized and sorted (axes_ops.hpp); nullopt when they
+// are a run-time input.
+std::optional<std::vector<std::int64_t>> constant_reduce_axes(const Graph& graph, const Node& node, std::size_t rank) {
+  std::vector<ValueInfo> inputs(node.inputs.size());
+  for (std::size_t k = 0; k < node.inputs.size(); ++k) {
+    const Value* v = node.inputs[k].empty() ? nullptr : graph.find(node.inputs[k]);
+    if (v == nullptr) {
+      inputs[k].present = false;
+      continue;
+    }
+    inputs[k] = {v->dtype, v->shape, v->shape_known, v->constant ? &*v->constant : nullptr, true};
+  }
+  if (inputs.size() > 1 && inputs[1].present && inputs[1].data == nullptr) return std::nullopt;
+  return reduce_mean_axes(node, inputs, graph.opset, rank);
 }
 
 }  // namespace
@@ -226,6 +261,81 @@ std::size_t matmul_to_gemm(Graph& graph) {
   return count;
 }
 
+std::size_t squeeze_unsqueeze_to_reshape(Graph& graph) {
+  std::size_t count = 0;
+  for (auto& node : graph.nodes) {
+    if (node.op != "Squeeze" && node.op != "Unsqueeze") continue;
+    const Value& out = graph.value(node.outputs[0]);
+    if (!out.shape_known) continue;
+    const Shape shape = out.shape;
+    node = Node{"Reshape", node.name, {node.input(0), shape_constant(graph, node.name, shape)}, {node.outputs[0]}, {}};
+    ++count;
+  }
+  return count;
+}
+
+std::size_t reduce_mean_to_global_pool(Graph& graph) {
+  std::size_t count = 0;
+  std::set<std::size_t> dead;
+  const std::size_t nodes = graph.nodes.size();
+  for (std::size_t i = 0; i < nodes; ++i) {
+    if (graph.nodes[i].op != "ReduceMean") continue;
+    const Node reduce = graph.nodes[i];
+    const Value& x = graph.value(reduce.input(0));
+    const Value& y = graph.value(reduce.outputs[0]);
+    if (!x.shape_known || !y.shape_known || x.dtype != DType::float32) continue;
+    const auto axes = constant_reduce_axes(graph, reduce, x.shape.size());
+    if (!axes || !spatial_axes(*axes, x.shape.size())) continue;
+    // Through a Reshape/Flatten that keeps N and C (it only adds or drops spatial axes of size
+    // 1, or regroups them): the mean over every spatial element of each (n, c) is the same.
+    std::string pooled_input = reduce.input(0);
+    if (const auto p = graph.producer(pooled_input); p && (graph.nodes[*p].op == "Reshape" || graph.nodes[*p].op == "Flatten")) {
+      const Value& before = graph.value(graph.nodes[*p].input(0));
+      if (before.shape_known && before.shape.size() >= 3 && before.shape[0] == x.shape[0] && before.shape[1] == x.shape[1] &&
+          sole_consumer(graph, pooled_input)) {
+        dead.insert(*p);
+        pooled_input = graph.nodes[*p].input(0);
+      }
+    }
+    Shape pooled_shape = graph.value(pooled_input).shape;
+    std::fill(pooled_shape.begin() + 2, pooled_shape.end(), 1);
+    if (pooled_shape == y.shape) {
+      graph.nodes[i] = Node{"GlobalAveragePool", reduce.name, {pooled_input}, {reduce.outputs[0]}, {}};
+    } else {
+      const std::string pooled = fresh_name(graph, reduce.outputs[0] + "/pooled");
+      graph.add_value({pooled, DType::float32, pooled_shape, true, std::nullopt});
+      graph.nodes[i] = Node{"GlobalAveragePool", reduce.name, {pooled_input}, {pooled}, {}};
+      graph.nodes.push_back(Node{"Reshape", reduce.name + "/reshape", {pooled, shape_constant(graph, reduce.name, y.shape)},
+                                 {reduce.outputs[0]}, {}});
+    }
+    ++count;
+  }
+  erase_nodes(graph, dead);
+  if (count > 0) graph.sort();
+  return count;
+}
+
+std::size_t collapse_reshapes(Graph& graph) {
+  std::size_t count = 0;
+  std::set<std::size_t> dead;
+  for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+    Node& outer = graph.nodes[i];
+    if (outer.op != "Reshape" || dead.count(i)) continue;
+    const auto p = graph.producer(outer.input(0));
+    if (!p || dead.count(*p) || (graph.nodes[*p].op != "Reshape" && graph.nodes[*p].op != "Flatten") ||
+        !sole_consumer(graph, outer.input(0)))
+      continue;
+    const Value& out = graph.value(outer.outputs[0]);
+    if (!out.shape_known) continue;
+    const Shape shape = out.shape;
+    outer.inputs = {graph.nodes[*p].input(0), shape_constant(graph, outer.name, shape)};
+    dead.insert(*p);
+    ++count;
+  }
+  erase_nodes(graph, dead);
+  return count;
+}
+
 std::size_t remove_unused_values(Graph& graph) {
   std::set<std::string> used(graph.outputs.begin(), graph.outputs.end());
   used.insert(graph.inputs.begin(), graph.inputs.end());
@@ -240,15 +350,31 @@ std::size_t remove_unused_values(Graph& graph) {
   return unused.size();
 }
 
-void optimize(Graph& graph) {
+Rewrites optimize(Graph& graph) {
+  Rewrites total;
   for (int round = 0; round < 8; ++round) {
-    std::size_t changes = remove_identities(graph);
-    changes += fuse_conv_bias_add(graph);
-    changes += fold_batch_norm(graph);
-    changes += matmul_to_gemm(graph);
-    if (changes == 0) break;
+    Rewrites r;
+    r.identities = remove_identities(graph);
+    r.conv_bias_adds = fuse_conv_bias_add(graph);
+    r.batch_norms = fold_batch_norm(graph);
+    r.matmuls_to_gemm = matmul_to_gemm(graph);
+    r.squeezes_to_reshape = squeeze_unsqueeze_to_reshape(graph);
+    r.reduce_means_to_pool = reduce_mean_to_global_pool(graph);
+    r.reshape_chains = collapse_reshapes(graph);
+    total.identities += r.identities;
+    total.conv_bias_adds += r.conv_bias_adds;
+    total.batch_norms += r.batch_norms;
+    total.matmuls_to_gemm += r.matmuls_to_gemm;
+    total.squeezes_to_reshape += r.squeezes_to_reshape;
+    total.reduce_means_to_pool += r.reduce_means_to_pool;
+    total.reshape_chains += r.reshape_chains;
+    if (r.identities + r.conv_bias_adds + r.batch_norms + r.matmuls_to_gemm + r.squeezes_to_reshape +
+            r.reduce_means_to_pool + r.reshape_chains ==
+        0)
+      break;
   }
-  remove_unused_values(graph);
+  total.unused_values = remove_unused_values(graph);
+  return total;
 }
 
 }  // namespace zynqnn::graph

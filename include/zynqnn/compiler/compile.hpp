@@ -6,12 +6,14 @@
 // build and the Python wrapper. The compiler adds plan.json (which operators run on the PL
 // and which on the PS, and the estimate) and a copy of the model (the PS runs its operators).
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "zynqnn/compiler/estimate.hpp"
 #include "zynqnn/compiler/lanes.hpp"
+#include "zynqnn/compiler/passes.hpp"
 #include "zynqnn/compiler/plan.hpp"
 #include "zynqnn/compiler/weight_placement.hpp"
 #include "zynqnn/graph/executor.hpp"
@@ -38,6 +40,11 @@ struct CompileOptions {
   bool replace_foreign_folder = false;
   // Optimization level of the host build of the kernel (e.g. "-O1"); empty: sim/build.sh default.
   std::string sim_cxxflags;
+  // Passes after which the compiler's state is written to dump_dir as NN-PASS.graph.json
+  // (before lowering) or NN-PASS.plan.json (from lowering on); "all" for every pass.
+  std::vector<std::string> dump_after;
+  std::filesystem::path dump_dir;
+  std::function<void(const PassRecord&)> on_pass;  // called as each pass ends (the log)
 };
 
 struct CompileResult {
@@ -47,15 +54,17 @@ struct CompileResult {
   bool sim_cached = false;  // the library was already built from identical sources
   double sim_build_seconds = 0;
   std::vector<std::filesystem::path> files;
+  std::vector<PassRecord> passes;  // in the order they ran
 };
 
-// The output folder is written whole, as `generate` writes its own (codegen/output_folder.hpp):
+// Runs compile_passes() in order. The output folder is written whole, as `generate` writes its own (codegen/output_folder.hpp):
 // the previous folder stays until the new one is complete. Throws zynqnn::Error: unsupported
 // (with the node), io, invalid_argument (a name or size the generated code cannot carry,
 // named with its model input or output; a refused output folder)...
 CompileResult compile_model(const CompileOptions& options);
 
-// The same, from an already imported graph (check-onnx imports once).
+// The same, from an already imported graph (check-onnx imports once): from strip-qdq on, the
+// graph as given (onnx_import has run the fusions unless told not to).
 CompileResult compile_graph(graph::Graph graph, const CompileOptions& options);
 
 }  // namespace zynqnn::compiler

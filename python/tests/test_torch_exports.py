@@ -1,0 +1,105 @@
+"""Networks exported from PyTorch as users export them (tests/models/torch, made by its
+export_models.py with pinned versions): the default dynamo export (opset 18, weights in an
+external .data file), the TorchScript export, and onnxruntime's quantize_static QDQ models.
+Each is compiled and run on the virtual board by `zynqnn check-onnx` against onnxruntime with
+its graph optimizations off; the expected status of every model is listed here, so that a
+model that starts or stops passing is a deliberate change of this table."""
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+from onnx import numpy_helper
+
+from conftest import CLI, REPO
+
+MODELS = REPO / "tests" / "models" / "torch"
+
+HARDSIGMOID = "unsupported: HardSigmoid (operator not implemented)"
+HARDSWISH = "unsupported: HardSwish (operator not implemented)"
+TANH = "unsupported: Tanh (operator not implemented)"
+INT8_ADD = "unsupported: int8 Add (no int8 form of this layer yet)"
+INT8_SIGMOID = "unsupported: int8 Gemm+Sigmoid (only ReLU/Clip fuse into requantization)"
+REQUANTIZING_POOL = "a requantizing GlobalAveragePool is not written"
+
+# Every float network, for each exporter: "pass" or the start of the refusal.
+FLOAT32 = {
+    "lenet": "pass", "mlp": "pass", "mlp_no_bias": "pass", "view_mlp": "pass", "sensor1d": "pass", "vgg_bn": "pass",
+    "depthwise_separable": "pass", "residual": "pass", "softmax_cnn": "pass", "head_sigmoid": "pass",
+    "head_tanh": TANH, "head_hardsigmoid": HARDSIGMOID, "head_hardswish": HARDSWISH,
+}
+# zynqnn's own int8 quantization, calibrated on the test input: top-1 class kept.
+INT8_CALIBRATED = dict(FLOAT32, residual=INT8_ADD, head_sigmoid=INT8_SIGMOID)
+# onnxruntime's quantize_static, run int8 as given.
+QDQ = {
+    "lenet_per_tensor": "pass", "lenet_per_channel": "pass",
+    "vgg_bn_per_tensor": REQUANTIZING_POOL, "vgg_bn_per_channel": REQUANTIZING_POOL,
+    "sensor1d_per_tensor": REQUANTIZING_POOL, "sensor1d_per_channel": REQUANTIZING_POOL,
+    "depthwise_separable_per_tensor": REQUANTIZING_POOL, "depthwise_separable_per_channel": REQUANTIZING_POOL,
+    "residual_per_tensor": INT8_ADD, "residual_per_channel": INT8_ADD,
+}
+
+
+def backend_case(root, model, name):
+    """An ONNX backend test folder: the model (and its external data, under the file name the
+    model refers to), one seeded input, onnxruntime's output with optimizations off."""
+    case = root / name
+    (case / "test_data_set_0").mkdir(parents=True)
+    shutil.copy(model, case / "model.onnx")
+    data = model.with_name(model.name + ".data")
+    if data.exists():
+        shutil.copy(data, case / data.name)
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = ort.InferenceSession(str(case / "model.onnx"), options, providers=["CPUExecutionProvider"])
+    x_info, y_info = session.get_inputs()[0], session.get_outputs()[0]
+    x = np.random.default_rng(len(name)).normal(0, 1, x_info.shape).astype(np.float32)
+    y = session.run(None, {x_info.name: x})[0]
+    (case / "test_data_set_0" / "input_0.pb").write_bytes(numpy_helper.from_array(x, x_info.name).SerializeToString())
+    (case / "test_data_set_0" / "output_0.pb").write_bytes(numpy_helper.from_array(y, y_info.name).SerializeToString())
+    return case
+
+
+def check(cases, *extra):
+    result = subprocess.run([str(CLI), "check-onnx", *map(str, cases), "--json", "--jobs", "2", *extra],
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return {Path(r["dir"]).name: r for r in json.loads(result.stdout)["results"]}
+
+
+def assert_statuses(results, expected):
+    for name, want in expected.items():
+        r = results[name]
+        if want == "pass":
+            assert (r["status"], r["ran_on"]) == ("pass", "pl"), r
+        else:
+            assert r["status"] == "unsupported" and want in r["reason"], r
+
+
+@pytest.mark.parametrize("exporter", ["dynamo", "torchscript"])
+def test_float32_exports(tmp_path, exporter):
+    cases = [backend_case(tmp_path, MODELS / exporter / f"{name}.onnx", name) for name in FLOAT32]
+    if exporter == "dynamo":  # the default export keeps its weights beside the model
+        assert all((c / f"{c.name}.onnx.data").exists() for c in cases)
+    results = check(cases)
+    assert_statuses(results, FLOAT32)
+    for r in results.values():
+        if r["status"] == "pass":  # float32 on the PL: float rounding only
+            assert r["max_rel_err"] <= 1e-4 or r["max_abs_err"] <= 1e-5, r
+
+
+def test_int8_calibrated_dynamo_exports(tmp_path):
+    cases = [backend_case(tmp_path, MODELS / "dynamo" / f"{name}.onnx", name) for name in INT8_CALIBRATED]
+    assert_statuses(check(cases, "--precision", "int8"), INT8_CALIBRATED)
+
+
+def test_onnxruntime_quantized_exports(tmp_path):
+    cases = [backend_case(tmp_path, MODELS / "qdq" / f"{name}.onnx", name) for name in QDQ]
+    results = check(cases)
+    assert_statuses(results, QDQ)
+    for r in results.values():
+        if r["status"] == "pass":  # int8 as given: within one quantization step of onnxruntime
+            assert r["quantization"] == "model" and r["max_quant_steps"] <= 1, r
