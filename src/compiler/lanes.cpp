@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/layers/kind.hpp"
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn::compiler {
@@ -16,15 +17,8 @@ bool foldable(const PlLayer& l) {
 }
 
 bool follows_input_width(const PlLayer& l) {
-  switch (l.kind) {
-    case LayerKind::pool:
-    case LayerKind::global_pool:
-    case LayerKind::activation:
-    case LayerKind::channel_const:
-    case LayerKind::eltwise: return true;
-    case LayerKind::concat: return l.outer == 0;
-    default: return false;
-  }
+  const auto& kind = layers::kind_rule(l.kind);
+  return kind.follows_input_width && kind.follows_input_width(l);
 }
 
 int input_lanes(const PlLayer& l) {
