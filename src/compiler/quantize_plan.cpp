@@ -26,7 +26,8 @@ void set_requantized_output(PlLayer& l, const PlTensor& out, const std::string& 
     l.out_lo = quantize_value(l.activation.lo, out.scale, out.zero_point);
     l.out_hi = quantize_value(l.activation.hi, out.scale, out.zero_point);
   }
-  if (l.activation.kind == ActivationKind::leaky_relu || l.activation.kind == ActivationKind::sigmoid)
+  if (l.activation.kind == ActivationKind::leaky_relu || l.activation.kind == ActivationKind::sigmoid ||
+      l.activation.kind == ActivationKind::functor)
     throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " (only ReLU/Clip fuse into requantization)", where);
 }
 

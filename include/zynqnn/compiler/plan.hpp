@@ -76,13 +76,16 @@ enum class LayerKind {
   batchnorm_stream, // BatchNormalization with run-time statistics
   zero_point        // integer operand minus its (run-time) zero point, widened to int16
 };
-enum class ActivationKind { none, relu, leaky_relu, clip, sigmoid };
+// functor: an activation defined by its layer file alone (src/compiler/layers): an HLS functor
+// template of the layer library without parameters, applied to the element type.
+enum class ActivationKind { none, relu, leaky_relu, clip, sigmoid, functor };
 enum class BinaryOp { add, mul };
 
 struct Activation {
   ActivationKind kind = ActivationKind::none;
   float alpha = 0.01F;           // LeakyRelu
   float lo = 0.0F, hi = 0.0F;    // Clip
+  std::string functor;           // functor: e.g. "zynqnn_hls::tanh_op"
 };
 
 struct PlLayer {
