@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/layers/kind.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/quant/quantize.hpp"
 
@@ -48,10 +49,8 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
     PlTensor& in = plan.tensors.at(l.inputs.at(0));
     PlTensor& out = plan.tensors.at(l.output);
     const std::string where = "layer " + l.id;
-    switch (l.kind) {
-      case LayerKind::conv:
-      case LayerKind::dense:
-      case LayerKind::depthwise_conv: {
+    switch (layers::kind_rule(l.kind).int8) {  // the kind's int8 form: its layer file
+      case layers::Int8Form::requantized: {
         const std::int64_t oc = l.out_c;
         const std::int64_t per_out = static_cast<std::int64_t>(l.weights.size()) / oc;
         const quant::ChannelWeights w = quant::quantize_weights(l.weights, oc);
@@ -73,13 +72,12 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
         set_requantized_output(l, out, where);
         break;
       }
-      case LayerKind::pool:
-      case LayerKind::global_pool:
+      case layers::Int8Form::same_scale:
         // Same scale in and out: max and average commute with the affine map.
         out.scale = in.scale;
         out.zero_point = in.zero_point;
         break;
-      case LayerKind::activation:
+      case layers::Int8Form::clamped:
         if (l.activation.kind != ActivationKind::relu && l.activation.kind != ActivationKind::clip)
           throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " as a layer of its own", where);
         out.scale = in.scale;
@@ -88,7 +86,7 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
                                                              : quantize_value(l.activation.lo, in.scale, in.zero_point);
         l.out_hi = l.activation.kind == ActivationKind::relu ? 127 : quantize_value(l.activation.hi, in.scale, in.zero_point);
         break;
-      default:
+      case layers::Int8Form::none:
         throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " (no int8 form of this layer yet)", where);
     }
     // Aliases (a Flatten of this output) share its quantization.

@@ -79,7 +79,8 @@ void register_activation(Registry& registry) {
                                                            l.out_lo, l.out_hi));
                        else
                          ctx.set("activation", ctx.activation_expr(l.activation, t_in));
-                     }});
+                     },
+                     .int8 = Int8Form::clamped});
 }
 
 }  // namespace zynqnn::compiler::layers

@@ -99,7 +99,8 @@ void register_conv(Registry& registry) {
                        return static_cast<std::uint64_t>(l.out_h * l.out_w * l.out_c * l.in_c * l.kernel_h * l.kernel_w);
                      },
                      .emit = [](const PlLayer&, const PlTensor&, const std::string&, EmitContext& ctx) { ctx.enable("is_conv"); },
-                     .matrix_vector = true});
+                     .matrix_vector = true,
+                     .int8 = Int8Form::requantized});
   registry.add_kind({.kind = LayerKind::depthwise_conv,
                      .name = "depthwise_conv",
                      .describe = describe_conv,
@@ -108,7 +109,8 @@ void register_conv(Registry& registry) {
                      },
                      .emit = [](const PlLayer&, const PlTensor&, const std::string&,
                                 EmitContext& ctx) { ctx.enable("is_depthwise"); },
-                     .matrix_vector = true});
+                     .matrix_vector = true,
+                     .int8 = Int8Form::requantized});
 }
 
 }  // namespace zynqnn::compiler::layers

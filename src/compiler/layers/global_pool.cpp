@@ -35,7 +35,8 @@ void register_global_pool(Registry& registry) {
                        ctx.enable("is_global_pool");
                        ctx.set("pool_kind", l.pool_max ? "max" : "average");
                        ctx.set("t_acc", l.pool_max ? t_in : ctx.accumulator_type());
-                     }});
+                     },
+                     .int8 = Int8Form::same_scale});
 }
 
 }  // namespace zynqnn::compiler::layers

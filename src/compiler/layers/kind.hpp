@@ -12,6 +12,14 @@
 
 namespace zynqnn::compiler::layers {
 
+// How a kind runs in int8, calibrated (quantize_plan.cpp) or as the model gives it (qdq.cpp).
+enum class Int8Form {
+  none,         // no int8 form yet: refused
+  requantized,  // int8 weights and int32 accumulators, requantized per output channel
+  same_scale,   // the output keeps the input's scale and zero point (max and average commute)
+  clamped,      // same scale, the activation's range as int8 bounds (ReLU and Clip only)
+};
+
 struct KindRule {
   LayerKind kind = LayerKind::activation;
   std::string name;  // plan.json "kind"
@@ -27,6 +35,7 @@ struct KindRule {
   // output stage are the emitter's (matrix_vector).
   void (*emit)(const PlLayer& layer, const PlTensor& in, const std::string& t_in, EmitContext& ctx) = nullptr;
   bool matrix_vector = false;
+  Int8Form int8 = Int8Form::none;
 };
 
 // "add" or "mul".

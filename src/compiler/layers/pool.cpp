@@ -75,7 +75,8 @@ void register_pool(Registry& registry) {
                        return false;
                      },
                      .follows_input_width = always,
-                     .emit = emit_pool});
+                     .emit = emit_pool,
+                     .int8 = Int8Form::same_scale});
 }
 
 }  // namespace zynqnn::compiler::layers
