@@ -375,7 +375,7 @@ class Emitter : public layers::EmitContext {
     declare(out_t.id, t_out, output_lanes(l));
     d.set("out", out_t.id);
     const auto& kind = layers::kind_rule(l.kind);  // the kind's own part: its layer file
-    if (kind.matrix_vector) emit_mvu(l, d, in_t, out_t);
+    if (kind.matrix_vector != layers::MatrixVector::none) emit_mvu(l, d, in_t, out_t);
     step_ = &d;
     kind.emit(l, in_t, t_in, *this);
     step_ = nullptr;
@@ -404,7 +404,8 @@ class Emitter : public layers::EmitContext {
 
   void emit_mvu_body(const PlLayer& l, data& d, const PlTensor& out_t) {
     const std::int64_t pe = l.pe, simd = l.simd;
-    if (l.kind == LayerKind::depthwise_conv) {
+    const layers::MatrixVector unit = layers::matrix_vector_of(l);
+    if (unit == layers::MatrixVector::depthwise) {
       const std::int64_t folds = l.in_c / simd, k = l.kernel_h * l.kernel_w;
       add_array("depthwise weights of " + l.nodes.front(), t_.weight, l.id + "_weights", {simd, folds * k},
                 [&](std::int64_t i) {
@@ -418,7 +419,7 @@ class Emitter : public layers::EmitContext {
         return int8() ? std::to_string(l.qbias[idx]) : acc_literal(l.bias[idx]);
       }, true);
     } else {
-      const bool conv = l.kind == LayerKind::conv;
+      const bool conv = unit == layers::MatrixVector::conv;
       const int kh = conv ? static_cast<int>(l.kernel_h) : 1, kw = conv ? static_cast<int>(l.kernel_w) : 1;
       const int oc = static_cast<int>(l.out_c), ic = static_cast<int>(l.in_c);
       const std::int64_t nf = oc / pe, sf = kh * kw * ic / simd, tiles = nf * sf;
@@ -462,7 +463,7 @@ class Emitter : public layers::EmitContext {
   // What follows the accumulator: requantization (int8), an activation or cast, or nothing.
   void finish_mvu(const PlLayer& l, data& d, const PlTensor& out_t) {
     const std::string t_out = type_of(out_t);
-    const std::int64_t lanes = l.kind == LayerKind::depthwise_conv ? l.simd : l.pe;
+    const std::int64_t lanes = layers::matrix_vector_of(l) == layers::MatrixVector::depthwise ? l.simd : l.pe;
     if (int8()) {
       const std::string acc = l.id + "_acc";
       declare(acc, t_.acc, static_cast<int>(lanes));
@@ -494,7 +495,7 @@ class Emitter : public layers::EmitContext {
     d.set("acc", acc);
     d.set("post_activation", true);
     d.set("post_pixels", std::to_string(out_t.pixels));
-    d.set("out_lanes", std::to_string(l.kind == LayerKind::depthwise_conv ? l.simd : l.pe));
+    d.set("out_lanes", std::to_string(lanes));
     d.set("activation", activation_expr(l.activation, t_.acc));
   }
 

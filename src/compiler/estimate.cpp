@@ -81,10 +81,11 @@ std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan) {
       est::LayerDesc r;
       r.name = l.id + "_requant";
       r.kind = est::LayerKind::requantize;
-      r.in_h = narrow(l.kind == LayerKind::dense ? l.pixels : l.out_h);
-      r.in_w = narrow(l.kind == LayerKind::dense ? 1 : l.out_w);
+      const layers::MatrixVector unit = layers::matrix_vector_of(l);
+      r.in_h = narrow(unit == layers::MatrixVector::dense ? l.pixels : l.out_h);
+      r.in_w = narrow(unit == layers::MatrixVector::dense ? 1 : l.out_w);
       r.in_channels = narrow(l.out_c);
-      r.simd = l.kind == LayerKind::depthwise_conv ? l.simd : l.pe;
+      r.simd = unit == layers::MatrixVector::depthwise ? l.simd : l.pe;
       set_precision(r, plan.precision, false);
       out.push_back(r);
     }
@@ -172,7 +173,7 @@ enum class Side { either, input, output };
 bool grow(PlLayer* l, Side side) {
   if (!l || !foldable(*l)) return false;
   const int simd = next_divisor(l->in_c, l->simd);
-  if (l->kind == LayerKind::depthwise_conv) {
+  if (layers::matrix_vector_of(*l) == layers::MatrixVector::depthwise) {
     if (simd == l->simd) return false;
     l->simd = simd;
     return true;

@@ -13,7 +13,9 @@ namespace zynqnn::compiler {
 bool foldable(const PlLayer& l) {
   if (!l.weight_port.empty()) return false;  // run-time weights are packed by the host for PE = SIMD = 1
   if (!l.ddr_weight_port.empty()) return false;  // weights from DDR arrive one per cycle
-  return (l.kind == LayerKind::conv && l.groups == 1) || l.kind == LayerKind::dense || l.kind == LayerKind::depthwise_conv;
+  const layers::MatrixVector unit = layers::matrix_vector_of(l);
+  return (unit == layers::MatrixVector::conv && l.groups == 1) || unit == layers::MatrixVector::dense ||
+         unit == layers::MatrixVector::depthwise;
 }
 
 bool follows_input_width(const PlLayer& l) {
@@ -27,7 +29,8 @@ int input_lanes(const PlLayer& l) {
 }
 
 int output_lanes(const PlLayer& l) {
-  if (l.kind == LayerKind::conv || l.kind == LayerKind::dense) return foldable(l) ? l.pe : 1;
+  const layers::MatrixVector unit = layers::matrix_vector_of(l);
+  if (unit == layers::MatrixVector::conv || unit == layers::MatrixVector::dense) return foldable(l) ? l.pe : 1;
   return input_lanes(l);
 }
 
@@ -93,7 +96,7 @@ void apply_folding(LayerPlan& plan, const std::vector<LayerFolding>& folding) {
     if (!foldable(*layer))
       throw Error(ErrorCode::invalid_argument,
                   "only convolutions (one group), dense and depthwise layers with constant weights fold", "folding of " + f.layer);
-    const bool depthwise = layer->kind == LayerKind::depthwise_conv;
+    const bool depthwise = layers::matrix_vector_of(*layer) == layers::MatrixVector::depthwise;
     if (f.simd <= 0 || layer->in_c % f.simd != 0)
       throw Error(ErrorCode::invalid_argument, fmt::format("SIMD {} does not divide the {} input channels", f.simd, layer->in_c),
                   "folding of " + f.layer);

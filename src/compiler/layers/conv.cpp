@@ -99,7 +99,7 @@ void register_conv(Registry& registry) {
                        return static_cast<std::uint64_t>(l.out_h * l.out_w * l.out_c * l.in_c * l.kernel_h * l.kernel_w);
                      },
                      .emit = [](const PlLayer&, const PlTensor&, const std::string&, EmitContext& ctx) { ctx.enable("is_conv"); },
-                     .matrix_vector = true,
+                     .matrix_vector = MatrixVector::conv,
                      .int8 = Int8Form::requantized});
   registry.add_kind({.kind = LayerKind::depthwise_conv,
                      .name = "depthwise_conv",
@@ -109,7 +109,7 @@ void register_conv(Registry& registry) {
                      },
                      .emit = [](const PlLayer&, const PlTensor&, const std::string&,
                                 EmitContext& ctx) { ctx.enable("is_depthwise"); },
-                     .matrix_vector = true,
+                     .matrix_vector = MatrixVector::depthwise,
                      .int8 = Int8Form::requantized});
 }
 

@@ -131,7 +131,7 @@ void register_dense(Registry& registry) {
                      },
                      .macs = [](const PlLayer& l) { return static_cast<std::uint64_t>(l.pixels * l.out_c * l.in_c); },
                      .emit = [](const PlLayer&, const PlTensor&, const std::string&, EmitContext& ctx) { ctx.enable("is_dense"); },
-                     .matrix_vector = true,
+                     .matrix_vector = MatrixVector::dense,
                      .int8 = Int8Form::requantized});
 }
 

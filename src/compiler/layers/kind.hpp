@@ -12,6 +12,14 @@
 
 namespace zynqnn::compiler::layers {
 
+// The unit that multiplies a kind's weights, if any: its weights' layout and folding.
+enum class MatrixVector {
+  none,
+  conv,       // sliding window + matrix-vector unit: PE output channels, SIMD inputs, weights per window tap
+  dense,      // matrix-vector unit over M rows as M pixels: PE output channels, SIMD inputs
+  depthwise,  // sliding window + depthwise unit: SIMD channels in and out, one weight per channel and tap
+};
+
 // How a kind runs in int8, calibrated (quantize_plan.cpp) or as the model gives it (qdq.cpp).
 enum class Int8Form {
   none,         // no int8 form yet: refused
@@ -31,10 +39,10 @@ struct KindRule {
   // The layer's lane count is its input's (width-following); none: false.
   bool (*follows_input_width)(const PlLayer& layer) = nullptr;
   // Its step in the network source: which template section, and its parameters. `in` is its
-  // first input, `t_in` that input's element type. The matrix-vector kinds' weights, bias and
-  // output stage are the emitter's (matrix_vector).
+  // first input, `t_in` that input's element type. The weights, bias and output stage of a
+  // matrix-vector kind are the emitter's, by the unit's form.
   void (*emit)(const PlLayer& layer, const PlTensor& in, const std::string& t_in, EmitContext& ctx) = nullptr;
-  bool matrix_vector = false;
+  MatrixVector matrix_vector = MatrixVector::none;
   Int8Form int8 = Int8Form::none;
 };
 
@@ -42,6 +50,7 @@ struct KindRule {
 inline std::string binary_name(BinaryOp op) { return op == BinaryOp::add ? "add" : "mul"; }
 
 const KindRule& kind_rule(LayerKind kind);
+inline MatrixVector matrix_vector_of(const PlLayer& layer) { return kind_rule(layer.kind).matrix_vector; }
 
 // The sliding-window geometry of a convolution or pooling layer, for the estimator.
 inline void describe_window(const PlLayer& l, est::LayerDesc& d) {
