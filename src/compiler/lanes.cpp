@@ -59,7 +59,8 @@ void propagate_lanes(LayerPlan& plan) {
     if (!follows_input_width(l)) continue;
     std::int64_t lanes = produced_lanes(plan, l.inputs.at(0));
     lanes = gcd64(lanes, l.in_c);
-    if (l.kind == LayerKind::concat) lanes = gcd64(lanes, l.out_c - l.in_c);
+    const auto& kind = layers::kind_rule(l.kind);
+    if (kind.second_input_channels) lanes = gcd64(lanes, kind.second_input_channels(l));
     l.simd = static_cast<int>(std::max<std::int64_t>(1, lanes));
   }
 }

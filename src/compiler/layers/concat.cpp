@@ -127,6 +127,7 @@ void register_concat(Registry& registry) {
                        return false;
                      },
                      .follows_input_width = [](const PlLayer& l) { return l.outer == 0; },
+                     .second_input_channels = [](const PlLayer& l) { return l.out_c - l.in_c; },
                      .emit = [](const PlLayer& l, const PlTensor&, const std::string&, EmitContext& ctx) {
                        if (l.outer == 0) return ctx.enable("is_concat");
                        ctx.enable("is_concat_rows");

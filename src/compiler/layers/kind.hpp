@@ -38,6 +38,8 @@ struct KindRule {
   std::uint64_t (*macs)(const PlLayer& layer) = nullptr;
   // The layer's lane count is its input's (width-following); none: false.
   bool (*follows_input_width)(const PlLayer& layer) = nullptr;
+  // A width-following kind's other input: channels its lane count must divide too; none: 0.
+  std::int64_t (*second_input_channels)(const PlLayer& layer) = nullptr;
   // Its step in the network source: which template section, and its parameters. `in` is its
   // first input, `t_in` that input's element type. The weights, bias and output stage of a
   // matrix-vector kind are the emitter's, by the unit's form.
