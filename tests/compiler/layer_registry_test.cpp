@@ -122,6 +122,24 @@ TEST(Partition, CalledOnItsOwnPlacesTheNodesAsLowerDoes) {
   EXPECT_EQ(plan.layers[0].ops, "Gemm+Relu");
 }
 
+// Run-time weights are packed by the host, not streamed: a Flatten of them after the Gemm is a
+// PS operator, while a Flatten of a streamed tensor stays on the PL (the same stream).
+TEST(Partition, AFlattenStaysOnThePlOnlyForATensorThatStreams) {
+  GraphBuilder b;
+  b.input("x", {1, 6})
+      .input("w", {6, 4})
+      .node({"Gemm", "fc", {"x", "w"}, {"g"}, {}})
+      .node({"Flatten", "flat_w", {"w"}, {"fw"}, {{"axis", std::int64_t{0}}}})
+      .node({"Flatten", "flat_x", {"x"}, {"fx"}, {{"axis", std::int64_t{0}}}})
+      .output("g")
+      .output("fw")
+      .output("fx");
+  const graph::Graph g = b.build();
+  const Partition placed = partition(g);
+  EXPECT_EQ(placed.pl_nodes, (std::vector<std::size_t>{0, 2}));
+  EXPECT_EQ(placed.post_nodes, (std::vector<std::size_t>{1}));
+}
+
 TEST(Partition, KeepsItsRefusalSoThatErrorsComeInGraphOrder) {
   GraphBuilder b;
   b.input("x", {1, 2, 4, 4})
