@@ -384,6 +384,13 @@ void quantize_plan_from_model(LayerPlan& plan, const ModelQuantization& model) {
         break;
       case layers::Int8Form::same_scale:
       case layers::Int8Form::clamped:
+        if (form == layers::Int8Form::clamped && l.activation.kind == ActivationKind::functor &&
+            l.activation.reference) {  // a lookup table from the model's input and output quantization
+          require(out, l);
+          set_lookup_table(l, in, out);
+          given.insert(out.id);
+          break;
+        }
         if (form == layers::Int8Form::clamped && l.activation.kind != ActivationKind::relu &&
             l.activation.kind != ActivationKind::clip)
           refuse("int8 " + l.ops + " as a layer of its own", where);

@@ -32,6 +32,17 @@ void set_requantized_output(PlLayer& l, const PlTensor& out, const std::string& 
     throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " (only ReLU/Clip fuse into requantization)", where);
 }
 
+bool set_lookup_table(PlLayer& l, const PlTensor& in, const PlTensor& out) {
+  if (l.activation.kind != ActivationKind::functor || !l.activation.reference) return false;
+  l.lookup.resize(256);
+  for (int bits = 0; bits < 256; ++bits) {
+    const auto q = static_cast<std::int8_t>(bits < 128 ? bits : bits - 256);
+    const float x = quant::dequantize_int8(q, in.scale, in.zero_point);
+    l.lookup[static_cast<std::size_t>(bits)] = quant::quantize_int8(l.activation.reference(x), out.scale, out.zero_point);
+  }
+  return true;
+}
+
 void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibration) {
   if (calibration.empty())
     throw Error(ErrorCode::invalid_argument, "int8 needs calibration inputs (--calib FILE.npy)", "quantization");
@@ -78,6 +89,7 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
         out.zero_point = in.zero_point;
         break;
       case layers::Int8Form::clamped:
+        if (set_lookup_table(l, in, out)) break;  // the output keeps its calibrated quantization
         if (l.activation.kind != ActivationKind::relu && l.activation.kind != ActivationKind::clip)
           throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " as a layer of its own", where);
         out.scale = in.scale;

@@ -18,7 +18,10 @@ void require_activation_dtype(const LoweringContext& ctx, const graph::Node& nod
 
 void add_activation(LoweringContext& ctx, const graph::Node& node, const PlTensor& in, const Activation& a) {
   const graph::Graph& g = ctx.graph();
-  if (auto producer = g.producer(node.input(0)); producer && in.dtype == DType::float32 && !ctx.layers().empty()) {
+  // int8 applies a functor activation as a lookup table, a layer of its own.
+  const bool fusable = !(ctx.int8() && a.kind == ActivationKind::functor);
+  if (auto producer = g.producer(node.input(0));
+      fusable && producer && in.dtype == DType::float32 && !ctx.layers().empty()) {
     PlLayer& last = ctx.layers().back();
     if ((last.kind == LayerKind::conv || last.kind == LayerKind::depthwise_conv || last.kind == LayerKind::dense) &&
         last.output == node.input(0) && last.activation.kind == ActivationKind::none &&
@@ -55,6 +58,14 @@ void lower_activation(LoweringContext& ctx, const graph::Node& node) {
   add_activation(ctx, node, in, a);
 }
 
+// int8 by table: 256 entries indexed by the input's raw bits; SIMD lanes read it in parallel.
+void emit_lookup(const PlLayer& l, EmitContext& ctx) {
+  ctx.enable("is_lut_activation");
+  ctx.set("table", l.id + "_table");
+  ctx.add_array(l.ops + " table of " + l.nodes.front(), "ap_int<8>", l.id + "_table", {256},
+                [&](std::int64_t i) { return std::to_string(l.lookup[static_cast<std::size_t>(i)]); }, l.simd > 1);
+}
+
 }  // namespace
 
 void register_activation(Registry& registry) {
@@ -73,6 +84,7 @@ void register_activation(Registry& registry) {
                      .describe = describe_pixels<est::LayerKind::activation>,
                      .follows_input_width = always,
                      .emit = [](const PlLayer& l, const PlTensor& in, const std::string& t_in, EmitContext& ctx) {
+                       if (!l.lookup.empty()) return emit_lookup(l, ctx);
                        ctx.enable("is_activation");
                        if (ctx.int8() && in.dtype == DType::float32)  // ReLU/Clip: the int8 range
                          ctx.set("activation", fmt::format("zynqnn_hls::clip_op<ap_int<8> >{{ap_int<8>({}), ap_int<8>({})}}",
