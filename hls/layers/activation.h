@@ -1,5 +1,5 @@
 #pragma once
-// Elementwise activations over a folded stream: ReLU, LeakyReLU, Clip, Sigmoid (exact in
+// Elementwise activations over a folded stream: ReLU, LeakyReLU, Clip, Sigmoid, Tanh (exact in
 // floating point, or a lookup table indexed by the raw bits of a narrow integer input, which
 // the code generator fills from the quantized sigmoid or any other function).
 // Cycles per frame: PIXELS * FOLDS.
@@ -32,6 +32,13 @@ struct clip_op {
 template <typename T>
 struct sigmoid_op {
   T operator()(const T& x) const { return T(1) / (T(1) + std::exp(-x)); }
+};
+
+// Hyperbolic tangent: std::tanh of the element (float: the float overload, as the reference
+// executor; ap_fixed: through double, rounded to the format).
+template <typename T>
+struct tanh_op {
+  T operator()(const T& x) const { return T(std::tanh(x)); }
 };
 
 // Applies `op` to every element: the same op for all channels.

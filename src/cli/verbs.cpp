@@ -22,6 +22,7 @@ void register_all_verbs(CLI::App& app) {
   add_sim_verb(app);
   add_campaign_verb(app);
   add_calibrate_verb(app);
+  add_operators_verb(app);
 }
 
 }  // namespace zynqnn::cli

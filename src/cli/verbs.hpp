@@ -19,6 +19,7 @@ void add_loopback_verb(CLI::App& app);
 void add_sim_verb(CLI::App& app);
 void add_campaign_verb(CLI::App& app);
 void add_calibrate_verb(CLI::App& app);
+void add_operators_verb(CLI::App& app);
 
 // The process exit code chosen by the verb that ran (0 unless it said otherwise).
 int exit_code();

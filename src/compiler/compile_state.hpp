@@ -2,12 +2,14 @@
 // What the compiler's passes hand on to each other (passes.hpp): the graph until lowering,
 // then the layer plan, the estimate, the emitted sources and the staged output folder.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "compiler/qdq.hpp"
 #include "zynqnn/codegen/output_folder.hpp"
 #include "zynqnn/compiler/compile.hpp"
 #include "zynqnn/compiler/emit.hpp"
+#include "zynqnn/compiler/partition.hpp"
 #include "zynqnn/spec/kernel_spec.hpp"
 
 namespace zynqnn::compiler {
@@ -19,6 +21,7 @@ struct CompileState {
   spec::BoardInfo board;
   std::string name;  // the kernel's name, from the model file (or its folder)
   graph::Graph graph;
+  std::optional<Partition> partition;  // from the partition pass until lowering
   bool lowered = false;  // result.plan holds the graph from the lowering on
   ModelQuantization model_quantization;
   Precision precision;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "codegen/render.hpp"
+#include "compiler/layers/kind.hpp"
 #include "zynqnn/compiler/lanes.hpp"
 #include "zynqnn/compiler/weight_placement.hpp"
 #include "zynqnn/core/error.hpp"
@@ -94,7 +95,7 @@ std::string spec_type(const Precision& p, DType dtype) {
   return std::string(graph::to_string(dtype));
 }
 
-class Emitter {
+class Emitter : public layers::EmitContext {
  public:
   Emitter(const LayerPlan& plan, const std::string& model) : plan_(plan), model_(comment_safe(model)), t_(types_of(plan.precision)) {}
 
@@ -268,7 +269,7 @@ class Emitter {
 
   void add_array(const std::string& comment, const std::string& type, const std::string& name,
                  const std::vector<std::int64_t>& dims, const std::function<std::string(std::int64_t)>& value,
-                 bool partition) {
+                 bool partition) override {
     data a;
     a.set("comment", comment_safe(comment));
     a.set("type", type);
@@ -283,7 +284,7 @@ class Emitter {
     }
   }
 
-  std::string weight_literal(float v) const {
+  std::string weight_literal(float v) const override {
     if (plan_.precision.kind == PrecisionKind::float32) return float_literal(v);
     return t_.weight + "(" + float_literal(v) + ")";
   }
@@ -293,9 +294,16 @@ class Emitter {
     return t_.acc + "(" + float_literal(v) + ")";
   }
 
-  bool int8() const { return plan_.precision.kind == PrecisionKind::int8; }
+  bool int8() const override { return plan_.precision.kind == PrecisionKind::int8; }
 
-  std::string activation_expr(const Activation& a, const std::string& type) const {
+  // The step being emitted (layers::EmitContext).
+  void set(const std::string& key, const std::string& value) override { step_->set(key, value); }
+  void enable(const std::string& key) override { step_->set(key, true); }
+  std::string get(const std::string& key) const override { return step_->get(key)->string_value(); }
+  std::string accumulator_type() const override { return t_.acc; }
+  std::string literal(float v) const override { return float_literal(v); }
+
+  std::string activation_expr(const Activation& a, const std::string& type) const override {
     auto lit = [&](float v) {
       return plan_.precision.kind == PrecisionKind::float32 && type == "float" ? float_literal(v)
                                                                               : type + "(" + float_literal(v) + ")";
@@ -305,12 +313,13 @@ class Emitter {
       case ActivationKind::sigmoid: return "zynqnn_hls::sigmoid_op<" + type + " >()";
       case ActivationKind::leaky_relu: return "zynqnn_hls::leaky_relu_op<" + type + " >{" + lit(a.alpha) + "}";
       case ActivationKind::clip: return "zynqnn_hls::clip_op<" + type + " >{" + lit(a.lo) + ", " + lit(a.hi) + "}";
+      case ActivationKind::functor: return a.functor + "<" + type + " >()";
       case ActivationKind::none: return "znn_identity()";
     }
     return "znn_identity()";
   }
 
-  std::string lowest_of(const std::string& type) const {
+  std::string lowest_of(const std::string& type) const override {
     if (type == "float") return "-3.40282347e+38f";
     if (plan_.precision.kind == PrecisionKind::fixed && type == t_.act)  // the format's most negative value
       return type + "(" + float_literal(-std::ldexp(1.0F, plan_.precision.integer_bits - 1)) + ")";
@@ -365,83 +374,11 @@ class Emitter {
     d.set("elements", std::to_string(in_t.elements()));
     declare(out_t.id, t_out, output_lanes(l));
     d.set("out", out_t.id);
-    const bool mvu = l.kind == LayerKind::conv || l.kind == LayerKind::dense || l.kind == LayerKind::depthwise_conv;
-    if (mvu) emit_mvu(l, d, in_t, out_t);
-    switch (l.kind) {
-      case LayerKind::conv: d.set("is_conv", true); break;
-      case LayerKind::depthwise_conv: d.set("is_depthwise", true); break;
-      case LayerKind::dense: d.set("is_dense", true); break;
-      case LayerKind::pool:
-        d.set("is_pool", true);
-        d.set("pool_kind", std::string(l.pool_max ? "max" : "average"));
-        d.set("count_include_pad", std::string(l.count_include_pad ? "true" : "false"));
-        d.set("t_acc", l.pool_max ? t_in : t_.acc);
-        if (int8()) d.set("pad_value", l.pool_max ? std::string("ap_int<8>(-128)") : fmt::format("ap_int<8>({})", in_t.zero_point));
-        else d.set("pad_value", l.pool_max ? lowest_of(t_in) : (t_in == "float" ? std::string("0.0f") : t_in + "(0)"));
-        break;
-      case LayerKind::global_pool:
-        d.set("is_global_pool", true);
-        d.set("pool_kind", std::string(l.pool_max ? "max" : "average"));
-        d.set("t_acc", l.pool_max ? t_in : t_.acc);
-        break;
-      case LayerKind::channel_const:
-        d.set("is_channel_const", true);
-        d.set("binary", std::string(l.binary == BinaryOp::add ? "add" : "mul"));
-        d.set("t_acc", t_.acc);
-        add_array(l.ops + " constants of " + l.nodes.front(), t_in, l.id + "_constants", {l.simd, l.in_c / l.simd},
-                  [&](std::int64_t i) {
-                    const std::int64_t s = i / (l.in_c / l.simd), f = i % (l.in_c / l.simd);
-                    return weight_literal(l.constants[static_cast<std::size_t>(f * l.simd + s)]);
-                  }, true);
-        break;
-      case LayerKind::eltwise:
-        d.set("is_eltwise", true);
-        d.set("binary", std::string(l.binary == BinaryOp::add ? "add" : "mul"));
-        d.set("t_acc", t_in);
-        break;
-      case LayerKind::concat:
-        if (l.outer > 0) {
-          d.set("is_concat_rows", true);
-          d.set("outer", std::to_string(l.outer));
-          d.set("inner_a", std::to_string(l.inner_a));
-          d.set("inner_b", std::to_string(l.inner_b));
-        } else {
-          d.set("is_concat", true);
-        }
-        break;
-      case LayerKind::channel_stream:
-        d.set("is_channel_stream", true);
-        d.set("param_left", std::string(l.outer == 1 ? "true" : "false"));
-        d.set("binary", std::string(l.binary == BinaryOp::add ? "add" : "mul"));
-        break;
-      case LayerKind::clip_stream: {
-        const bool lo = !l.inputs[1].empty(), hi = l.inputs.size() > 2 && !l.inputs[2].empty();
-        if (lo && hi) {
-          d.set("is_clip_lo_hi", true);
-        } else {
-          d.set("is_clip_one", true);
-          d.set("is_lo", std::string(lo ? "true" : "false"));
-          if (!lo) d.set("in_b", d.get("in_c_stream")->string_value());
-        }
-        break;
-      }
-      case LayerKind::zero_point:
-        d.set(l.inputs.size() > 1 && !l.inputs[1].empty() ? "is_zero_point" : "is_widen", true);
-        d.set("activation", std::string("znn_identity()"));
-        break;
-      case LayerKind::batchnorm_stream:
-        d.set("is_batchnorm", true);
-        d.set("inner", std::to_string(l.inner_a));
-        d.set("epsilon", float_literal(l.epsilon));
-        break;
-      case LayerKind::activation:
-        d.set("is_activation", true);
-        if (int8() && in_t.dtype == DType::float32)
-          d.set("activation", fmt::format("zynqnn_hls::clip_op<ap_int<8> >{{ap_int<8>({}), ap_int<8>({})}}", l.out_lo, l.out_hi));
-        else
-          d.set("activation", activation_expr(l.activation, t_in));
-        break;
-    }
+    const auto& kind = layers::kind_rule(l.kind);  // the kind's own part: its layer file
+    if (kind.matrix_vector != layers::MatrixVector::none) emit_mvu(l, d, in_t, out_t);
+    step_ = &d;
+    kind.emit(l, in_t, t_in, *this);
+    step_ = nullptr;
     steps_.push_back(d);
     fan_out(out_t.id, t_out, out_t.elements());
   }
@@ -467,7 +404,8 @@ class Emitter {
 
   void emit_mvu_body(const PlLayer& l, data& d, const PlTensor& out_t) {
     const std::int64_t pe = l.pe, simd = l.simd;
-    if (l.kind == LayerKind::depthwise_conv) {
+    const layers::MatrixVector unit = layers::matrix_vector_of(l);
+    if (unit == layers::MatrixVector::depthwise) {
       const std::int64_t folds = l.in_c / simd, k = l.kernel_h * l.kernel_w;
       add_array("depthwise weights of " + l.nodes.front(), t_.weight, l.id + "_weights", {simd, folds * k},
                 [&](std::int64_t i) {
@@ -481,7 +419,7 @@ class Emitter {
         return int8() ? std::to_string(l.qbias[idx]) : acc_literal(l.bias[idx]);
       }, true);
     } else {
-      const bool conv = l.kind == LayerKind::conv;
+      const bool conv = unit == layers::MatrixVector::conv;
       const int kh = conv ? static_cast<int>(l.kernel_h) : 1, kw = conv ? static_cast<int>(l.kernel_w) : 1;
       const int oc = static_cast<int>(l.out_c), ic = static_cast<int>(l.in_c);
       const std::int64_t nf = oc / pe, sf = kh * kw * ic / simd, tiles = nf * sf;
@@ -525,7 +463,7 @@ class Emitter {
   // What follows the accumulator: requantization (int8), an activation or cast, or nothing.
   void finish_mvu(const PlLayer& l, data& d, const PlTensor& out_t) {
     const std::string t_out = type_of(out_t);
-    const std::int64_t lanes = l.kind == LayerKind::depthwise_conv ? l.simd : l.pe;
+    const std::int64_t lanes = layers::matrix_vector_of(l) == layers::MatrixVector::depthwise ? l.simd : l.pe;
     if (int8()) {
       const std::string acc = l.id + "_acc";
       declare(acc, t_.acc, static_cast<int>(lanes));
@@ -557,7 +495,7 @@ class Emitter {
     d.set("acc", acc);
     d.set("post_activation", true);
     d.set("post_pixels", std::to_string(out_t.pixels));
-    d.set("out_lanes", std::to_string(l.kind == LayerKind::depthwise_conv ? l.simd : l.pe));
+    d.set("out_lanes", std::to_string(lanes));
     d.set("activation", activation_expr(l.activation, t_.acc));
   }
 
@@ -570,6 +508,7 @@ class Emitter {
   std::map<std::string, std::string> types_;          // element type of each stream
   std::map<std::string, std::int64_t> elements_;      // elements per frame of each layer stream
   int converters_ = 0;
+  data* step_ = nullptr;  // the template data of the layer being emitted
   data streams_{data::type::list}, steps_{data::type::list}, roms_{data::type::list};
   data arrays_{data::type::list}, requants_{data::type::list};
 };

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/layers/kind.hpp"
 #include "zynqnn/compiler/lanes.hpp"
 #include "zynqnn/estimate/estimator.hpp"
 
@@ -73,83 +74,18 @@ std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan) {
     d.in_channels = narrow(l.in_c);
     d.weights_streamed = !l.ddr_weight_port.empty();
     set_precision(d, plan.precision, l.integer);
-    auto window = [&] {
-      d.in_h = narrow(l.in_h);
-      d.in_w = narrow(l.in_w);
-      d.kernel_h = narrow(l.kernel_h);
-      d.kernel_w = narrow(l.kernel_w);
-      d.stride_h = narrow(l.stride_h);
-      d.stride_w = narrow(l.stride_w);
-      d.pad_top = narrow(l.pad_top);
-      d.pad_left = narrow(l.pad_left);
-      d.pad_bottom = narrow(l.pad_bottom);
-      d.pad_right = narrow(l.pad_right);
-      d.dilation_h = narrow(l.dilation_h);
-      d.dilation_w = narrow(l.dilation_w);
-    };
-    bool requantized = false;
-    switch (l.kind) {
-      case LayerKind::conv:
-        d.kind = est::LayerKind::conv;
-        window();
-        d.out_channels = narrow(l.out_c);
-        requantized = plan.precision.kind == PrecisionKind::int8;
-        break;
-      case LayerKind::depthwise_conv:
-        d.kind = est::LayerKind::depthwise_conv;
-        window();
-        d.groups = narrow(l.in_c);
-        d.out_channels = narrow(l.out_c);
-        requantized = plan.precision.kind == PrecisionKind::int8;
-        break;
-      case LayerKind::dense:  // M rows: a 1x1 convolution over M pixels
-        d.kind = l.pixels == 1 ? est::LayerKind::fully_connected : est::LayerKind::conv;
-        d.in_h = narrow(l.pixels);
-        d.out_channels = narrow(l.out_c);
-        requantized = plan.precision.kind == PrecisionKind::int8;
-        break;
-      case LayerKind::pool:
-        d.kind = l.pool_max ? est::LayerKind::max_pool : est::LayerKind::avg_pool;
-        window();
-        break;
-      case LayerKind::global_pool:
-        d.kind = est::LayerKind::global_pool;
-        d.in_h = narrow(l.pixels);
-        break;
-      case LayerKind::concat:
-        d.kind = est::LayerKind::concat;
-        if (l.outer > 0) {
-          d.in_h = narrow(l.outer);
-          d.in_channels = narrow(l.inner_a);
-          d.out_channels = narrow(l.inner_a + l.inner_b);
-        } else {
-          d.in_h = narrow(l.pixels);
-          d.out_channels = narrow(l.out_c);
-        }
-        break;
-      case LayerKind::channel_const:
-      case LayerKind::eltwise:
-      case LayerKind::channel_stream:
-      case LayerKind::batchnorm_stream:
-        d.kind = est::LayerKind::eltwise;
-        d.in_h = narrow(l.pixels);
-        break;
-      case LayerKind::activation:
-      case LayerKind::clip_stream:
-      case LayerKind::zero_point:
-        d.kind = est::LayerKind::activation;
-        d.in_h = narrow(l.pixels);
-        break;
-    }
+    // The kind's own translation (its layer file): kind and geometry.
+    const bool requantized = layers::kind_rule(l.kind).describe(l, d, plan.precision.kind == PrecisionKind::int8);
     out.push_back(d);
     if (requantized) {  // the requantization stage after the accumulator
       est::LayerDesc r;
       r.name = l.id + "_requant";
       r.kind = est::LayerKind::requantize;
-      r.in_h = narrow(l.kind == LayerKind::dense ? l.pixels : l.out_h);
-      r.in_w = narrow(l.kind == LayerKind::dense ? 1 : l.out_w);
+      const layers::MatrixVector unit = layers::matrix_vector_of(l);
+      r.in_h = narrow(unit == layers::MatrixVector::dense ? l.pixels : l.out_h);
+      r.in_w = narrow(unit == layers::MatrixVector::dense ? 1 : l.out_w);
       r.in_channels = narrow(l.out_c);
-      r.simd = l.kind == LayerKind::depthwise_conv ? l.simd : l.pe;
+      r.simd = unit == layers::MatrixVector::depthwise ? l.simd : l.pe;
       set_precision(r, plan.precision, false);
       out.push_back(r);
     }
@@ -184,10 +120,8 @@ NetworkEstimate estimate(const LayerPlan& plan, double clock_mhz) {
   }
   for (std::size_t i = 0; i < plan.layers.size(); ++i) {  // multiply-accumulates per frame
     const auto& l = plan.layers[i];
-    u64 macs = 0;
-    if (l.kind == LayerKind::conv) macs = static_cast<u64>(l.out_h * l.out_w * l.out_c * l.in_c * l.kernel_h * l.kernel_w);
-    if (l.kind == LayerKind::depthwise_conv) macs = static_cast<u64>(l.out_h * l.out_w * l.in_c * l.kernel_h * l.kernel_w);
-    if (l.kind == LayerKind::dense) macs = static_cast<u64>(l.pixels * l.out_c * l.in_c);
+    const auto& kind = layers::kind_rule(l.kind);
+    const u64 macs = kind.macs ? kind.macs(l) : 0;
     for (auto& e : est.layers)
       if (e.id == l.id) e.macs = macs;
   }
@@ -239,7 +173,7 @@ enum class Side { either, input, output };
 bool grow(PlLayer* l, Side side) {
   if (!l || !foldable(*l)) return false;
   const int simd = next_divisor(l->in_c, l->simd);
-  if (l->kind == LayerKind::depthwise_conv) {
+  if (layers::matrix_vector_of(*l) == layers::MatrixVector::depthwise) {
     if (simd == l->simd) return false;
     l->simd = simd;
     return true;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/layers/kind.hpp"
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn::compiler {
@@ -12,19 +13,14 @@ namespace zynqnn::compiler {
 bool foldable(const PlLayer& l) {
   if (!l.weight_port.empty()) return false;  // run-time weights are packed by the host for PE = SIMD = 1
   if (!l.ddr_weight_port.empty()) return false;  // weights from DDR arrive one per cycle
-  return (l.kind == LayerKind::conv && l.groups == 1) || l.kind == LayerKind::dense || l.kind == LayerKind::depthwise_conv;
+  const layers::MatrixVector unit = layers::matrix_vector_of(l);
+  return (unit == layers::MatrixVector::conv && l.groups == 1) || unit == layers::MatrixVector::dense ||
+         unit == layers::MatrixVector::depthwise;
 }
 
 bool follows_input_width(const PlLayer& l) {
-  switch (l.kind) {
-    case LayerKind::pool:
-    case LayerKind::global_pool:
-    case LayerKind::activation:
-    case LayerKind::channel_const:
-    case LayerKind::eltwise: return true;
-    case LayerKind::concat: return l.outer == 0;
-    default: return false;
-  }
+  const auto& kind = layers::kind_rule(l.kind);
+  return kind.follows_input_width && kind.follows_input_width(l);
 }
 
 int input_lanes(const PlLayer& l) {
@@ -33,7 +29,8 @@ int input_lanes(const PlLayer& l) {
 }
 
 int output_lanes(const PlLayer& l) {
-  if (l.kind == LayerKind::conv || l.kind == LayerKind::dense) return foldable(l) ? l.pe : 1;
+  const layers::MatrixVector unit = layers::matrix_vector_of(l);
+  if (unit == layers::MatrixVector::conv || unit == layers::MatrixVector::dense) return foldable(l) ? l.pe : 1;
   return input_lanes(l);
 }
 
@@ -62,7 +59,8 @@ void propagate_lanes(LayerPlan& plan) {
     if (!follows_input_width(l)) continue;
     std::int64_t lanes = produced_lanes(plan, l.inputs.at(0));
     lanes = gcd64(lanes, l.in_c);
-    if (l.kind == LayerKind::concat) lanes = gcd64(lanes, l.out_c - l.in_c);
+    const auto& kind = layers::kind_rule(l.kind);
+    if (kind.second_input_channels) lanes = gcd64(lanes, kind.second_input_channels(l));
     l.simd = static_cast<int>(std::max<std::int64_t>(1, lanes));
   }
 }
@@ -99,7 +97,7 @@ void apply_folding(LayerPlan& plan, const std::vector<LayerFolding>& folding) {
     if (!foldable(*layer))
       throw Error(ErrorCode::invalid_argument,
                   "only convolutions (one group), dense and depthwise layers with constant weights fold", "folding of " + f.layer);
-    const bool depthwise = layer->kind == LayerKind::depthwise_conv;
+    const bool depthwise = layers::matrix_vector_of(*layer) == layers::MatrixVector::depthwise;
     if (f.simd <= 0 || layer->in_c % f.simd != 0)
       throw Error(ErrorCode::invalid_argument, fmt::format("SIMD {} does not divide the {} input channels", f.simd, layer->in_c),
                   "folding of " + f.layer);

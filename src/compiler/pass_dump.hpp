@@ -2,6 +2,7 @@
 // What `compile --dump-after PASS` writes: the graph (before lowering) as JSON, or the plan.
 #include <nlohmann/json.hpp>
 
+#include "zynqnn/compiler/partition.hpp"
 #include "zynqnn/graph/graph.hpp"
 
 namespace zynqnn::compiler {

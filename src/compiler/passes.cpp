@@ -84,8 +84,19 @@ std::string strip_qdq_pass(CompileState& state) {
                      state.model_quantization.constants.size());
 }
 
+std::string partition_pass(CompileState& state) {
+  const Partition& p = state.partition.emplace(partition(state.graph));
+  std::string changed = fmt::format("{} nodes on the PL; {} on the PS before the PL, {} after", p.pl_nodes.size(),
+                                    p.pre_nodes.size(), p.post_nodes.size());
+  // The refusal is raised by lowering, after the PL nodes before it: errors in graph order.
+  if (p.refused_node) changed += fmt::format("; refused from node {}", state.graph.nodes[*p.refused_node].name);
+  return changed;
+}
+
 std::string lower_pass(CompileState& state) {
-  state.result.plan = lower(std::move(state.graph), state.precision, state.name.empty() ? "network" : state.name);
+  state.result.plan = lower_partitioned(std::move(state.graph), *state.partition, state.precision,
+                                        state.name.empty() ? "network" : state.name);
+  state.partition.reset();
   state.lowered = true;
   const LayerPlan& plan = state.plan();
   return fmt::format("{} PL layers from {} nodes; {} nodes on the PS before the PL, {} after", plan.layers.size(),
@@ -186,7 +197,9 @@ const std::vector<Pass>& pass_table() {
        fuse_pass},
       {{"strip-qdq", "a model quantized as given (QDQ): its float graph, its scales and zero points recorded"},
        strip_qdq_pass},
-      {{"lower", "partition between PS and PL; the PL part as layers of the HLS library"}, lower_pass},
+      {{"partition", "each node to the PS before the PL, the PL, or the PS after it (or refused, with why)"},
+       partition_pass},
+      {{"lower", "the PL nodes as layers of the HLS library (src/compiler/layers/<kind>.cpp)"}, lower_pass},
       {{"quantize", "int8: weights, biases and requantization from calibration or the model's own quantization"},
        quantize_pass},
       {{"place-weights", "convolution and dense weights on chip or streamed from DDR"}, place_weights_pass},
@@ -205,7 +218,8 @@ void dump(const CompileState& state, std::size_t index, const std::string& pass)
     codegen::write_file_checked(base.string() + ".plan.json",
                                 plan_to_json(state.result.plan, state.result.estimate, state.options.model.filename().string()));
   else
-    codegen::write_file_checked(base.string() + ".graph.json", graph_to_json(state.graph).dump(2) + "\n");
+    codegen::write_file_checked(base.string() + ".graph.json",
+                                graph_to_json(state.graph, state.partition ? &*state.partition : nullptr).dump(2) + "\n");
 }
 
 bool wanted(const std::vector<std::string>& dump_after, std::string_view pass) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "compiler/layers/kind.hpp"
 #include "zynqnn/compiler/lanes.hpp"
 #include "zynqnn/compiler/weight_placement.hpp"
 #include "zynqnn/core/error.hpp"
@@ -11,25 +12,6 @@ namespace zynqnn::compiler {
 namespace {
 
 using nlohmann::json;
-
-const char* kind_name(LayerKind k) {
-  switch (k) {
-    case LayerKind::conv: return "conv";
-    case LayerKind::depthwise_conv: return "depthwise_conv";
-    case LayerKind::pool: return "pool";
-    case LayerKind::global_pool: return "global_pool";
-    case LayerKind::dense: return "dense";
-    case LayerKind::activation: return "activation";
-    case LayerKind::channel_const: return "channel_const";
-    case LayerKind::eltwise: return "eltwise";
-    case LayerKind::concat: return "concat";
-    case LayerKind::channel_stream: return "channel_stream";
-    case LayerKind::clip_stream: return "clip_stream";
-    case LayerKind::batchnorm_stream: return "batchnorm_stream";
-    case LayerKind::zero_point: return "zero_point";
-  }
-  return "?";
-}
 
 json port_json(const PlTensor& t) {
   return json{{"value", t.value},   {"stream", t.id},          {"onnx_shape", t.shape},
@@ -107,7 +89,7 @@ std::string plan_to_json(const LayerPlan& plan, const NetworkEstimate& estimate,
   for (const auto& l : plan.layers) {
     json inputs = json::array();
     for (const auto& v : l.inputs) inputs.push_back(v.empty() ? std::string() : plan.tensor(v).id);
-    layers.push_back({{"layer", l.id}, {"kind", kind_name(l.kind)}, {"ops", l.ops}, {"nodes", l.nodes},
+    layers.push_back({{"layer", l.id}, {"kind", compiler::layers::kind_rule(l.kind).name}, {"ops", l.ops}, {"nodes", l.nodes},
                       {"inputs", inputs}, {"output", plan.tensor(l.output).id}, {"pe", l.pe}, {"simd", l.simd},
                       {"input_lanes", input_lanes(l)}, {"output_lanes", output_lanes(l)}});
     if (can_stream_weights(l)) layers.back()["weights"] = l.ddr_weight_port.empty() ? "on-chip" : "ddr";

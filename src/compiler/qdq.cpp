@@ -1,5 +1,6 @@
 #include "compiler/qdq.hpp"
 
+#include "compiler/layers/kind.hpp"
 #include "compiler/quantize_plan.hpp"
 
 #include <algorithm>
@@ -374,18 +375,23 @@ void quantize_plan_from_model(LayerPlan& plan, const ModelQuantization& model) {
     PlTensor& out = plan.tensors.at(l.output);
     const std::string where = "layer " + l.id;
     require(in, l);
-    switch (l.kind) {
-      case LayerKind::conv:
-      case LayerKind::dense:
-      case LayerKind::depthwise_conv:
+    const layers::Int8Form form = layers::kind_rule(l.kind).int8;  // the kind's int8 form: its layer file
+    switch (form) {
+      case layers::Int8Form::requantized:
         if (!l.weight_port.empty()) refuse("int8 " + l.ops + " with run-time weights", where);
         require(out, l);
         quantize_weights_as_given(l, plan.graph, model, in, out);
         break;
-      case LayerKind::pool:
-      case LayerKind::global_pool:
-      case LayerKind::activation:
-        if (l.kind == LayerKind::activation && l.activation.kind != ActivationKind::relu &&
+      case layers::Int8Form::same_scale:
+      case layers::Int8Form::clamped:
+        if (form == layers::Int8Form::clamped && l.activation.kind == ActivationKind::functor &&
+            l.activation.reference) {  // a lookup table from the model's input and output quantization
+          require(out, l);
+          set_lookup_table(l, in, out);
+          given.insert(out.id);
+          break;
+        }
+        if (form == layers::Int8Form::clamped && l.activation.kind != ActivationKind::relu &&
             l.activation.kind != ActivationKind::clip)
           refuse("int8 " + l.ops + " as a layer of its own", where);
         // Max and average pooling and ReLU/Clip commute with the affine map: one scale in and out.
@@ -397,13 +403,13 @@ void quantize_plan_from_model(LayerPlan& plan, const ModelQuantization& model) {
         out.scale = in.scale;
         out.zero_point = in.zero_point;
         given.insert(out.id);
-        if (l.kind == LayerKind::activation) {
+        if (form == layers::Int8Form::clamped) {
           l.out_lo = l.activation.kind == ActivationKind::relu ? in.zero_point
                                                                : quant::quantize_int8(l.activation.lo, in.scale, in.zero_point);
           l.out_hi = l.activation.kind == ActivationKind::relu ? 127 : quant::quantize_int8(l.activation.hi, in.scale, in.zero_point);
         }
         break;
-      default:
+      case layers::Int8Form::none:
         refuse("int8 " + l.ops + " (no int8 form of this layer yet)", where);
     }
     for (auto& [name, t] : plan.tensors)

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/layers/kind.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/quant/quantize.hpp"
 
@@ -26,8 +27,20 @@ void set_requantized_output(PlLayer& l, const PlTensor& out, const std::string& 
     l.out_lo = quantize_value(l.activation.lo, out.scale, out.zero_point);
     l.out_hi = quantize_value(l.activation.hi, out.scale, out.zero_point);
   }
-  if (l.activation.kind == ActivationKind::leaky_relu || l.activation.kind == ActivationKind::sigmoid)
+  if (l.activation.kind == ActivationKind::leaky_relu || l.activation.kind == ActivationKind::sigmoid ||
+      l.activation.kind == ActivationKind::functor)
     throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " (only ReLU/Clip fuse into requantization)", where);
+}
+
+bool set_lookup_table(PlLayer& l, const PlTensor& in, const PlTensor& out) {
+  if (l.activation.kind != ActivationKind::functor || !l.activation.reference) return false;
+  l.lookup.resize(256);
+  for (int bits = 0; bits < 256; ++bits) {
+    const auto q = static_cast<std::int8_t>(bits < 128 ? bits : bits - 256);
+    const float x = quant::dequantize_int8(q, in.scale, in.zero_point);
+    l.lookup[static_cast<std::size_t>(bits)] = quant::quantize_int8(l.activation.reference(x), out.scale, out.zero_point);
+  }
+  return true;
 }
 
 void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibration) {
@@ -47,10 +60,8 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
     PlTensor& in = plan.tensors.at(l.inputs.at(0));
     PlTensor& out = plan.tensors.at(l.output);
     const std::string where = "layer " + l.id;
-    switch (l.kind) {
-      case LayerKind::conv:
-      case LayerKind::dense:
-      case LayerKind::depthwise_conv: {
+    switch (layers::kind_rule(l.kind).int8) {  // the kind's int8 form: its layer file
+      case layers::Int8Form::requantized: {
         const std::int64_t oc = l.out_c;
         const std::int64_t per_out = static_cast<std::int64_t>(l.weights.size()) / oc;
         const quant::ChannelWeights w = quant::quantize_weights(l.weights, oc);
@@ -72,13 +83,13 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
         set_requantized_output(l, out, where);
         break;
       }
-      case LayerKind::pool:
-      case LayerKind::global_pool:
+      case layers::Int8Form::same_scale:
         // Same scale in and out: max and average commute with the affine map.
         out.scale = in.scale;
         out.zero_point = in.zero_point;
         break;
-      case LayerKind::activation:
+      case layers::Int8Form::clamped:
+        if (set_lookup_table(l, in, out)) break;  // the output keeps its calibrated quantization
         if (l.activation.kind != ActivationKind::relu && l.activation.kind != ActivationKind::clip)
           throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " as a layer of its own", where);
         out.scale = in.scale;
@@ -87,7 +98,7 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
                                                              : quantize_value(l.activation.lo, in.scale, in.zero_point);
         l.out_hi = l.activation.kind == ActivationKind::relu ? 127 : quantize_value(l.activation.hi, in.scale, in.zero_point);
         break;
-      default:
+      case layers::Int8Form::none:
         throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " (no int8 form of this layer yet)", where);
     }
     // Aliases (a Flatten of this output) share its quantization.

@@ -18,4 +18,9 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
 // int8 range a fused ReLU/Clip narrows it to. Throws unsupported for other fused activations.
 void set_requantized_output(PlLayer& l, const PlTensor& out, const std::string& where);
 
+// True when the activation layer `l` has an int8 form by lookup table (a functor activation
+// with its reference function); then sets its 256 entries from the input's and the output's
+// quantization: entry i (the input's raw bits) = quantize(f(dequantize(i as int8))).
+bool set_lookup_table(PlLayer& l, const PlTensor& in, const PlTensor& out);
+
 }  // namespace zynqnn::compiler

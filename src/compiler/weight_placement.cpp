@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/layers/kind.hpp"
 #include "zynqnn/compiler/estimate.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/spec/kernel_spec.hpp"
@@ -24,7 +25,7 @@ std::int64_t weight_stream_bytes(const PlLayer& l, const Precision& p) {
 }
 
 std::int64_t weights_per_pass(const PlLayer& l) {
-  const std::int64_t k = l.kind == LayerKind::conv ? l.kernel_h * l.kernel_w : 1;
+  const std::int64_t k = layers::matrix_vector_of(l) == layers::MatrixVector::conv ? l.kernel_h * l.kernel_w : 1;
   return l.out_c * l.in_c * k;
 }
 
@@ -71,17 +72,20 @@ const char* to_string(WeightPlacement placement) {
 
 bool can_stream_weights(const PlLayer& l) {
   if (!l.weight_port.empty() || l.integer) return false;
-  return (l.kind == LayerKind::conv && l.groups == 1) || l.kind == LayerKind::dense;
+  const layers::MatrixVector unit = layers::matrix_vector_of(l);
+  return (unit == layers::MatrixVector::conv && l.groups == 1) || unit == layers::MatrixVector::dense;
 }
 
-std::int64_t weight_stream_repeats(const PlLayer& l) { return l.kind == LayerKind::conv ? l.out_h * l.out_w : l.pixels; }
+std::int64_t weight_stream_repeats(const PlLayer& l) {
+  return layers::matrix_vector_of(l) == layers::MatrixVector::conv ? l.out_h * l.out_w : l.pixels;
+}
 
 std::int64_t weight_stream_elements(const PlLayer& l) { return weights_per_pass(l) * weight_stream_repeats(l); }
 
 HostPacking mvu_weight_packing(const PlLayer& l) {
   HostPacking packing;
   packing.kind = HostPacking::Kind::mvu_weights;
-  packing.conv = l.kind == LayerKind::conv;
+  packing.conv = layers::matrix_vector_of(l) == layers::MatrixVector::conv;
   packing.trans_b = true;
   packing.out_c = l.out_c;
   packing.in_c = l.in_c;

@@ -71,7 +71,7 @@ TEST(CompilePasses, RunInTheirOrderAndSayWhatTheyChanged) {
 TEST(CompilePasses, DumpAfterWritesTheGraphBeforeLoweringAndThePlanAfter) {
   CompileOptions options = testing::options_for("passes_dump");
   options.build_sim = false;
-  options.dump_after = {"strip-qdq", "lower", "estimate"};
+  options.dump_after = {"strip-qdq", "partition", "lower", "estimate"};
   options.dump_dir = testing::work_dir("passes_dump.passes");
   fs::remove_all(options.dump_dir);
   const CompileResult result = compile_graph(conv_graph(), options);
@@ -79,7 +79,8 @@ TEST(CompilePasses, DumpAfterWritesTheGraphBeforeLoweringAndThePlanAfter) {
   std::vector<std::string> written;
   for (const auto& e : fs::directory_iterator(options.dump_dir)) written.push_back(e.path().filename().string());
   std::sort(written.begin(), written.end());
-  EXPECT_EQ(written, (std::vector<std::string>{"02-strip-qdq.graph.json", "03-lower.plan.json", "07-estimate.plan.json"}));
+  EXPECT_EQ(written, (std::vector<std::string>{"02-strip-qdq.graph.json", "03-partition.graph.json",
+                                                  "04-lower.plan.json", "08-estimate.plan.json"}));
 
   // Before lowering: the graph's nodes, attributes and shapes.
   const auto graph = read_json(options.dump_dir / "02-strip-qdq.graph.json");
@@ -90,9 +91,16 @@ TEST(CompilePasses, DumpAfterWritesTheGraphBeforeLoweringAndThePlanAfter) {
   EXPECT_EQ(graph["values"]["w"]["constant"], true);
   EXPECT_EQ(graph["values"]["x"]["shape"], nlohmann::json({1, 2, 6, 6}));
 
+  // The partition: the Softmax after the PL, the rest on it.
+  const auto partitioned = read_json(options.dump_dir / "03-partition.graph.json");
+  EXPECT_EQ(partitioned["partition"]["pl"], nlohmann::json({"conv", "relu", "gap", "flat"}));
+  EXPECT_EQ(partitioned["partition"]["ps_after_pl"], nlohmann::json({"softmax"}));
+  EXPECT_EQ(partitioned["partition"]["ps_before_pl"], nlohmann::json::array());
+  EXPECT_FALSE(partitioned["partition"].contains("refused"));
+
   // After lowering the plan holds the layers; the estimate is filled in only by its pass.
-  const auto lowered = read_json(options.dump_dir / "03-lower.plan.json");
-  const auto estimated = read_json(options.dump_dir / "07-estimate.plan.json");
+  const auto lowered = read_json(options.dump_dir / "04-lower.plan.json");
+  const auto estimated = read_json(options.dump_dir / "08-estimate.plan.json");
   EXPECT_EQ(lowered["pl_layers"].size(), result.plan.layers.size());
   EXPECT_EQ(lowered["estimate"]["interval_cycles_estimate"], 0);
   EXPECT_EQ(estimated["estimate"]["interval_cycles_estimate"], result.estimate.interval_cycles);

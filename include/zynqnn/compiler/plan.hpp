@@ -37,13 +37,18 @@ enum class LayerKind {
   batchnorm_stream, // BatchNormalization with run-time statistics
   zero_point        // integer operand minus its (run-time) zero point, widened to int16
 };
-enum class ActivationKind { none, relu, leaky_relu, clip, sigmoid };
+// functor: an activation defined by its layer file alone (src/compiler/layers): an HLS functor
+// template of the layer library without parameters, applied to the element type.
+enum class ActivationKind { none, relu, leaky_relu, clip, sigmoid, functor };
 enum class BinaryOp { add, mul };
 
 struct Activation {
   ActivationKind kind = ActivationKind::none;
   float alpha = 0.01F;           // LeakyRelu
   float lo = 0.0F, hi = 0.0F;    // Clip
+  std::string functor;           // functor: e.g. "zynqnn_hls::tanh_op"
+  // functor: the function on floats, from which int8 builds a lookup table; none: no int8 form.
+  float (*reference)(float) = nullptr;
 };
 
 struct PlLayer {
@@ -73,6 +78,8 @@ struct PlLayer {
   std::vector<std::int32_t> qbias;
   std::vector<std::int32_t> multiplier, shift;
   std::int32_t out_zero_point = 0, out_lo = -128, out_hi = 127;
+  // int8 activation by lookup: out = lookup[raw bits of the int8 input] (lut_activation order).
+  std::vector<std::int8_t> lookup;
 
   int pe = 1, simd = 1;  // folding (parallel output channels, parallel inputs)
 

@@ -1,0 +1,42 @@
+// GlobalAveragePool / GlobalMaxPool: one value per channel of an image.
+#include "compiler/layers/context.hpp"
+#include "compiler/layers/kind.hpp"
+#include "compiler/layers/registry.hpp"
+
+namespace zynqnn::compiler::layers {
+namespace {
+
+void lower_global_pool(LoweringContext& ctx, const graph::Node& node) {
+  const PlTensor& in = ctx.input(node, node.input(0));
+  ctx.require_float(node, in);
+  if (!is_image(in) && !(in.shape.size() == 3 && in.shape[0] == 1)) ctx.unsupported(node, "input is not a single image");
+  PlLayer& layer = ctx.add_layer(LayerKind::global_pool, node);
+  layer.inputs = {node.input(0)};
+  layer.pool_max = node.op == "GlobalMaxPool";
+  layer.in_c = layer.out_c = in.channels;
+  layer.pixels = in.pixels;
+  ctx.set_output(layer, node);
+}
+
+}  // namespace
+
+void register_global_pool(Registry& registry) {
+  LayerRule rule;
+  rule.name = "global_pool";
+  rule.ops = {"GlobalAveragePool", "GlobalMaxPool"};
+  rule.lower = lower_global_pool;
+  rule.rows = {{40, "GlobalAveragePool / GlobalMaxPool", "global_pool", "a single 1-D or 2-D image"}};
+  registry.add(std::move(rule));
+  registry.add_kind({.kind = LayerKind::global_pool,
+                     .name = "global_pool",
+                     .describe = describe_pixels<est::LayerKind::global_pool>,
+                     .follows_input_width = always,
+                     .emit = [](const PlLayer& l, const PlTensor&, const std::string& t_in, EmitContext& ctx) {
+                       ctx.enable("is_global_pool");
+                       ctx.set("pool_kind", l.pool_max ? "max" : "average");
+                       ctx.set("t_acc", l.pool_max ? t_in : ctx.accumulator_type());
+                     },
+                     .int8 = Int8Form::same_scale});
+}
+
+}  // namespace zynqnn::compiler::layers
