@@ -32,8 +32,9 @@ void register_flatten(Registry& registry) {
   rule.lower = lower_flatten;
   rule.stays_on_pl = flattens;
   rule.adds_layer = false;
-  rule.rows = {{100, "Flatten / Reshape to [1, N] between PL layers", "nothing: the stream is unchanged",
-                "the next Gemm's weight columns are reordered from NCHW to NHWC order; other reshapes run on the PS"}};
+  rule.rows = {{100, "Flatten / Reshape / Squeeze / Unsqueeze to [1, N] between PL layers", "nothing: the stream is unchanged",
+                "the next Gemm's weight columns are reordered from NCHW to NHWC order; Squeeze/Unsqueeze become Reshape on "
+                "import; other reshapes run on the PS"}};
   registry.add(std::move(rule));
 }
 

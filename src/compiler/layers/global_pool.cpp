@@ -25,7 +25,9 @@ void register_global_pool(Registry& registry) {
   rule.name = "global_pool";
   rule.ops = {"GlobalAveragePool", "GlobalMaxPool"};
   rule.lower = lower_global_pool;
-  rule.rows = {{40, "GlobalAveragePool / GlobalMaxPool", "global_pool", "a single 1-D or 2-D image"}};
+  rule.rows = {{40, "GlobalAveragePool / GlobalMaxPool; ReduceMean over every spatial axis", "global_pool",
+                "a single 1-D or 2-D image; ReduceMean (PyTorch's mean(dim=(2, 3)), AdaptiveAvgPool1d/2d(1) as "
+                "Unsqueeze → ReduceMean → Squeeze) is rewritten to GlobalAveragePool on import"}};
   registry.add(std::move(rule));
   registry.add_kind({.kind = LayerKind::global_pool,
                      .name = "global_pool",
