@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <functional>
 #include <limits>
 
 #include <fmt/format.h>
 
 #include "codegen/render.hpp"
+#include "compiler/emit_streams.hpp"
+#include "compiler/emit_text.hpp"
 #include "compiler/layers/kind.hpp"
 #include "zynqnn/compiler/lanes.hpp"
 #include "zynqnn/compiler/weight_placement.hpp"
@@ -19,81 +20,7 @@ namespace {
 
 using kainjow::mustache::data;
 using graph::DType;
-
-std::string float_literal(float v) {
-  if (std::isnan(v)) return "(0.0f/0.0f)";
-  if (std::isinf(v)) return v > 0 ? "3.40282347e+38f" : "-3.40282347e+38f";
-  std::string s = fmt::format("{:.9g}", v);
-  if (s.find_first_of(".e") == std::string::npos) s += ".0";
-  return s + "f";
-}
-
-// A C++ initializer for an array of the given dimensions; value(i) gives element i in
-// row-major order.
-std::string initializer(const std::vector<std::int64_t>& dims, const std::function<std::string(std::int64_t)>& value) {
-  std::string out;
-  std::int64_t index = 0;
-  std::function<void(std::size_t)> level = [&](std::size_t d) {
-    out += '{';
-    for (std::int64_t i = 0; i < dims[d]; ++i) {
-      if (i) out += ',';
-      if (d + 1 == dims.size()) out += value(index++);
-      else level(d + 1);
-    }
-    out += '}';
-  };
-  level(0);
-  return out;
-}
-
-std::string dims_text(const std::vector<std::int64_t>& dims) {
-  std::string out;
-  for (auto d : dims) out += "[" + std::to_string(d) + "]";
-  return out;
-}
-
-// Model names in generated comments: letters, digits and a few harmless punctuation marks
-// survive; anything else (quotes, brackets, semicolons, backslashes, newlines) becomes '?'.
-std::string comment_safe(std::string text) {
-  for (char& c : text) {
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-                      c == '-' || c == ':' || c == '+' || c == ',' || c == '/' || c == ' ' || c == '(' || c == ')';
-    if (!keep) c = '?';
-  }
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {  // never a comment opener or closer
-    if ((text[i] == '/' && i + 1 < text.size() && (text[i + 1] == '*' || text[i + 1] == '/'))) out += "/?";
-    else out += text[i];
-  }
-  return out;
-}
-
-struct Types {
-  std::string act, weight, acc;
-};
-
-Types types_of(const Precision& p) {
-  switch (p.kind) {
-    case PrecisionKind::float32: return {"float", "float", "float"};
-    case PrecisionKind::int8: return {"ap_int<8>", "ap_int<8>", "ap_int<32>"};
-    case PrecisionKind::fixed: {
-      // Activations and weights round half to even and saturate (as the host converts inputs);
-      // the accumulator holds every product exactly (2F fraction bits) with 8 guard bits.
-      const std::string value = fixed_value_type(p);
-      return {value, value, fixed_accumulator_type(p)};
-    }
-  }
-  return {};
-}
-
-std::string spec_type(const Precision& p, DType dtype) {
-  if (dtype == DType::float32) {
-    if (p.kind == PrecisionKind::int8) return "int8";
-    if (p.kind == PrecisionKind::fixed) return fmt::format("fixed<{},{}>", p.width, p.integer_bits);
-    return "float32";
-  }
-  return std::string(graph::to_string(dtype));
-}
+using namespace emit_text;
 
 class Emitter : public layers::EmitContext {
  public:
@@ -116,21 +43,21 @@ class Emitter : public layers::EmitContext {
     }
     for (const auto& v : plan_.pl_inputs) {
       const PlTensor& t = plan_.tensor(v);
-      declare(t.id, type_of(t), 1);
+      wiring_.declare(t.id, type_of(t), 1);
       data d;
       d.set("port", "port_" + t.id);
       d.set("id", t.id);
       d.set("type", type_of(t));
       d.set("elements", std::to_string(t.elements()));
       inputs.push_back(d);
-      fan_out(t.id, type_of(t), t.elements());
+      wiring_.fan_out(t.id, type_of(t), t.elements());
     }
     for (const auto& layer : plan_.layers) emit_layer(layer);
     for (const auto& v : plan_.pl_outputs) {
       const PlTensor& t = plan_.tensor(v);
       data d;
       d.set("port", "port_" + t.id);
-      d.set("id", take(t.id, 1));  // the DMA side takes one element per word
+      d.set("id", wiring_.take(t.id, 1));  // the DMA side takes one element per word
       d.set("type", type_of(t));
       d.set("elements", std::to_string(t.elements()));
       outputs.push_back(d);
@@ -143,7 +70,7 @@ class Emitter : public layers::EmitContext {
     root.set("ports", ports);
     root.set("inputs", inputs);
     root.set("outputs", outputs);
-    root.set("streams", streams_);
+    root.set("streams", wiring_.streams());
     root.set("steps", steps_);
     root.set("roms", roms_);
     data layers{data::type::list};
@@ -191,80 +118,11 @@ class Emitter : public layers::EmitContext {
   void count_readers() {
     for (const auto& l : plan_.layers) {
       for (const auto& v : l.inputs)
-        if (!v.empty()) ++readers_[plan_.tensor(v).id];
-      if (!l.weight_port.empty()) ++readers_[plan_.tensor(l.weight_port).id];
-      if (!l.ddr_weight_port.empty()) ++readers_[plan_.tensor(l.ddr_weight_port).id];
+        if (!v.empty()) wiring_.add_reader(plan_.tensor(v).id);
+      if (!l.weight_port.empty()) wiring_.add_reader(plan_.tensor(l.weight_port).id);
+      if (!l.ddr_weight_port.empty()) wiring_.add_reader(plan_.tensor(l.ddr_weight_port).id);
     }
-    for (const auto& v : plan_.pl_outputs) ++readers_[plan_.tensor(v).id];
-  }
-
-  void declare(const std::string& id, const std::string& type, int lanes, int depth = 2) {
-    lanes_[id] = lanes;
-    types_[id] = type;
-    data d;
-    d.set("id", id);
-    d.set("type", type);
-    d.set("lanes", std::to_string(lanes));
-    d.set("depth", std::to_string(depth));
-    streams_.push_back(d);
-  }
-
-  // After `id` is written: copies for each reader beyond the first (a chain of duplicates).
-  void fan_out(const std::string& id, const std::string& type, std::int64_t elements) {
-    const int readers = readers_[id];
-    const int lanes = lanes_.at(id);
-    const std::int64_t words = elements / lanes;
-    elements_[id] = elements;
-    std::deque<std::string>& copies = copies_[id];
-    if (readers <= 1) {
-      copies.push_back(id);
-      return;
-    }
-    std::string source = id;
-    for (int k = 0; k + 1 < readers; ++k) {
-      const std::string a = fmt::format("{}_copy{}", id, k), b = fmt::format("{}_rest{}", id, k);
-      // Deep FIFOs: a branch may be read only after the other has consumed the whole frame.
-      declare(a, type, lanes, static_cast<int>(std::min<std::int64_t>(words, 1 << 20)));
-      declare(b, type, lanes, static_cast<int>(std::min<std::int64_t>(words, 1 << 20)));
-      elements_[a] = elements_[b] = elements;
-      data d;
-      d.set("is_duplicate", true);
-      d.set("words", std::to_string(words));
-      d.set("type", type);
-      d.set("lanes", std::to_string(lanes));
-      d.set("in", source);
-      d.set("out", a);
-      d.set("out_b", b);
-      steps_.push_back(d);
-      copies.push_back(a);
-      source = b;
-    }
-    copies.push_back(source);
-  }
-
-  // The next unread copy of stream `id`, converted to words of `lanes` elements when its
-  // producer writes another width (the same conversions as width_conversions(), in order).
-  std::string take(const std::string& id, int lanes) {
-    auto& q = copies_[id];
-    if (q.empty()) throw Error(ErrorCode::internal, "stream read more often than planned", id);
-    std::string s = q.front();
-    q.pop_front();
-    for (int to : conversion_steps(lanes_.at(s), lanes)) {
-      const std::string out = fmt::format("{}_to{}_{}", s, to, converters_++);
-      declare(out, types_.at(s), to);
-      elements_[out] = elements_.at(s);
-      data d;
-      d.set("is_convert", true);
-      d.set("elements", std::to_string(elements_.at(s)));
-      d.set("in_lanes", std::to_string(lanes_.at(s)));
-      d.set("out_lanes", std::to_string(to));
-      d.set("type", types_.at(s));
-      d.set("in", s);
-      d.set("out", out);
-      steps_.push_back(d);
-      s = out;
-    }
-    return s;
+    for (const auto& v : plan_.pl_outputs) wiring_.add_reader(plan_.tensor(v).id);
   }
 
   void add_array(const std::string& comment, const std::string& type, const std::string& name,
@@ -362,17 +220,17 @@ class Emitter : public layers::EmitContext {
     d.set("t_in", t_in);
     d.set("t_out", t_out);
     const int lanes = input_lanes(l);
-    d.set("in", take(in_t.id, lanes));
+    d.set("in", wiring_.take(in_t.id, lanes));
     if (l.inputs.size() > 1 && !l.inputs[1].empty()) {
       const PlTensor& b = plan_.tensor(l.inputs[1]);
-      d.set("in_b", take(b.id, lanes));
+      d.set("in_b", wiring_.take(b.id, lanes));
       d.set("in_c_b", std::to_string(b.channels));
     }
     static const char* const extra[] = {"in_c_stream", "in_d", "in_e"};
     for (std::size_t i = 2; i < l.inputs.size() && i < 5; ++i)
-      if (!l.inputs[i].empty()) d.set(extra[i - 2], take(plan_.tensor(l.inputs[i]).id, lanes));
+      if (!l.inputs[i].empty()) d.set(extra[i - 2], wiring_.take(plan_.tensor(l.inputs[i]).id, lanes));
     d.set("elements", std::to_string(in_t.elements()));
-    declare(out_t.id, t_out, output_lanes(l));
+    wiring_.declare(out_t.id, t_out, output_lanes(l));
     d.set("out", out_t.id);
     const auto& kind = layers::kind_rule(l.kind);  // the kind's own part: its layer file
     if (kind.matrix_vector != layers::MatrixVector::none) emit_mvu(l, d, in_t, out_t);
@@ -380,7 +238,7 @@ class Emitter : public layers::EmitContext {
     kind.emit(l, in_t, t_in, *this);
     step_ = nullptr;
     steps_.push_back(d);
-    fan_out(out_t.id, t_out, out_t.elements());
+    wiring_.fan_out(out_t.id, t_out, out_t.elements());
   }
 
   // Weights, bias and what follows the accumulator (activation or nothing).
@@ -426,7 +284,7 @@ class Emitter : public layers::EmitContext {
       d.set("weights", l.id + "_weights");
       if (!l.ddr_weight_port.empty()) {  // one weight a cycle from DDR; the bias stays on chip
         d.set("ddr_weights", true);
-        d.set("weights", take(plan_.tensor(l.ddr_weight_port).id, 1));
+        d.set("weights", wiring_.take(plan_.tensor(l.ddr_weight_port).id, 1));
         add_bias(l, pe, nf);
         finish_mvu(l, d, out_t);
         return;
@@ -434,7 +292,7 @@ class Emitter : public layers::EmitContext {
       if (!l.weight_port.empty()) {
         d.set("load_weights", true);
         d.set("tiles", std::to_string(tiles));
-        d.set("weight_stream", take(plan_.tensor(l.weight_port).id, 1));
+        d.set("weight_stream", wiring_.take(plan_.tensor(l.weight_port).id, 1));
         add_bias(l, pe, nf);
         finish_mvu(l, d, out_t);
         return;
@@ -466,7 +324,7 @@ class Emitter : public layers::EmitContext {
     const std::int64_t lanes = layers::matrix_vector_of(l) == layers::MatrixVector::depthwise ? l.simd : l.pe;
     if (int8()) {
       const std::string acc = l.id + "_acc";
-      declare(acc, t_.acc, static_cast<int>(lanes));
+      wiring_.declare(acc, t_.acc, static_cast<int>(lanes));
       d.set("acc", acc);
       d.set("post_requantize", true);
       d.set("post_pixels", std::to_string(out_t.pixels));
@@ -491,7 +349,7 @@ class Emitter : public layers::EmitContext {
       return;
     }
     const std::string acc = l.id + "_acc";
-    declare(acc, t_.acc, static_cast<int>(lanes));
+    wiring_.declare(acc, t_.acc, static_cast<int>(lanes));
     d.set("acc", acc);
     d.set("post_activation", true);
     d.set("post_pixels", std::to_string(out_t.pixels));
@@ -502,41 +360,13 @@ class Emitter : public layers::EmitContext {
   const LayerPlan& plan_;
   std::string model_;
   Types t_;  // element types of the layer being emitted (integer layers swap them)
-  std::map<std::string, int> readers_;
-  std::map<std::string, std::deque<std::string>> copies_;
-  std::map<std::string, int> lanes_;                  // words' element count of each stream
-  std::map<std::string, std::string> types_;          // element type of each stream
-  std::map<std::string, std::int64_t> elements_;      // elements per frame of each layer stream
-  int converters_ = 0;
   data* step_ = nullptr;  // the template data of the layer being emitted
-  data streams_{data::type::list}, steps_{data::type::list}, roms_{data::type::list};
+  data steps_{data::type::list}, roms_{data::type::list};
   data arrays_{data::type::list}, requants_{data::type::list};
+  StreamWiring wiring_{steps_};  // the streams between the steps
 };
 
 }  // namespace
-
-std::string fixed_value_type(const Precision& p) {
-  return fmt::format("ap_fixed<{},{},AP_RND_CONV,AP_SAT>", p.width, p.integer_bits);
-}
-
-std::string fixed_accumulator_type(const Precision& p) {
-  const int acc_w = std::min(63, 2 * p.width + 8), acc_i = std::min(acc_w, 2 * p.integer_bits + 8);
-  return fmt::format("ap_fixed<{},{}>", acc_w, acc_i);
-}
-
-std::string element_type(const Precision& precision, graph::DType dtype) {
-  switch (dtype) {
-    case DType::float32: return types_of(precision).act;
-    case DType::int8: return "ap_int<8>";
-    case DType::uint8: return "ap_uint<8>";
-    case DType::int16: return "ap_int<16>";
-    case DType::uint16: return "ap_uint<16>";
-    case DType::int32: return "ap_int<32>";
-    default: break;
-  }
-  throw Error(ErrorCode::unsupported, std::string("unsupported: ") + std::string(graph::to_string(dtype)) + " tensors on the PL",
-              "element type");
-}
 
 NetworkSource emit_network(const LayerPlan& plan, const std::string& model) { return Emitter(plan, model).run(); }
 

@@ -52,7 +52,7 @@ std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan) {
       if (c.reader != reader) continue;
       est::LayerDesc w;
       w.name = width_converter_name(plan, c, n++);
-      w.kind = est::LayerKind::width_convert;
+      w.kind = est::StageKind::width_convert;
       w.in_channels = narrow(c.elements);  // a converter sees a frame as a run of elements
       w.simd = c.from;
       w.pe = c.to;
@@ -80,7 +80,7 @@ std::vector<est::LayerDesc> estimator_layers(const LayerPlan& plan) {
     if (requantized) {  // the requantization stage after the accumulator
       est::LayerDesc r;
       r.name = l.id + "_requant";
-      r.kind = est::LayerKind::requantize;
+      r.kind = est::StageKind::requantize;
       const layers::MatrixVector unit = layers::matrix_vector_of(l);
       r.in_h = narrow(unit == layers::MatrixVector::dense ? l.pixels : l.out_h);
       r.in_w = narrow(unit == layers::MatrixVector::dense ? 1 : l.out_w);

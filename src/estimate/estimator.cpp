@@ -111,14 +111,14 @@ LayerEstimate estimate_layer(const LayerDesc& l) {
   Resources& r = e.resources;
 
   switch (l.kind) {
-    case LayerKind::conv:
-    case LayerKind::fully_connected: {
-      const u64 groups = l.kind == LayerKind::conv ? static_cast<u64>(l.groups) : 1;
-      const u64 k = l.kind == LayerKind::conv ? kernel : 1;
+    case StageKind::conv:
+    case StageKind::fully_connected: {
+      const u64 groups = l.kind == StageKind::conv ? static_cast<u64>(l.groups) : 1;
+      const u64 k = l.kind == StageKind::conv ? kernel : 1;
       const u64 nf = (oc / groups) / l.pe, sf = k * (c / groups) / l.simd;
-      const u64 pixels = l.kind == LayerKind::conv ? out_pixels : in_pixels;
+      const u64 pixels = l.kind == StageKind::conv ? out_pixels : in_pixels;
       e.compute_cycles = pixels * groups * nf * sf;
-      if (l.kind == LayerKind::conv) e.window_cycles = add_sliding_window(r, l);
+      if (l.kind == StageKind::conv) e.window_cycles = add_sliding_window(r, l);
       add_mac_array(r, l, l.pe, l.simd, k * (c / groups));
       e.weight_depth = groups * nf * sf;
       e.weight_width_bits = static_cast<u64>(l.simd) * weight_bits(l);
@@ -131,7 +131,7 @@ LayerEstimate estimate_layer(const LayerDesc& l) {
       pipeline_depth = 4 + ceil_log2(static_cast<u64>(l.simd)) + (l.floating_point ? 12 : 0);
       break;
     }
-    case LayerKind::depthwise_conv: {
+    case StageKind::depthwise_conv: {
       const u64 folds = c / l.simd;
       e.window_cycles = add_sliding_window(r, l);
       e.compute_cycles = out_pixels * kernel * folds;
@@ -143,19 +143,19 @@ LayerEstimate estimate_layer(const LayerDesc& l) {
       pipeline_depth = 5 + (l.floating_point ? 12 : 0);
       break;
     }
-    case LayerKind::max_pool:
-    case LayerKind::avg_pool: {
+    case StageKind::max_pool:
+    case StageKind::avg_pool: {
       const u64 folds = c / l.simd;
       e.window_cycles = add_sliding_window(r, l);
       e.compute_cycles = out_pixels * kernel * folds;
-      const bool average = l.kind == LayerKind::avg_pool;
+      const bool average = l.kind == StageKind::avg_pool;
       // max: comparator + multiplexer; average: adder and a division by the window count.
       add_lanes(r, l.simd, average ? 8.0 * acc : 2.0 * a, average ? 2.0 * acc : a, average && !l.floating_point ? 1 : 0);
       add_memory(r, folds, static_cast<u64>(l.simd) * (average ? acc : a));
       pipeline_depth = average ? 12 : 3;
       break;
     }
-    case LayerKind::global_pool: {
+    case StageKind::global_pool: {
       const u64 folds = c / l.simd;
       e.compute_cycles = in_pixels * folds;
       add_lanes(r, l.simd, 8.0 * acc, 2.0 * acc, l.floating_point ? 0 : 1);
@@ -163,37 +163,37 @@ LayerEstimate estimate_layer(const LayerDesc& l) {
       pipeline_depth = 12;
       break;
     }
-    case LayerKind::activation:
+    case StageKind::activation:
       e.compute_cycles = in_pixels * (c / l.simd);
       add_lanes(r, l.simd, l.floating_point ? 64 : 2.0 * a, l.floating_point ? 64 : a);
       break;
-    case LayerKind::requantize:
+    case StageKind::requantize:
       e.compute_cycles = in_pixels * (c / l.simd);
       // acc x 31-bit multiplier, rounding shift, clamp; per-channel parameters in a ROM.
       add_lanes(r, l.simd, 2.0 * acc + 64, 3.0 * acc, dsp_per_multiplier(acc, 31));
       add_memory(r, c / l.simd, static_cast<u64>(l.simd) * 38);
       pipeline_depth = 6;
       break;
-    case LayerKind::eltwise:
+    case StageKind::eltwise:
       e.compute_cycles = in_pixels * (c / l.simd);
       // float add, or the quantized add's two multipliers and rounding shift.
       if (l.floating_point) add_lanes(r, l.simd, kFloatAddLut, kFloatLaneFfs / 2, kFloatAddDsp);
       else add_lanes(r, l.simd, 3.0 * a + 64, 4.0 * a, 2 * dsp_per_multiplier(a + 1, 24));
       pipeline_depth = 6;
       break;
-    case LayerKind::concat:
+    case StageKind::concat:
       e.compute_cycles = in_pixels * (oc / l.simd);
       add_lanes(r, l.simd, a, 0);
       pipeline_depth = 2;
       break;
-    case LayerKind::width_convert: {
+    case StageKind::width_convert: {
       e.compute_cycles = in_pixels * c / static_cast<u64>(std::min(l.simd, l.pe));
       const int wide = std::max(l.simd, l.pe);
       add_lanes(r, wide, a, a);
       pipeline_depth = 2;
       break;
     }
-    case LayerKind::duplicate:
+    case StageKind::duplicate:
       e.compute_cycles = in_pixels * (c / l.simd);
       add_lanes(r, 0, 0, 0);
       pipeline_depth = 2;

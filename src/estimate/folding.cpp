@@ -58,18 +58,18 @@ std::vector<Folding> folding_candidates(const LayerDesc& layer) {
   const int c = layer.in_channels, oc = layer.output_channels();
   std::vector<Folding> result;
   switch (layer.kind) {
-    case LayerKind::conv:
+    case StageKind::conv:
       for (int pe : divisors(oc / layer.groups))
         for (int simd : divisors(c / layer.groups)) result.push_back({pe, simd});
       break;
-    case LayerKind::fully_connected:
+    case StageKind::fully_connected:
       for (int pe : divisors(oc))
         for (int simd : divisors(c)) result.push_back({pe, simd});
       break;
-    case LayerKind::concat:
+    case StageKind::concat:
       for (int simd : divisors(std::gcd(c, oc - c))) result.push_back({1, simd});
       break;
-    case LayerKind::width_convert:
+    case StageKind::width_convert:
       result.push_back({layer.pe, layer.simd});
       break;
     default:

@@ -6,29 +6,29 @@
 
 namespace zynqnn::estimate {
 
-std::string_view to_string(LayerKind kind) noexcept {
+std::string_view to_string(StageKind kind) noexcept {
   switch (kind) {
-    case LayerKind::conv: return "conv";
-    case LayerKind::depthwise_conv: return "depthwise_conv";
-    case LayerKind::fully_connected: return "fully_connected";
-    case LayerKind::max_pool: return "max_pool";
-    case LayerKind::avg_pool: return "avg_pool";
-    case LayerKind::global_pool: return "global_pool";
-    case LayerKind::activation: return "activation";
-    case LayerKind::requantize: return "requantize";
-    case LayerKind::eltwise: return "eltwise";
-    case LayerKind::concat: return "concat";
-    case LayerKind::width_convert: return "width_convert";
-    case LayerKind::duplicate: return "duplicate";
+    case StageKind::conv: return "conv";
+    case StageKind::depthwise_conv: return "depthwise_conv";
+    case StageKind::fully_connected: return "fully_connected";
+    case StageKind::max_pool: return "max_pool";
+    case StageKind::avg_pool: return "avg_pool";
+    case StageKind::global_pool: return "global_pool";
+    case StageKind::activation: return "activation";
+    case StageKind::requantize: return "requantize";
+    case StageKind::eltwise: return "eltwise";
+    case StageKind::concat: return "concat";
+    case StageKind::width_convert: return "width_convert";
+    case StageKind::duplicate: return "duplicate";
   }
   return "unknown";
 }
 
 namespace {
 
-bool windowed(LayerKind kind) {
-  return kind == LayerKind::conv || kind == LayerKind::depthwise_conv || kind == LayerKind::max_pool ||
-         kind == LayerKind::avg_pool;
+bool windowed(StageKind kind) {
+  return kind == StageKind::conv || kind == StageKind::depthwise_conv || kind == StageKind::max_pool ||
+         kind == StageKind::avg_pool;
 }
 
 int padded_out(int in, int pad_a, int pad_b, int dilation, int kernel, int stride) {
@@ -55,12 +55,12 @@ void require_divides(const LayerDesc& layer, const char* field, int divisor, int
 
 int LayerDesc::out_h() const {
   return windowed(kind) ? padded_out(in_h, pad_top, pad_bottom, dilation_h, kernel_h, stride_h)
-                        : (kind == LayerKind::global_pool ? 1 : in_h);
+                        : (kind == StageKind::global_pool ? 1 : in_h);
 }
 
 int LayerDesc::out_w() const {
   return windowed(kind) ? padded_out(in_w, pad_left, pad_right, dilation_w, kernel_w, stride_w)
-                        : (kind == LayerKind::global_pool ? 1 : in_w);
+                        : (kind == StageKind::global_pool ? 1 : in_w);
 }
 
 void validate(const LayerDesc& layer) {
@@ -91,27 +91,27 @@ void validate(const LayerDesc& layer) {
       fail(layer, "kernel", "the (dilated) kernel does not fit the padded input");
   }
   switch (layer.kind) {
-    case LayerKind::conv:
+    case StageKind::conv:
       require_positive(layer, "groups", layer.groups);
       require_divides(layer, "groups", layer.groups, c, "in_channels");
       require_divides(layer, "groups", layer.groups, oc, "out_channels");
       require_divides(layer, "simd", layer.simd, c / layer.groups, "in_channels/groups");
       require_divides(layer, "pe", layer.pe, oc / layer.groups, "out_channels/groups");
       break;
-    case LayerKind::fully_connected:
+    case StageKind::fully_connected:
       require_divides(layer, "simd", layer.simd, c, "in_channels");
       require_divides(layer, "pe", layer.pe, oc, "out_channels");
       break;
-    case LayerKind::depthwise_conv:
+    case StageKind::depthwise_conv:
       if (oc != c) fail(layer, "out_channels", "a depthwise convolution keeps the channel count (multiplier 1)");
       require_divides(layer, "simd", layer.simd, c, "in_channels");
       break;
-    case LayerKind::concat:
+    case StageKind::concat:
       if (oc <= c) fail(layer, "out_channels", "concat out_channels must exceed the first input's in_channels");
       require_divides(layer, "simd", layer.simd, c, "in_channels");
       require_divides(layer, "simd", layer.simd, oc - c, "out_channels - in_channels");
       break;
-    case LayerKind::width_convert:
+    case StageKind::width_convert:
       if (layer.simd % layer.pe != 0 && layer.pe % layer.simd != 0)
         fail(layer, "pe", "width_convert: one of simd (lanes in) and pe (lanes out) must divide the other");
       require_divides(layer, "simd", layer.simd, c, "in_channels");

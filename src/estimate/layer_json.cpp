@@ -9,20 +9,20 @@ namespace zynqnn::estimate {
 
 namespace {
 
-const std::map<std::string, LayerKind>& kinds() {
-  static const std::map<std::string, LayerKind> table = {
-      {"conv", LayerKind::conv},
-      {"depthwise_conv", LayerKind::depthwise_conv},
-      {"fully_connected", LayerKind::fully_connected},
-      {"max_pool", LayerKind::max_pool},
-      {"avg_pool", LayerKind::avg_pool},
-      {"global_pool", LayerKind::global_pool},
-      {"activation", LayerKind::activation},
-      {"requantize", LayerKind::requantize},
-      {"eltwise", LayerKind::eltwise},
-      {"concat", LayerKind::concat},
-      {"width_convert", LayerKind::width_convert},
-      {"duplicate", LayerKind::duplicate},
+const std::map<std::string, StageKind>& kinds() {
+  static const std::map<std::string, StageKind> table = {
+      {"conv", StageKind::conv},
+      {"depthwise_conv", StageKind::depthwise_conv},
+      {"fully_connected", StageKind::fully_connected},
+      {"max_pool", StageKind::max_pool},
+      {"avg_pool", StageKind::avg_pool},
+      {"global_pool", StageKind::global_pool},
+      {"activation", StageKind::activation},
+      {"requantize", StageKind::requantize},
+      {"eltwise", StageKind::eltwise},
+      {"concat", StageKind::concat},
+      {"width_convert", StageKind::width_convert},
+      {"duplicate", StageKind::duplicate},
   };
   return table;
 }

@@ -255,7 +255,7 @@ TEST(Folding, TargetFpsChangesTheEmittedChainAndItsRecords) {
   for (auto at = source.find("convert_width<"); at != std::string::npos; at = source.find("convert_width<", at + 1))
     ++converters_in_source;
   std::size_t converters_estimated = 0;
-  for (const auto& s : compiled.estimate.pipeline.layers) converters_estimated += s.kind == est::LayerKind::width_convert;
+  for (const auto& s : compiled.estimate.pipeline.layers) converters_estimated += s.kind == est::StageKind::width_convert;
   EXPECT_EQ(converters_in_source, plan_doc["width_converters"].size());
   EXPECT_EQ(converters_estimated, converters_in_source);
   EXPECT_EQ(manifest["folding"]["width_converters"].get<std::size_t>(), converters_in_source);
@@ -286,7 +286,7 @@ TEST(Folding, EstimatorMatchesHandComputedCyclesOfFoldedLayers) {
   // 256; 128 elements 4 -> 8: 32; 12 elements 6 -> 2 -> 4: 6 and 6; 6 elements 3 -> 1: 6.
   std::vector<std::uint64_t> converter_cycles;
   for (const auto& s : e.pipeline.layers)
-    if (s.kind == est::LayerKind::width_convert) converter_cycles.push_back(s.cycles_per_frame);
+    if (s.kind == est::StageKind::width_convert) converter_cycles.push_back(s.cycles_per_frame);
   EXPECT_EQ(converter_cycles, (std::vector<std::uint64_t>{256, 32, 6, 6, 6}));
   // The interval is the slowest stage, or the one-element-a-cycle unpacking of the 256 inputs.
   EXPECT_EQ(e.interval_cycles, 2304U);

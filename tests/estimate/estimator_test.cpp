@@ -12,7 +12,7 @@ using namespace zynqnn::estimate;
 LayerDesc conv_8x8x16_to_32() {
   LayerDesc l;
   l.name = "conv1";
-  l.kind = LayerKind::conv;
+  l.kind = StageKind::conv;
   l.in_h = l.in_w = 8;
   l.in_channels = 16;
   l.out_channels = 32;
@@ -47,7 +47,7 @@ TEST(EstimateCycles, WindowGeneratorBoundsAFullyParallelConv) {
 
 TEST(EstimateCycles, GroupedConv) {
   LayerDesc l;
-  l.kind = LayerKind::conv;
+  l.kind = StageKind::conv;
   l.in_h = l.in_w = 6;
   l.in_channels = 8;
   l.out_channels = 4;
@@ -62,7 +62,7 @@ TEST(EstimateCycles, GroupedConv) {
 
 TEST(EstimateCycles, FullyConnectedPoolingDepthwiseAndStreams) {
   LayerDesc fc;
-  fc.kind = LayerKind::fully_connected;
+  fc.kind = StageKind::fully_connected;
   fc.in_channels = 64;
   fc.out_channels = 10;
   fc.simd = 8;
@@ -70,7 +70,7 @@ TEST(EstimateCycles, FullyConnectedPoolingDepthwiseAndStreams) {
   EXPECT_EQ(estimate_layer(fc).cycles_per_frame, 16u);  // (10/5) * (64/8)
 
   LayerDesc pool;
-  pool.kind = LayerKind::max_pool;
+  pool.kind = StageKind::max_pool;
   pool.in_h = pool.in_w = 8;
   pool.in_channels = 16;
   pool.kernel_h = pool.kernel_w = 2;
@@ -82,7 +82,7 @@ TEST(EstimateCycles, FullyConnectedPoolingDepthwiseAndStreams) {
   EXPECT_EQ(p.resources.dsp, 0);
 
   LayerDesc dw = pool;
-  dw.kind = LayerKind::depthwise_conv;
+  dw.kind = StageKind::depthwise_conv;
   dw.kernel_h = dw.kernel_w = 3;
   dw.stride_h = dw.stride_w = 1;
   dw.pad_top = dw.pad_left = dw.pad_bottom = dw.pad_right = 1;
@@ -91,7 +91,7 @@ TEST(EstimateCycles, FullyConnectedPoolingDepthwiseAndStreams) {
   EXPECT_EQ(d.cycles_per_frame, 256u + 64u * 9 * 4);
 
   LayerDesc wc;
-  wc.kind = LayerKind::width_convert;
+  wc.kind = StageKind::width_convert;
   wc.in_h = wc.in_w = 8;
   wc.in_channels = 16;
   wc.simd = 4;
@@ -99,14 +99,14 @@ TEST(EstimateCycles, FullyConnectedPoolingDepthwiseAndStreams) {
   EXPECT_EQ(estimate_layer(wc).cycles_per_frame, 512u);
 
   LayerDesc gp;
-  gp.kind = LayerKind::global_pool;
+  gp.kind = StageKind::global_pool;
   gp.in_h = gp.in_w = 7;
   gp.in_channels = 32;
   gp.simd = 8;
   EXPECT_EQ(estimate_layer(gp).cycles_per_frame, 49u * 4);
 
   LayerDesc cat;
-  cat.kind = LayerKind::concat;
+  cat.kind = StageKind::concat;
   cat.in_h = cat.in_w = 4;
   cat.in_channels = 8;
   cat.out_channels = 12;
@@ -141,7 +141,7 @@ TEST(EstimateResources, NarrowMacsUseLutsStreamedWeightsUseNoBram) {
 TEST(EstimatePipeline, ThroughputIsTheSlowestLayer) {
   LayerDesc fc;
   fc.name = "fc";
-  fc.kind = LayerKind::fully_connected;
+  fc.kind = StageKind::fully_connected;
   fc.in_channels = 64;
   fc.out_channels = 10;
   const auto p = estimate_pipeline({conv_8x8x16_to_32(), fc}, 100.0);
@@ -155,7 +155,7 @@ TEST(EstimatePipeline, ThroughputIsTheSlowestLayer) {
 TEST(EstimatePipeline, BudgetOverflowIsFlagged) {
   LayerDesc big;
   big.name = "huge";
-  big.kind = LayerKind::conv;
+  big.kind = StageKind::conv;
   big.in_h = big.in_w = 4;
   big.in_channels = 64;
   big.out_channels = 64;

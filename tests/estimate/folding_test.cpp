@@ -13,7 +13,7 @@ using namespace zynqnn::estimate;
 LayerDesc conv(const char* name, int hw, int c, int oc, int stride) {
   LayerDesc l;
   l.name = name;
-  l.kind = LayerKind::conv;
+  l.kind = StageKind::conv;
   l.in_h = l.in_w = hw;
   l.in_channels = c;
   l.out_channels = oc;
@@ -26,14 +26,14 @@ LayerDesc conv(const char* name, int hw, int c, int oc, int stride) {
 std::vector<LayerDesc> small_cnn() {
   LayerDesc pool;
   pool.name = "pool";
-  pool.kind = LayerKind::max_pool;
+  pool.kind = StageKind::max_pool;
   pool.in_h = pool.in_w = 32;
   pool.in_channels = 16;
   pool.kernel_h = pool.kernel_w = 2;
   pool.stride_h = pool.stride_w = 2;
   LayerDesc fc;
   fc.name = "fc";
-  fc.kind = LayerKind::fully_connected;
+  fc.kind = StageKind::fully_connected;
   fc.in_channels = 32 * 8 * 8;
   fc.out_channels = 10;
   return {conv("conv1", 32, 3, 16, 1), pool, conv("conv2", 16, 16, 32, 2), fc};

@@ -21,7 +21,7 @@ TEST(LayerJson, ReadsEveryField) {
   ASSERT_EQ(layers.size(), 2u);
   const auto& c = layers[0];
   EXPECT_EQ(c.name, "c1");
-  EXPECT_EQ(c.kind, LayerKind::conv);
+  EXPECT_EQ(c.kind, StageKind::conv);
   EXPECT_EQ(c.in_h, 8);
   EXPECT_EQ(c.in_w, 6);
   EXPECT_EQ(c.groups, 2);

@@ -13,7 +13,7 @@ namespace zynqnn::estimate {
 
 struct LayerEstimate {
   std::string name;
-  LayerKind kind = LayerKind::conv;
+  StageKind kind = StageKind::conv;
   int pe = 1, simd = 1;
   // Cycles the layer needs per frame at II=1 (its initiation interval in a frame pipeline).
   std::uint64_t cycles_per_frame = 0;

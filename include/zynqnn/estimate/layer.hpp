@@ -1,13 +1,17 @@
 #pragma once
-// The layer description the estimator reads: one entry per streaming layer of the HLS
-// library (hls/layers), in pipeline order. The compiler converts its graph IR into a list
-// of these; tests and tools may write them by hand.
+// The stage description the estimator reads: one entry per building block of the HLS layer
+// library (hls/layers) in pipeline order, including the blocks between a network's layers
+// (requantization, width converters, stream duplication). These are stages, not the
+// compiler's layers (compiler::LayerKind): each compiler layer kind says in its layer file
+// (src/compiler/layers/<kind>.cpp) which stages it becomes. Tests and tools (layers.json,
+// `zynqnn estimate`) may write them by hand.
 #include <string>
 #include <string_view>
 
 namespace zynqnn::estimate {
 
-enum class LayerKind {
+// The HLS library building block a stage is (layers.json's "kind").
+enum class StageKind {
   conv,            // sliding_window + matrix_vector_unit (dense or grouped)
   depthwise_conv,  // sliding_window + depthwise_unit (groups == channels, multiplier 1)
   fully_connected, // matrix_vector_unit, one pixel
@@ -22,7 +26,7 @@ enum class LayerKind {
   duplicate,       // duplicate_stream
 };
 
-std::string_view to_string(LayerKind kind) noexcept;
+std::string_view to_string(StageKind kind) noexcept;
 
 // How multiply-accumulates are built: `automatic` picks LUTs for narrow operands (either
 // operand at most 4 bits) and DSP48E1 slices otherwise.
@@ -30,7 +34,7 @@ enum class MacResource { automatic, lut, dsp };
 
 struct LayerDesc {
   std::string name;
-  LayerKind kind = LayerKind::conv;
+  StageKind kind = StageKind::conv;
   // Input feature map (NHWC); a fully connected layer has in_h = in_w = 1.
   int in_h = 1, in_w = 1, in_channels = 1;
   int out_channels = 0;  // 0: same as in_channels (layers that keep the channel count)

@@ -81,7 +81,7 @@ void register_activation(Registry& registry) {
   registry.add(std::move(rule));
   registry.add_kind({.kind = LayerKind::activation,
                      .name = "activation",
-                     .describe = describe_pixels<est::LayerKind::activation>,
+                     .describe = describe_pixels<est::StageKind::activation>,
                      .follows_input_width = always,
                      .emit = [](const PlLayer& l, const PlTensor& in, const std::string& t_in, EmitContext& ctx) {
                        if (!l.lookup.empty()) return emit_lookup(l, ctx);

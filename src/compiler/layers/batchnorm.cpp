@@ -48,7 +48,7 @@ void register_batchnorm(Registry& registry) {
   registry.add(std::move(rule));
   registry.add_kind({.kind = LayerKind::batchnorm_stream,
                      .name = "batchnorm_stream",
-                     .describe = describe_pixels<est::LayerKind::eltwise>,
+                     .describe = describe_pixels<est::StageKind::eltwise>,
                      .emit = [](const PlLayer& l, const PlTensor&, const std::string&, EmitContext& ctx) {
                        ctx.enable("is_batchnorm");
                        ctx.set("inner", std::to_string(l.inner_a));

@@ -76,7 +76,7 @@ void register_clip(Registry& registry) {
   registry.add(std::move(rule));
   registry.add_kind({.kind = LayerKind::clip_stream,
                      .name = "clip_stream",
-                     .describe = describe_pixels<est::LayerKind::activation>,
+                     .describe = describe_pixels<est::StageKind::activation>,
                      .emit = [](const PlLayer& l, const PlTensor&, const std::string&, EmitContext& ctx) {
                        const bool lo = !l.inputs[1].empty(), hi = l.inputs.size() > 2 && !l.inputs[2].empty();
                        if (lo && hi) return ctx.enable("is_clip_lo_hi");

@@ -115,7 +115,7 @@ void register_concat(Registry& registry) {
   registry.add_kind({.kind = LayerKind::concat,
                      .name = "concat",
                      .describe = [](const PlLayer& l, est::LayerDesc& d, bool) {
-                       d.kind = est::LayerKind::concat;
+                       d.kind = est::StageKind::concat;
                        if (l.outer > 0) {
                          d.in_h = static_cast<int>(l.outer);
                          d.in_channels = static_cast<int>(l.inner_a);

@@ -71,7 +71,7 @@ void lower_conv(LoweringContext& ctx, const graph::Node& node) {
 }
 
 bool describe_conv(const PlLayer& l, est::LayerDesc& d, bool int8) {
-  d.kind = l.kind == LayerKind::depthwise_conv ? est::LayerKind::depthwise_conv : est::LayerKind::conv;
+  d.kind = l.kind == LayerKind::depthwise_conv ? est::StageKind::depthwise_conv : est::StageKind::conv;
   describe_window(l, d);
   if (l.kind == LayerKind::depthwise_conv) d.groups = static_cast<int>(l.in_c);
   d.out_channels = static_cast<int>(l.out_c);

@@ -124,7 +124,7 @@ void register_dense(Registry& registry) {
   registry.add_kind({.kind = LayerKind::dense,
                      .name = "dense",
                      .describe = [](const PlLayer& l, est::LayerDesc& d, bool int8) {  // M rows: a 1x1 convolution over M pixels
-                       d.kind = l.pixels == 1 ? est::LayerKind::fully_connected : est::LayerKind::conv;
+                       d.kind = l.pixels == 1 ? est::StageKind::fully_connected : est::StageKind::conv;
                        d.in_h = static_cast<int>(l.pixels);
                        d.out_channels = static_cast<int>(l.out_c);
                        return int8;

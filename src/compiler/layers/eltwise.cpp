@@ -101,12 +101,12 @@ void register_eltwise(Registry& registry) {
   registry.add(std::move(rule));
   registry.add_kind({.kind = LayerKind::channel_const,
                      .name = "channel_const",
-                     .describe = describe_pixels<est::LayerKind::eltwise>,
+                     .describe = describe_pixels<est::StageKind::eltwise>,
                      .follows_input_width = always,
                      .emit = emit_channel_const});
   registry.add_kind({.kind = LayerKind::eltwise,
                      .name = "eltwise",
-                     .describe = describe_pixels<est::LayerKind::eltwise>,
+                     .describe = describe_pixels<est::StageKind::eltwise>,
                      .follows_input_width = always,
                      .emit = [](const PlLayer& l, const PlTensor&, const std::string& t_in, EmitContext& ctx) {
                        ctx.enable("is_eltwise");
@@ -115,7 +115,7 @@ void register_eltwise(Registry& registry) {
                      }});
   registry.add_kind({.kind = LayerKind::channel_stream,
                      .name = "channel_stream",
-                     .describe = describe_pixels<est::LayerKind::eltwise>,
+                     .describe = describe_pixels<est::StageKind::eltwise>,
                      .emit = [](const PlLayer& l, const PlTensor&, const std::string&, EmitContext& ctx) {
                        ctx.enable("is_channel_stream");
                        ctx.set("param_left", l.outer == 1 ? "true" : "false");

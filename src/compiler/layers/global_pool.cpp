@@ -31,7 +31,7 @@ void register_global_pool(Registry& registry) {
   registry.add(std::move(rule));
   registry.add_kind({.kind = LayerKind::global_pool,
                      .name = "global_pool",
-                     .describe = describe_pixels<est::LayerKind::global_pool>,
+                     .describe = describe_pixels<est::StageKind::global_pool>,
                      .follows_input_width = always,
                      .emit = [](const PlLayer& l, const PlTensor&, const std::string& t_in, EmitContext& ctx) {
                        ctx.enable("is_global_pool");

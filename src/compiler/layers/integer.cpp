@@ -111,7 +111,7 @@ void register_integer(Registry& registry) {
   registry.add(std::move(rule));
   registry.add_kind({.kind = LayerKind::zero_point,
                      .name = "zero_point",
-                     .describe = describe_pixels<est::LayerKind::activation>,
+                     .describe = describe_pixels<est::StageKind::activation>,
                      .emit = [](const PlLayer& l, const PlTensor&, const std::string&, EmitContext& ctx) {
                        ctx.enable(l.inputs.size() > 1 && !l.inputs[1].empty() ? "is_zero_point" : "is_widen");
                        ctx.set("activation", "znn_identity()");

@@ -73,7 +73,7 @@ inline void describe_window(const PlLayer& l, est::LayerDesc& d) {
 
 // A layer over `pixels` words of its channels (elementwise, activations): the estimator's
 // `kind` with in_h = pixels.
-template <est::LayerKind K>
+template <est::StageKind K>
 bool describe_pixels(const PlLayer& l, est::LayerDesc& d, bool) {
   d.kind = K;
   d.in_h = static_cast<int>(l.pixels);

@@ -70,7 +70,7 @@ void register_pool(Registry& registry) {
   registry.add_kind({.kind = LayerKind::pool,
                      .name = "pool",
                      .describe = [](const PlLayer& l, est::LayerDesc& d, bool) {
-                       d.kind = l.pool_max ? est::LayerKind::max_pool : est::LayerKind::avg_pool;
+                       d.kind = l.pool_max ? est::StageKind::max_pool : est::StageKind::avg_pool;
                        describe_window(l, d);
                        return false;
                      },
