@@ -17,9 +17,7 @@ using graph::Graph;
 using graph::Node;
 using graph::Tensor;
 
-[[noreturn]] void refuse(const std::string& what, const std::string& where) {
-  throw Error(ErrorCode::unsupported, "unsupported: " + what, where);
-}
+[[noreturn]] void refuse(const std::string& what, const std::string& where) { refuse_as_given(what, where); }
 
 const Tensor* constant_of(const Graph& g, const Node& node, std::size_t index) {
   if (!node.has_input(index)) return nullptr;
@@ -192,6 +190,10 @@ void qlinear_to_integer(Graph& g) {
 }
 
 }  // namespace
+
+void refuse_as_given(const std::string& what, const std::string& where) {
+  throw Error(ErrorCode::unsupported, "unsupported: " + what, where);
+}
 
 ModelQuantization strip_qdq(Graph& g) {
   ModelQuantization model;

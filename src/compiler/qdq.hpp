@@ -48,6 +48,10 @@ struct ModelQuantization {
 // A graph without such nodes is left unchanged and gives an empty result.
 ModelQuantization strip_qdq(graph::Graph& graph);
 
+// Throws zynqnn::Error(unsupported, "unsupported: <what>", where): what a model quantized as
+// given asks and the int8 layers cannot do.
+[[noreturn]] void refuse_as_given(const std::string& what, const std::string& where);
+
 // The int8 plan with the model's quantization. Throws unsupported naming the layer or value for
 // what the model does not quantize (a PL stream without a QuantizeLinear/DequantizeLinear pair,
 // weights without a DequantizeLinear) and for what the int8 layers cannot express (a pool whose

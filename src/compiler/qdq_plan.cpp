@@ -19,11 +19,8 @@ namespace {
 using graph::DType;
 using graph::Graph;
 using graph::Node;
-using graph::Tensor;
 
-[[noreturn]] void refuse(const std::string& what, const std::string& where) {
-  throw Error(ErrorCode::unsupported, "unsupported: " + what, where);
-}
+[[noreturn]] void refuse(const std::string& what, const std::string& where) { refuse_as_given(what, where); }
 
 // Output-channel axis of a layer's weight operand in its ONNX layout.
 std::int64_t weight_output_axis(const Node& node) {
