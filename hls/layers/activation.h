@@ -3,7 +3,9 @@
 // floating point, or a lookup table indexed by the raw bits of a narrow integer input, which
 // the code generator fills from the quantized sigmoid or any other function).
 // Cycles per frame: PIXELS * FOLDS.
+#include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "hls_stream.h"
 #include "layout.h"
@@ -38,7 +40,33 @@ struct sigmoid_op {
 // executor; ap_fixed: through double, rounded to the format).
 template <typename T>
 struct tanh_op {
-  T operator()(const T& x) const { return T(std::tanh(x)); }
+  T operator()(const T& x) const { return of(x, std::integral_constant<bool, std::is_floating_point<T>::value>()); }
+
+ private:
+  static T of(const T& x, std::true_type /*floating*/) { return std::tanh(x); }
+  // An explicit double: Xilinx's ap_fixed converts to several arithmetic types, so std::tanh
+  // of it is ambiguous.
+  static T of(const T& x, std::false_type /*fixed*/) { return T(std::tanh(static_cast<double>(x))); }
+};
+
+// HardSwish as ONNX defines it: x * max(0, min(1, alpha * x + beta)), alpha = 1/6, beta = 1/2.
+// float: the reference executor's float32 expression, step for step; ap_fixed: computed in
+// double and rounded to the format once (a fixed-point product of the wide accumulator types
+// would exceed 64 bits).
+template <typename T>
+struct hardswish_op {
+  T operator()(const T& x) const { return of(x, std::integral_constant<bool, std::is_floating_point<T>::value>()); }
+
+ private:
+  static T of(const T& x, std::true_type /*floating*/) {
+    const T gate = std::max(T(0), std::min(T(1), x * (T(1) / T(6)) + T(0.5)));
+    return x * gate;
+  }
+  static T of(const T& x, std::false_type /*fixed*/) {
+    const double v = static_cast<double>(x);
+    const double gate = std::max(0.0, std::min(1.0, v / 6.0 + 0.5));
+    return T(v * gate);
+  }
 };
 
 // Applies `op` to every element: the same op for all channels.

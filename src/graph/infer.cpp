@@ -12,8 +12,8 @@
 namespace zynqnn::graph {
 namespace {
 
-constexpr std::array<std::string_view, 36> kSupportedOps = {
-    "Conv", "Gemm", "MatMul", "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "MaxPool", "AveragePool",
+constexpr std::array<std::string_view, 37> kSupportedOps = {
+    "Conv", "Gemm", "MatMul", "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "HardSwish", "MaxPool", "AveragePool",
     "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization", "Flatten", "Reshape", "Transpose",
     "Add", "Mul", "Concat", "Pad", "Softmax", "Identity", "Dropout", "QuantizeLinear",
     "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
@@ -135,7 +135,7 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
     c.require_inputs(1, 1);
     return one(c.shape(0));
   }
-  if (op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh") {
+  if (op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" || op == "HardSwish") {
     c.require_inputs(1, 1);
     c.require_dtype(0, {DType::float32});
     return one(c.shape(0));

@@ -27,6 +27,9 @@ torch=$source/tests/models/torch
 for model in sensor1d residual depthwise_separable view_mlp; do
   "$cli" compile "$torch/torchscript/$model.onnx" -o "$work/$model" --no-build >/dev/null
 done
+for model in head_tanh head_hardswish; do  # activations through double on ap_fixed
+  "$cli" compile "$torch/torchscript/$model.onnx" -o "$work/$model-fixed" --precision 'fixed<16,6>' --no-build >/dev/null
+done
 
 # The layer library's headers, each alone (the designs below include only what they use).
 sources=0
