@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target built in BUILD_DIR briefly on its seed corpus (fuzz/corpus/NAME),
 # failing on the first crash or sanitizer report. FUZZ_SECONDS sets the time per target (make test:
-# 30 s each; make fuzz: 300 s each).
+# 20 s each; make fuzz: 300 s each).
 set -euo pipefail
 build=${1:?usage: run-fuzzers.sh BUILD_DIR}
 here=$(cd "$(dirname "$0")/.." && pwd)
-seconds=${FUZZ_SECONDS:-30}
+seconds=${FUZZ_SECONDS:-20}
 shopt -s nullglob
 targets=("$build"/bin/fuzz_*)
 if ((${#targets[@]} == 0)); then
