@@ -416,6 +416,16 @@ typedef struct zynqnn_network_value {
  * deadline of each accelerator call. */
 ZYNQNN_API int zynqnn_network_open(const char* output_dir, const char* board, int64_t timeout_ns,
                                    zynqnn_network** out);
+/* The PL part run by the caller instead (through its own accelerator, watchdog or model of the
+ * kernel): `pl_step` is called once per run with the host-fed PL input streams' DMA bytes and
+ * the PL output streams' buffers, each in the manifest's stream order and of the stream's byte
+ * count. It returns ZYNQNN_OK once every output buffer is written; any other status ends the
+ * run with that status (the run's outputs are not written). */
+typedef int (*zynqnn_network_pl_step)(void* user_data, size_t input_count, const void* const* inputs,
+                                      const size_t* input_bytes, size_t output_count, void* const* outputs,
+                                      const size_t* output_bytes);
+ZYNQNN_API int zynqnn_network_open_stepped(const char* output_dir, zynqnn_network_pl_step pl_step, void* user_data,
+                                           zynqnn_network** out);
 ZYNQNN_API int zynqnn_network_count(const zynqnn_network* network, int direction, size_t* count);
 ZYNQNN_API int zynqnn_network_value_get(const zynqnn_network* network, int direction, size_t index,
                                         zynqnn_network_value* value);
@@ -426,6 +436,13 @@ ZYNQNN_API int zynqnn_network_value_get(const zynqnn_network* network, int direc
 ZYNQNN_API int zynqnn_network_run(zynqnn_network* network, size_t input_count, const float* const* inputs,
                                   const size_t* input_bytes, size_t output_count, float* const* outputs,
                                   const size_t* output_bytes);
+/* What a run would send to the PL for these inputs (the PS part before the PL, quantization,
+ * layout), written into pl_inputs (one buffer per host-fed PL input stream, in the manifest's
+ * order, of exactly the stream's byte count), without running the PL. ZYNQNN_UNSUPPORTED when
+ * the network has no PL part. */
+ZYNQNN_API int zynqnn_network_encode(zynqnn_network* network, size_t input_count, const float* const* inputs,
+                                     const size_t* input_bytes, size_t pl_input_count, void* const* pl_inputs,
+                                     const size_t* pl_input_bytes);
 ZYNQNN_API int zynqnn_network_shutdown(zynqnn_network* network);
 /* zynqnn_network_shutdown, then frees the handle: once no other thread can still use it. */
 ZYNQNN_API void zynqnn_network_close(zynqnn_network* network);

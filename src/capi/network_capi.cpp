@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -121,6 +122,61 @@ void check_sizes(const std::vector<ValueView>& values, std::size_t count, const 
   }
 }
 
+
+// The PL part as the caller's step (zynqnn_network_open_stepped): a status other than OK ends
+// the run with that status.
+class SteppedPl final : public network::PlRunner {
+ public:
+  SteppedPl(zynqnn_network_pl_step step, void* user_data) : step_(step), user_data_(user_data) {}
+
+  void run(const std::vector<std::vector<std::byte>>& inputs, std::vector<std::vector<std::byte>>& outputs) override {
+    std::vector<const void*> in;
+    std::vector<std::size_t> in_bytes;
+    for (const auto& b : inputs) in.push_back(b.data()), in_bytes.push_back(b.size());
+    std::vector<void*> out;
+    std::vector<std::size_t> out_bytes;
+    for (auto& b : outputs) out.push_back(b.data()), out_bytes.push_back(b.size());
+    const int status = step_(user_data_, in.size(), in.data(), in_bytes.data(), out.size(), out.data(), out_bytes.data());
+    if (status == ZYNQNN_OK) return;
+    const bool known = status >= ZYNQNN_INVALID_ARGUMENT && status <= ZYNQNN_INTERNAL;
+    throw Error(known ? static_cast<ErrorCode>(status) : ErrorCode::internal,
+                fmt::format("the PL step returned {}", zynqnn_status_name(status)), where());
+  }
+  std::string where() const override { return "the caller's PL step"; }
+
+ private:
+  zynqnn_network_pl_step step_;
+  void* user_data_;
+};
+
+// A handle around an opened runner.
+std::unique_ptr<zynqnn_network> network_handle(network::NetworkRunner runner) {
+  auto handle = std::make_unique<zynqnn_network>();
+  handle->runner = std::make_unique<network::NetworkRunner>(std::move(runner));
+  handle->values[ZYNQNN_INPUT] = views_of(handle->runner->contract().inputs);
+  handle->values[ZYNQNN_OUTPUT] = views_of(handle->runner->contract().outputs);
+  return handle;
+}
+
+// The network inputs of a run or an encode as tensors, every size checked first.
+graph::TensorMap input_tensors(const zynqnn_network* network, std::size_t count, const float* const* inputs,
+                               const std::size_t* bytes) {
+  check_sizes(network->values[ZYNQNN_INPUT], count, inputs, bytes, "input");
+  graph::TensorMap in;
+  const auto& values = network->values[ZYNQNN_INPUT];
+  for (std::size_t i = 0; i < count; ++i) in.emplace(values[i].name, input_tensor(values[i], inputs[i]));
+  return in;
+}
+
+// Runs `body` with the handle's lock (waiting at most 30 s for the run ahead) on an open runner.
+template <class Body>
+void with_runner(zynqnn_network* network, const char* what, Body&& body) {
+  std::unique_lock lock(network->lock, std::defer_lock);
+  if (!lock.try_lock_for(zynqnn::capi::kDeviceWait)) throw Error(ErrorCode::timeout, "the run ahead kept the network longer than 30 s", what);
+  if (network->closed || !network->runner) throw Error(ErrorCode::bad_state, "the network is closed", what);
+  body(*network->runner);
+}
+
 }  // namespace
 
 extern "C" {
@@ -132,14 +188,28 @@ ZYNQNN_API int zynqnn_network_open(const char* output_dir, const char* board, in
     if (!output_dir) refuse("output_dir is NULL");
     if (timeout_ns <= 0) refuse(fmt::format("timeout_ns {} must be positive", timeout_ns));
     const std::string board_name = board ? board : "virtual";
-    auto handle = std::make_unique<zynqnn_network>();
-    handle->runner = std::make_unique<network::NetworkRunner>(network::NetworkRunner::open(
-        output_dir,
-        [&](const std::filesystem::path& manifest) { return zynqnn::open_accelerator(manifest.string(), board_name); },
-        zynqnn::Nanoseconds{timeout_ns}, board_name == "virtual" ? "virtual board" : "board " + board_name));
-    handle->values[ZYNQNN_INPUT] = views_of(handle->runner->contract().inputs);
-    handle->values[ZYNQNN_OUTPUT] = views_of(handle->runner->contract().outputs);
-    *out = handle.release();
+    *out = network_handle(network::NetworkRunner::open(
+                              output_dir,
+                              [&](const std::filesystem::path& manifest) {
+                                return zynqnn::open_accelerator(manifest.string(), board_name);
+                              },
+                              zynqnn::Nanoseconds{timeout_ns},
+                              board_name == "virtual" ? "virtual board" : "board " + board_name))
+               .release();
+    return ZYNQNN_OK;
+  });
+}
+
+ZYNQNN_API int zynqnn_network_open_stepped(const char* output_dir, zynqnn_network_pl_step pl_step, void* user_data,
+                                           zynqnn_network** out) {
+  return guarded_call([&] {
+    if (!out) refuse("out is NULL");
+    *out = nullptr;
+    if (!output_dir) refuse("output_dir is NULL");
+    if (!pl_step) refuse("pl_step is NULL");
+    *out = network_handle(network::NetworkRunner::open(output_dir, [&](const std::filesystem::path&) {
+             return std::make_unique<SteppedPl>(pl_step, user_data);
+           })).release();
     return ZYNQNN_OK;
   });
 }
@@ -176,16 +246,10 @@ ZYNQNN_API int zynqnn_network_run(zynqnn_network* network, size_t input_count, c
                                   const size_t* output_bytes) {
   return guarded_call([&] {
     if (!network) refuse("network handle is NULL");
-    check_sizes(network->values[ZYNQNN_INPUT], input_count, inputs, input_bytes, "input");
     check_sizes(network->values[ZYNQNN_OUTPUT], output_count, outputs, output_bytes, "output");
-    std::unique_lock lock(network->lock, std::defer_lock);
-    if (!lock.try_lock_for(zynqnn::capi::kDeviceWait))
-      throw Error(ErrorCode::timeout, "the run ahead kept the network longer than 30 s", "zynqnn_network_run");
-    if (network->closed || !network->runner) throw Error(ErrorCode::bad_state, "the network is closed", "zynqnn_network_run");
-    graph::TensorMap in;
-    const auto& in_values = network->values[ZYNQNN_INPUT];
-    for (std::size_t i = 0; i < input_count; ++i) in.emplace(in_values[i].name, input_tensor(in_values[i], inputs[i]));
-    const graph::TensorMap result = network->runner->run(in);
+    graph::TensorMap result;
+    const graph::TensorMap in = input_tensors(network, input_count, inputs, input_bytes);
+    with_runner(network, "zynqnn_network_run", [&](network::NetworkRunner& runner) { result = runner.run(in); });
     // Every output checked before any is written: a failure leaves the caller's arrays as they were.
     std::vector<std::vector<double>> values;
     const auto& out_values = network->values[ZYNQNN_OUTPUT];
@@ -198,6 +262,27 @@ ZYNQNN_API int zynqnn_network_run(zynqnn_network* network, size_t input_count, c
     }
     for (std::size_t j = 0; j < output_count; ++j)
       for (std::size_t k = 0; k < values[j].size(); ++k) outputs[j][k] = static_cast<float>(values[j][k]);
+    return ZYNQNN_OK;
+  });
+}
+
+ZYNQNN_API int zynqnn_network_encode(zynqnn_network* network, size_t input_count, const float* const* inputs,
+                                     const size_t* input_bytes, size_t pl_input_count, void* const* pl_inputs,
+                                     const size_t* pl_input_bytes) {
+  return guarded_call([&] {
+    if (!network) refuse("network handle is NULL");
+    const graph::TensorMap in = input_tensors(network, input_count, inputs, input_bytes);
+    with_runner(network, "zynqnn_network_encode", [&](network::NetworkRunner& runner) {
+      if (!runner.contract().uses_pl) throw Error(ErrorCode::unsupported, "the network has no PL part", "zynqnn_network_encode");
+      const std::vector<std::size_t> sizes = runner.pl_input_sizes();
+      if (pl_input_count != sizes.size()) refuse(fmt::format("{} PL input buffers given, the PL has {}", pl_input_count, sizes.size()));
+      if (pl_input_count > 0 && (!pl_inputs || !pl_input_bytes)) refuse("the PL input buffers or their sizes are NULL");
+      for (std::size_t i = 0; i < sizes.size(); ++i)
+        if (!pl_inputs[i] || pl_input_bytes[i] != sizes[i])
+          refuse(fmt::format("PL input buffer {} has {} bytes (or is NULL), its stream takes {}", i, pl_input_bytes[i], sizes[i]));
+      const auto bytes = runner.pl_input_bytes(in);
+      for (std::size_t i = 0; i < bytes.size(); ++i) std::memcpy(pl_inputs[i], bytes[i].data(), bytes[i].size());
+    });
     return ZYNQNN_OK;
   });
 }

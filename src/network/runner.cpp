@@ -34,6 +34,15 @@ void check_input(const ValueInfo& info, const Tensor& x) {
                 info.name);
 }
 
+std::vector<std::size_t> byte_counts(const std::vector<StreamLayout>& layouts, const std::string& kernel) {
+  std::vector<std::size_t> sizes;
+  for (const auto& l : layouts) {
+    if (l.bytes < 0) throw Error(ErrorCode::invalid_argument, "a stream of a negative byte count", kernel);
+    sizes.push_back(static_cast<std::size_t>(l.bytes));
+  }
+  return sizes;
+}
+
 }  // namespace
 
 NetworkRunner::NetworkRunner(NetworkContract contract, std::vector<StreamLayout> inputs, std::vector<StreamLayout> outputs,
@@ -46,6 +55,12 @@ NetworkRunner::NetworkRunner(NetworkContract contract, std::vector<StreamLayout>
 
 NetworkRunner NetworkRunner::open(const fs::path& output_dir, const AcceleratorOpener& open_accelerator, Nanoseconds deadline,
                                   const std::string& where) {
+  return open(output_dir, [&](const fs::path& manifest) -> std::unique_ptr<PlRunner> {
+    return std::make_unique<AcceleratorPlRunner>(open_accelerator(manifest), deadline, where);
+  });
+}
+
+NetworkRunner NetworkRunner::open(const fs::path& output_dir, const PlRunnerOpener& open_pl) {
   NetworkContract contract = read_contract(output_dir);
   std::vector<StreamLayout> in, out;
   std::unique_ptr<PlRunner> pl;
@@ -53,7 +68,7 @@ NetworkRunner NetworkRunner::open(const fs::path& output_dir, const AcceleratorO
     const fs::path manifest = output_dir / "manifest.json";
     read_stream_layouts(manifest, in, out);
     check_layout_counts(contract, in, out);  // before the accelerator is opened
-    pl = std::make_unique<AcceleratorPlRunner>(open_accelerator(manifest), deadline, where);
+    pl = open_pl(manifest);
   }
   return NetworkRunner(std::move(contract), std::move(in), std::move(out), std::move(pl));
 }
@@ -78,26 +93,40 @@ void NetworkRunner::run_nodes(const std::vector<graph::Node>& nodes, graph::Tens
   }
 }
 
-graph::TensorMap NetworkRunner::run(const graph::TensorMap& inputs) {
+std::vector<std::vector<std::byte>> NetworkRunner::run_up_to_pl(graph::TensorMap& values) const {
   const NetworkContract& c = contract_;
-  graph::TensorMap values = inputs;
   for (const auto& info : c.inputs) {
     auto it = values.find(info.name);
     if (it == values.end()) throw Error(ErrorCode::invalid_argument, "missing input", info.name);
     check_input(info, it->second);
   }
   run_nodes(c.ps_before_pl, values);
+  std::vector<std::vector<std::byte>> in_bytes;
+  if (!c.uses_pl) return in_bytes;
+  for (const HostPort* t : c.host_fed_inputs()) {  // constant streams are the accelerator's own
+    auto it = values.find(t->value);
+    if (it == values.end()) throw Error(ErrorCode::internal, "PL input not computed", t->value);
+    in_bytes.push_back(to_stream(it->second, *t, in_[in_bytes.size()], c.precision));
+  }
+  return in_bytes;
+}
+
+std::vector<std::vector<std::byte>> NetworkRunner::pl_input_bytes(const graph::TensorMap& inputs) const {
+  graph::TensorMap values = inputs;
+  return run_up_to_pl(values);
+}
+
+std::vector<std::size_t> NetworkRunner::pl_input_sizes() const { return byte_counts(in_, contract_.kernel); }
+
+std::vector<std::size_t> NetworkRunner::pl_output_sizes() const { return byte_counts(out_, contract_.kernel); }
+
+graph::TensorMap NetworkRunner::run(const graph::TensorMap& inputs) {
+  const NetworkContract& c = contract_;
+  graph::TensorMap values = inputs;
+  std::vector<std::vector<std::byte>> in_bytes = run_up_to_pl(values);
   if (c.uses_pl) {
-    std::vector<std::vector<std::byte>> in_bytes, out_bytes;
-    for (const HostPort* t : c.host_fed_inputs()) {  // constant streams are the accelerator's own
-      auto it = values.find(t->value);
-      if (it == values.end()) throw Error(ErrorCode::internal, "PL input not computed", t->value);
-      in_bytes.push_back(to_stream(it->second, *t, in_[in_bytes.size()], c.precision));
-    }
-    for (const auto& l : out_) {
-      if (l.bytes < 0) throw Error(ErrorCode::invalid_argument, "an output stream of a negative byte count", c.kernel);
-      out_bytes.emplace_back(static_cast<std::size_t>(l.bytes));
-    }
+    std::vector<std::vector<std::byte>> out_bytes;
+    for (std::size_t bytes : pl_output_sizes()) out_bytes.emplace_back(bytes);
     pl_->run(in_bytes, out_bytes);
     for (std::size_t i = 0; i < c.pl_outputs.size(); ++i)
       values[c.pl_outputs[i].value] = from_stream(out_bytes[i], c.pl_outputs[i], out_[i], c.precision);

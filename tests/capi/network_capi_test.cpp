@@ -168,6 +168,59 @@ TEST_F(NetworkCapi, ThreadsSharingAHandleEachGetTheAnswerToTheirOwnInput) {
   zynqnn_network_close(net);
 }
 
+// A caller's PL step: runs the frame on its own accelerator (zynqnn_run_buffers), counting calls.
+struct CallerPl {
+  zynqnn_accelerator* accelerator = nullptr;
+  int calls = 0;
+  int status_to_return = ZYNQNN_OK;
+  static int step(void* self, size_t in_count, const void* const* in, const size_t* /*in_bytes*/, size_t /*out_count*/,
+                  void* const* out, const size_t* /*out_bytes*/) {
+    auto* pl = static_cast<CallerPl*>(self);
+    ++pl->calls;
+    if (pl->status_to_return != ZYNQNN_OK || in_count != 1) return pl->status_to_return;
+    zynqnn_call_result result{};
+    return zynqnn_run_buffers(pl->accelerator, in, out, 1'000'000'000, &result);
+  }
+};
+
+TEST_F(NetworkCapi, TheCallersPlStepRunsThePlPartAndItsFailureEndsTheRun) {
+  CallerPl pl;
+  ASSERT_EQ(zynqnn_open((folder() / "manifest.json").c_str(), "virtual", &pl.accelerator), ZYNQNN_OK) << zynqnn_last_error();
+  zynqnn_network* net = nullptr;
+  ASSERT_EQ(zynqnn_network_open_stepped(folder().c_str(), &CallerPl::step, &pl, &net), ZYNQNN_OK) << zynqnn_last_error();
+  std::vector<float> y(4, -1.0F);
+  ASSERT_EQ(run(net, input(), y, 6 * sizeof(float), 4 * sizeof(float)), ZYNQNN_OK) << zynqnn_last_error();
+  EXPECT_EQ(pl.calls, 1);
+  const auto want = expected();
+  for (std::size_t k = 0; k < y.size(); ++k) EXPECT_NEAR(y[k], want[k], 1e-6F) << k;
+
+  pl.status_to_return = ZYNQNN_TIMEOUT;  // the step's status is the run's, and y stays as it was
+  std::vector<float> untouched(4, -1.0F);
+  EXPECT_EQ(run(net, input(), untouched, 6 * sizeof(float), 4 * sizeof(float)), ZYNQNN_TIMEOUT);
+  EXPECT_NE(std::string(zynqnn_last_error()).find("the PL step returned timeout"), std::string::npos) << zynqnn_last_error();
+  EXPECT_EQ(untouched, std::vector<float>(4, -1.0F));
+  zynqnn_network_close(net);
+  zynqnn_close(pl.accelerator);
+  EXPECT_EQ(zynqnn_network_open_stepped(folder().c_str(), nullptr, nullptr, &net), ZYNQNN_INVALID_ARGUMENT);
+}
+
+TEST_F(NetworkCapi, EncodeGivesThePlInputBytesOfTheNetworksInputs) {
+  zynqnn_network* net = nullptr;
+  ASSERT_EQ(zynqnn_network_open(folder().c_str(), "virtual", 1'000'000'000, &net), ZYNQNN_OK) << zynqnn_last_error();
+  const std::vector<float> x = input();
+  std::vector<float> frame(6, 0.0F);  // float32 precision: the stream carries x's own bits
+  const float* in[1] = {x.data()};
+  const std::size_t in_bytes[1] = {6 * sizeof(float)};
+  void* pl[1] = {frame.data()};
+  std::size_t pl_bytes[1] = {6 * sizeof(float)};
+  ASSERT_EQ(zynqnn_network_encode(net, 1, in, in_bytes, 1, pl, pl_bytes), ZYNQNN_OK) << zynqnn_last_error();
+  EXPECT_EQ(frame, x);
+  pl_bytes[0] = 5 * sizeof(float);
+  EXPECT_EQ(zynqnn_network_encode(net, 1, in, in_bytes, 1, pl, pl_bytes), ZYNQNN_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(zynqnn_last_error()).find("its stream takes 24"), std::string::npos) << zynqnn_last_error();
+  zynqnn_network_close(net);
+}
+
 TEST(NetworkCapiPsOnly, ANetworkWithoutAPlPartRunsOnThePsWithoutAnAccelerator) {
   compiler::testing::GraphBuilder b;
   b.input("x", {2, 3}).node({"Transpose", "t", {"x"}, {"y"}, {}}).output("y");

@@ -43,6 +43,8 @@ class AcceleratorPlRunner final : public PlRunner {
 
 // Opens the accelerator of OUT/manifest.json (e.g. open_accelerator(manifest, "virtual")).
 using AcceleratorOpener = std::function<std::unique_ptr<Accelerator>(const std::filesystem::path& manifest)>;
+// Makes the PL part's runner from OUT/manifest.json (an accelerator, a watchdog, a caller's step).
+using PlRunnerOpener = std::function<std::unique_ptr<PlRunner>(const std::filesystem::path& manifest)>;
 
 class NetworkRunner {
  public:
@@ -54,15 +56,26 @@ class NetworkRunner {
   // is `open_accelerator` called). `where` names the accelerator in errors ("virtual board").
   static NetworkRunner open(const std::filesystem::path& output_dir, const AcceleratorOpener& open_accelerator,
                             Nanoseconds deadline, const std::string& where);
+  // The same with any PL runner (called only when the network has a PL part).
+  static NetworkRunner open(const std::filesystem::path& output_dir, const PlRunnerOpener& open_pl);
 
   // Every network input by name (type and known shape checked); returns the network outputs.
   graph::TensorMap run(const graph::TensorMap& inputs);
+  // What run() would send to the PL for `inputs` (the PS part before the PL, then each
+  // host-fed stream's DMA bytes, in port order), without running the PL: e.g. a watchdog's
+  // calibration frames from the network's own inputs.
+  std::vector<std::vector<std::byte>> pl_input_bytes(const graph::TensorMap& inputs) const;
+  // The DMA byte counts of the host-fed PL input and of the PL output streams, in port order.
+  std::vector<std::size_t> pl_input_sizes() const;
+  std::vector<std::size_t> pl_output_sizes() const;
 
   const NetworkContract& contract() const { return contract_; }
   std::string pl_where() const { return pl_ ? pl_->where() : "none"; }
 
  private:
   void run_nodes(const std::vector<graph::Node>& nodes, graph::TensorMap& values) const;
+  // Checks the inputs, runs the PS part before the PL on `values` and returns the PL input bytes.
+  std::vector<std::vector<std::byte>> run_up_to_pl(graph::TensorMap& values) const;
 
   NetworkContract contract_;
   std::vector<StreamLayout> in_, out_;
