@@ -59,6 +59,11 @@ ffi = cffi.FFI()
 ffi.cdef(_declarations(_header_path().read_text()))
 lib = ffi.dlopen(str(_library_path()))
 
+# Every symbol resolved now: a finalizer that the garbage collector runs inside CFFI's own
+# locked code (ffi.new parsing a type) must not need CFFI's lock to find its function.
+for _name in dir(lib):
+    getattr(lib, _name)
+
 if lib.zynqnn_abi_version() != lib.ZYNQNN_ABI_VERSION:
     raise ImportError(f"libzynqnn_capi ABI {lib.zynqnn_abi_version()} does not match zynqnn.h "
                       f"ABI {lib.ZYNQNN_ABI_VERSION}")

@@ -319,6 +319,16 @@ class Watchdog:
         in_pointers = ffi.new("void *[]", [ffi.from_buffer(array) for array in prepared])
         outputs = [np.empty(s.shape, dtype=s.type.wire_dtype) for s in self._out]
         out_pointers = ffi.new("void *[]", [ffi.from_buffer(array) for array in outputs])
+        result = self._process_buffers(handle, in_pointers, out_pointers)
+        if result.delivered:
+            decoded = {s.name: (verify.decode_output(s, a) if s.type.kind == "fixed" else a)
+                       for s, a in zip(self._out, outputs)}
+            return WatchdogResult(result, decoded, None)
+        return self._failed(result)
+
+    def _process_buffers(self, handle, in_pointers, out_pointers):
+        """One watched call on wire buffers in stream order (each of the stream's byte count);
+        returns the raw result, or raises when the call was refused before anything ran."""
         result = ffi.new("zynqnn_watchdog_result *")
         result.index = _NOT_RUN
         status = lib.zynqnn_watchdog_process(handle, len(self._in), self._in_name_array, in_pointers,
@@ -326,10 +336,10 @@ class Watchdog:
                                              out_pointers, self._out_sizes, result)
         if result.index == _NOT_RUN:  # refused before anything ran
             raise _error(status, closed=self._closed)
-        if status == lib.ZYNQNN_OK:
-            decoded = {s.name: (verify.decode_output(s, a) if s.type.kind == "fixed" else a)
-                       for s, a in zip(self._out, outputs)}
-            return WatchdogResult(result, decoded, None)
+        return result
+
+    def _failed(self, result):
+        """The WatchdogResult of a call that was not answered, with its failure record."""
         # Other threads' failures may have come after this one's: its record is found by index.
         failure = next((f for f in reversed(self.failures()) if f.index == result.index), None)
         if failure is None:
