@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/resource_paths.hpp"
 #include "cli/verbs.hpp"
 #include "zynqnn/compiler/compile.hpp"
 #include "zynqnn/compiler/npy.hpp"
@@ -92,8 +93,8 @@ void add_compile_verb(CLI::App& app) {
     for (const auto& f : o->fold) options.folding.push_back(compiler::parse_layer_folding(f));
     options.board = o->board;
     options.clock_mhz = o->clock_mhz;
-    options.hls_include_dir = ZYNQNN_HLS_INCLUDE_DIR_DEFAULT;
-    options.hls_layers_dir = ZYNQNN_HLS_LAYERS_DIR_DEFAULT;
+    options.hls_include_dir = installed_or_source("hls/include", ZYNQNN_HLS_INCLUDE_DIR_DEFAULT);
+    options.hls_layers_dir = installed_or_source("hls/layers", ZYNQNN_HLS_LAYERS_DIR_DEFAULT);
     options.build_sim = !o->no_build;
     options.replace_foreign_folder = o->force;
     options.dump_after = o->dump_after;

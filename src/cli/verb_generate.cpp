@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli/resource_paths.hpp"
 #include "cli/verbs.hpp"
 #include "zynqnn/codegen/generator.hpp"
 
@@ -18,8 +19,8 @@ void add_generate_verb(CLI::App& app) {
   struct Options {
     std::string spec;
     std::string output;
-    std::string hls_include = ZYNQNN_HLS_INCLUDE_DIR;
-    std::string project_include = ZYNQNN_PROJECT_INCLUDE_DIR;
+    std::string hls_include = installed_or_source("hls/include", ZYNQNN_HLS_INCLUDE_DIR);
+    std::string project_include = installed_or_source("include", ZYNQNN_PROJECT_INCLUDE_DIR);
     bool no_build = false;
     bool force = false;
     bool json = false;
