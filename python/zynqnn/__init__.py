@@ -11,8 +11,9 @@
 from .accelerator import Accelerator, Stream
 from .run import Run
 from .errors import ClosedError, DeadlineExceeded, DmaError, Error, ShortOutputError
+from .report_page import report
 from .watchdog import CallNotAnswered, FailureRecord, Watchdog, WatchdogConfigError, WatchdogResult
 
 __all__ = ["Accelerator", "Stream", "Run", "Error", "ClosedError", "DmaError", "DeadlineExceeded", "ShortOutputError", "Watchdog",
-           "WatchdogResult", "FailureRecord", "CallNotAnswered", "WatchdogConfigError"]
+           "WatchdogResult", "FailureRecord", "CallNotAnswered", "WatchdogConfigError", "report"]
 __version__ = "0.1.0"
