@@ -113,13 +113,13 @@ def check_cli(zynqnn):
 
 
 def print_estimate(est):
-    print(f"  {'layer':<34} {'operators':<12} {'PE':>3} {'SIMD':>4} {'cycles':>9} {'DSP':>5} {'BRAM18':>7} {'LUT':>7}")
+    print(f"  {'layer':<34} {'operators':<12} {'PE':>3} {'SIMD':>4} {'cycles':>9} {'DSP':>5} {'BRAM36':>7} {'LUT':>7}")
     for layer in est["layers"]:
         print(f"  {layer['name']:<34} {layer['ops']:<12} {layer['pe'] or '':>3} {layer['simd'] or '':>4} "
-              f"{layer['cycles']:>9,} {_n(layer['dsp']):>5} {_n(layer['bram18']):>7} {_n(layer['lut']):>7}")
+              f"{layer['cycles']:>9,} {_n(layer['dsp']):>5} {_n(layer['bram36']):>7} {_n(layer['lut']):>7}")
     print(f"  interval {est['interval_cycles']:,} cycles -> {est['fps']:,.1f} frames/s at {est['clock_mhz']:g} MHz; "
           f"latency {est['latency_cycles']:,} cycles = {est['latency_cycles'] / est['clock_mhz'] / 1e3:.3f} ms")
-    for key, label in (("lut", "LUT"), ("ff", "FF"), ("bram18", "BRAM18"), ("dsp", "DSP")):
+    for key, label in (("lut", "LUT"), ("ff", "FF"), ("bram36", "BRAM36"), ("dsp", "DSP")):
         total, budget = est["totals"][key], est["budget"][key]
         used = "not estimated" if total is None else f"{total:,.0f} ({100.0 * total / budget:.1f} %)"
         print(f"  {label:<7} {used:>20} of {budget:,.0f} on the {est['device']}")
@@ -403,7 +403,7 @@ def run(args):
     sys.path.append(str(REPO / "python"))  # after PYTHONPATH: an installed or chosen package wins
     try:
         import zynqnn
-        from zynqnn import report
+        from zynqnn import report_data, report_page
     except Exception as e:  # the package or its native library (libzynqnn_capi.so) is missing
         raise StageError(f"cannot import the zynqnn Python package ({type(e).__name__}: {e}); "
                          "`make build` builds its native library") from None
@@ -427,7 +427,7 @@ def run(args):
                    "--board", "pynq-z1"], "compile").rstrip())
     estimate = parse_json_output(run_cli([args.zynqnn, "estimate", project, "--json"], "estimate"), "estimate")
     write_json(out / "estimate.json", estimate)
-    est = report.normalize_estimate(estimate)
+    est = report_data.normalize_estimate(estimate)
     print_estimate(est)
     manifest_path = project / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
@@ -554,8 +554,8 @@ def run(args):
     write_json(summary_pending, summary)
     os.replace(summary_pending, out / "summary.json")
     try:
-        report.write_report(out, out / "report.html")
-    except report.ReportDataError as e:
+        report_page.report(project, data=out, html_path=out / "report.html")
+    except report_data.ReportDataError as e:
         (out / "summary.json").unlink(missing_ok=True)
         raise StageError(f"report: {e}") from None
 

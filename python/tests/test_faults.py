@@ -19,6 +19,9 @@ def test_hung_kernel_raises_timeout_at_the_deadline(kernels):
         assert isinstance(caught.value, zynqnn.Error)
         assert time.monotonic() - started < 5  # modeled time: no real wait of the deadline's length
         assert caught.value.elapsed_s >= 0.05
+        message = str(caught.value)
+        assert message.startswith("deadline exceeded: stream 'y'") and not message.endswith("()")
+        assert message.endswith(f"(waited {caught.value.elapsed_s * 1e3:,.3f} ms)")
         acc.reconfigure()
         np.testing.assert_array_equal(acc(x), x)
         stats = acc.stats()

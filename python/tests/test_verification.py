@@ -33,9 +33,22 @@ def test_wrong_dtype_kind(int16_acc):
 
 
 def test_float_into_integer_stream_is_lossy(int16_acc):
-    with pytest.raises(TypeError, match=r"stream 'x': expected int16, got float64 .*lossy=True"):
+    with pytest.raises(TypeError, match=r"stream 'x': expected int16, got float64\. .*zynqnn\.Model\(out_dir\)\.predict"
+                                        r"\(x\).*lossy=True"):
         int16_acc(np.zeros((3, 7)))
     assert_still_usable(int16_acc)
+
+
+def test_uint8_into_float32_stream_asks_for_the_scaling(kernels):
+    with zynqnn.Accelerator(kernels["float32"], board="virtual") as acc:
+        image = np.full((3, 7), 200, dtype=np.uint8)
+        for lossy in (False, True):  # not a rounding question: lossy does not let it through
+            with pytest.raises(TypeError, match=r"stream 'x': a uint8 image into a float32 stream: scale it as the "
+                                                r"model was trained \(e\.g\. x\.astype\(numpy\.float32\) / 255\)"):
+                acc(image, lossy=lossy)
+        assert acc.stats()["calls"] == 0
+        np.testing.assert_array_equal(acc(image.astype(np.float32) / 255), np.full((3, 7), np.float32(200) / 255))
+        np.testing.assert_array_equal(acc(image.astype(np.int16)), np.full((3, 7), 200, dtype=np.float32))
 
 
 def test_non_contiguous(int16_acc):
@@ -102,6 +115,16 @@ def test_bad_arguments_to_the_constructor(kernels, tmp_path):
     with pytest.raises(zynqnn.Error) as caught:
         zynqnn.Accelerator(bad)
     assert caught.value.status == "parse"
+
+
+def test_the_output_folder_stands_for_its_manifest(kernels, tmp_path):
+    folder = kernels["int8"].parent
+    with zynqnn.Accelerator(folder, board="virtual") as acc:
+        x = np.arange(21, dtype=np.int8).reshape(3, 7)
+        np.testing.assert_array_equal(acc(x), x)
+    with pytest.raises(zynqnn.Error, match=r"is a folder without manifest\.json: give the manifest\.json") as caught:
+        zynqnn.Accelerator(tmp_path)
+    assert caught.value.status == "not_found"
 
 
 def test_closed_accelerator(kernels):

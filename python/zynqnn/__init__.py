@@ -13,8 +13,10 @@ from .run import Run
 from .model import Model
 from .commands import Compiled, Estimate, compile, estimate, generate
 from .errors import ClosedError, DeadlineExceeded, DmaError, Error, ShortOutputError
+from .report_page import report
 from .watchdog import CallNotAnswered, FailureRecord, Watchdog, WatchdogConfigError, WatchdogResult
 
-__all__ = ["Accelerator", "Model", "compile", "estimate", "generate", "Compiled", "Estimate", "Stream", "Run", "Error", "ClosedError", "DmaError", "DeadlineExceeded", "ShortOutputError", "Watchdog",
-           "WatchdogResult", "FailureRecord", "CallNotAnswered", "WatchdogConfigError"]
+__all__ = ["Accelerator", "Model", "compile", "estimate", "generate", "report", "Compiled", "Estimate", "Stream", "Run",
+           "Error", "ClosedError", "DmaError", "DeadlineExceeded", "ShortOutputError", "Watchdog", "WatchdogResult",
+           "FailureRecord", "CallNotAnswered", "WatchdogConfigError"]
 __version__ = "0.1.0"

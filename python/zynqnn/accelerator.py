@@ -107,6 +107,19 @@ def _address(cdata):
     return int(ffi.cast("uintptr_t", cdata))
 
 
+def _manifest_path(manifest):
+    """The manifest.json itself, or the output folder of `zynqnn compile` / `zynqnn generate`
+    that holds it."""
+    path = os.fspath(manifest)
+    if not os.path.isdir(path):
+        return path
+    inside = os.path.join(path, "manifest.json")
+    if not os.path.isfile(inside):
+        raise Error(f"{path} is a folder without manifest.json: give the manifest.json that `zynqnn compile` or "
+                    f"`zynqnn generate` wrote, or the folder it is in", "not_found")
+    return inside
+
+
 def _board_argument(board):
     """'virtual', a .hwh path, or a loaded pynq.Overlay (its .hwh is used)."""
     if isinstance(board, (str, os.PathLike)):
@@ -118,7 +131,8 @@ def _board_argument(board):
 
 
 class Accelerator:
-    """A kernel described by ``manifest`` (a generated manifest.json) on ``board``.
+    """A kernel described by ``manifest`` (a generated manifest.json, or the folder holding it) on
+    ``board``.
 
     ``acc(x)`` calls a one-input kernel; ``acc.run(name=array, ...)`` any kernel. Inputs are
     verified first (see ``zynqnn.verify`` for the casting rules); outputs are new arrays shaped
@@ -139,7 +153,7 @@ class Accelerator:
         if not (timeout > 0):
             raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
         handle = ffi.new("zynqnn_accelerator **")
-        status = lib.zynqnn_open(os.fsencode(os.fspath(manifest)), os.fsencode(_board_argument(board)), handle)
+        status = lib.zynqnn_open(os.fsencode(_manifest_path(manifest)), os.fsencode(_board_argument(board)), handle)
         if status != lib.ZYNQNN_OK:
             _raise_for(status)
         self._handle = handle[0]

@@ -7,11 +7,16 @@ Casting rules (the same for every stream):
 * An integer or bool array into an integer stream is accepted when every value fits the
   stream's range; otherwise ``ValueError`` names the first value that does not fit.
 * An integer array into a ``float32`` stream is accepted when every value is exactly
-  representable (``|x| <= 2**24``). A ``float64``/``float16`` array into a ``float32`` stream
-  is accepted when every value converts exactly.
+  representable (``|x| <= 2**24``), except ``uint8``: a uint8 array is almost always an image
+  of 0..255 for a model trained on scaled values (the forgotten ``/ 255``), so it is refused
+  with ``TypeError`` whatever ``lossy`` says; ``x.astype(numpy.float32)`` states that the raw
+  values are meant. A ``float64``/``float16`` array into a ``float32`` stream is accepted when
+  every value converts exactly.
 * A float array into an integer stream, or an inexact conversion, is lossy: refused with
   ``TypeError`` (wrong kind) or ``ValueError`` (inexact values) unless ``lossy=True``, which
-  rounds to nearest (ties to even) and still refuses values out of range.
+  rounds to nearest (ties to even) and still refuses values out of range. A quantized model's
+  real-valued inputs need its scale and zero point, not rounding: ``zynqnn.Model(out_dir)
+  .predict(x)`` applies them.
 * ``fixed<W,I>`` streams take real numbers on the grid of 2**-(W-I) inside the type's
   range; off-grid values need ``lossy=True`` (rounded to nearest, ties to even).
 * Float streams refuse NaN and infinities. Arrays must have exactly the stream's shape and
@@ -86,8 +91,10 @@ def _to_integer(stream, array, lossy):
     spec = stream.type
     if array.dtype.kind == "f":
         if not lossy:
-            raise TypeError(f"stream '{stream.name}': expected {spec.name}, got {array.dtype} "
-                            f"(a lossy conversion: pass lossy=True to round to nearest)")
+            raise TypeError(f"stream '{stream.name}': expected {spec.name}, got {array.dtype}. For a quantized "
+                            f"model's real-valued inputs use zynqnn.Model(out_dir).predict(x), which applies the "
+                            f"model's scale and zero point; pass lossy=True only to round values that are already "
+                            f"in {spec.name} units")
         _check_finite(stream, array)
         array = np.rint(array)
     _check_range(stream, array, spec.lo, spec.hi)
@@ -95,6 +102,10 @@ def _to_integer(stream, array, lossy):
 
 
 def _to_float32(stream, array, lossy):
+    if array.dtype == np.uint8:
+        raise TypeError(f"stream '{stream.name}': a uint8 image into a float32 stream: scale it as the model was "
+                        f"trained (e.g. x.astype(numpy.float32) / 255), or pass x.astype(numpy.float32) if the "
+                        f"model takes the raw 0..255 values")
     if array.dtype.kind in "biu":
         if not lossy and array.size and int(np.abs(array.astype(np.int64)).max()) > _EXACT_FLOAT32_INT:
             raise ValueError(f"stream '{stream.name}': integers above 2**24 in magnitude are not exact in float32 "
