@@ -116,6 +116,8 @@ void add_compile_verb(CLI::App& app) {
                          {"sim_built", result.sim_built},
                          {"interval_cycles_estimate", e.interval_cycles},
                          {"latency_cycles_estimate", e.latency_cycles},
+                         {"layer_latency_cycles_estimate", e.pipeline.latency_cycles},
+                         {"port_cycles_estimate", e.port_cycles},
                          {"fps_estimate", e.fps},
                          {"dsp_estimate", e.dsp},
                          {"bram36_estimate", e.bram36},
@@ -139,8 +141,9 @@ void add_compile_verb(CLI::App& app) {
       fmt::print("  {:<32} {:<22} PE={:<3} SIMD={:<3} cycles~{:<9} DSP~{:<4} BRAM36~{:<5.1f} LUT~{}{}\n", l.id, l.ops, l.pe,
                  l.simd, l.cycles, l.dsp, l.bram36, l.lut,
                  l.ddr_weight_bytes ? fmt::format("  weights from DDR ({} B/frame)", l.ddr_weight_bytes) : std::string());
-    fmt::print("  interval ~{} cycles ({:.1f} frames/s estimate), latency ~{} cycles\n", e.interval_cycles, e.fps,
-               e.latency_cycles);
+    fmt::print("  interval ~{} cycles ({:.1f} frames/s estimate), latency ~{} cycles (the manifest's): layer stages ~{} "
+               "(`zynqnn estimate`) + unpacking/packing at the DMA ports ~{}\n",
+               e.interval_cycles, e.fps, e.latency_cycles, e.pipeline.latency_cycles, e.port_cycles);
     fmt::print("  DSP ~{}/{}  BRAM36 ~{:.1f}/{}  LUT ~{}/{}  {}\n", e.dsp, e.budget.dsp, e.bram36, e.budget.bram36, e.lut,
                e.budget.lut, e.fits() ? "fits the XC7Z020 (estimate)" : "does NOT fit the XC7Z020 (estimate)");
     if (o->target_fps > 0)

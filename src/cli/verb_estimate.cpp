@@ -48,8 +48,9 @@ void print_pipeline(const estimate::PipelineEstimate& p) {
   for (const auto& l : p.layers)
     fmt::print("{:<16} {:<16} {:>4} {:>4} {:>12} {:>9.0f} {:>7.0f} {:>6.0f}\n", l.name, estimate::to_string(l.kind), l.pe,
                l.simd, l.cycles_per_frame, l.resources.lut, l.resources.bram18, l.resources.dsp);
-  fmt::print("estimate at {} MHz: {:.1f} frames/s (bottleneck {}), latency <= {:.3f} ms\n", p.clock_mhz,
-             p.frames_per_second, p.layers[p.bottleneck].name, p.latency_ms);
+  fmt::print("estimate at {} MHz: {:.1f} frames/s (bottleneck {}), latency of the layer stages <= {:.3f} ms ({} cycles; "
+             "a compiled model's manifest adds the unpacking/packing at its DMA ports)\n",
+             p.clock_mhz, p.frames_per_second, p.layers[p.bottleneck].name, p.latency_ms, p.latency_cycles);
   fmt::print("estimated resources: {:.0f} LUT, {:.0f} FF, {:.0f} BRAM18, {:.0f} DSP of {} ({:.0f}/{:.0f}/{:.0f}/{:.0f})\n",
              p.total.lut, p.total.ff, p.total.bram18, p.total.dsp, p.budget.device, p.budget.available.lut,
              p.budget.available.ff, p.budget.available.bram18, p.budget.available.dsp);

@@ -132,8 +132,9 @@ NetworkEstimate estimate(const LayerPlan& plan, double clock_mhz) {
     for (const auto& v : *ports) {
       const u64 n = static_cast<u64>(plan.tensor(v).elements());
       est.interval_cycles = std::max(est.interval_cycles, n);
-      est.latency_cycles += n;
+      est.port_cycles += n;
     }
+  est.latency_cycles += est.port_cycles;
   est.fps = est.interval_cycles ? clock_mhz * 1e6 / static_cast<double>(est.interval_cycles) : 0.0;
   est.dsp = static_cast<int>(std::lround(p.total.dsp));
   est.bram36 = p.total.bram18 / 2.0;

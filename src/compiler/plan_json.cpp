@@ -56,6 +56,8 @@ json estimate_to_json(const NetworkEstimate& e) {
               {"layers", layers},
               {"interval_cycles_estimate", e.interval_cycles},
               {"latency_cycles_estimate", e.latency_cycles},
+              {"layer_latency_cycles_estimate", e.pipeline.latency_cycles},
+              {"port_cycles_estimate", e.port_cycles},
               {"fps_estimate", e.fps},
               {"dsp_estimate", e.dsp},
               {"bram36_estimate", e.bram36},

@@ -36,7 +36,10 @@ struct DeviceBudget {  // XC7Z020 (PYNQ-Z1/Z2)
 struct NetworkEstimate {
   std::vector<LayerEstimate> layers;
   std::uint64_t interval_cycles = 0;  // the slowest layer: cycles between frames in a stream
-  std::uint64_t latency_cycles = 0;   // one frame through the chain (sum of the stages)
+  // One frame through the emitted chain, the manifest's frame_latency_cycles: the layer
+  // stages (pipeline.latency_cycles, what `zynqnn estimate OUT` gives) plus port_cycles.
+  std::uint64_t latency_cycles = 0;
+  std::uint64_t port_cycles = 0;  // unpacking the inputs, packing the outputs: one element a cycle
   double clock_mhz = 100.0;
   double fps = 0;                     // frames per second at interval_cycles
   int dsp = 0;
