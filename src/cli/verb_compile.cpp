@@ -120,7 +120,7 @@ void add_compile_verb(CLI::App& app) {
                          {"port_cycles_estimate", e.port_cycles},
                          {"fps_estimate", e.fps},
                          {"dsp_estimate", e.dsp},
-                         {"bram36_estimate", e.bram36},
+                         {"bram18_estimate", e.bram18},
                          {"lut_estimate", e.lut},
                          {"fits_estimate", e.fits()},
                          {"ddr_weight_bytes_per_frame", e.ddr_weight_bytes},
@@ -138,13 +138,13 @@ void add_compile_verb(CLI::App& app) {
     }
     fmt::print("estimate at {} MHz (analytical, not synthesis):\n", e.clock_mhz);
     for (const auto& l : e.layers)
-      fmt::print("  {:<32} {:<22} PE={:<3} SIMD={:<3} cycles~{:<9} DSP~{:<4} BRAM36~{:<5.1f} LUT~{}{}\n", l.id, l.ops, l.pe,
-                 l.simd, l.cycles, l.dsp, l.bram36, l.lut,
+      fmt::print("  {:<32} {:<22} PE={:<3} SIMD={:<3} cycles~{:<9} DSP~{:<4} BRAM18~{:<4} LUT~{}{}\n", l.id, l.ops, l.pe,
+                 l.simd, l.cycles, l.dsp, l.bram18, l.lut,
                  l.ddr_weight_bytes ? fmt::format("  weights from DDR ({} B/frame)", l.ddr_weight_bytes) : std::string());
     fmt::print("  interval ~{} cycles ({:.1f} frames/s estimate), latency ~{} cycles (the manifest's): layer stages ~{} "
                "(`zynqnn estimate`) + unpacking/packing at the DMA ports ~{}\n",
                e.interval_cycles, e.fps, e.latency_cycles, e.pipeline.latency_cycles, e.port_cycles);
-    fmt::print("  DSP ~{}/{}  BRAM36 ~{:.1f}/{}  LUT ~{}/{}  {}\n", e.dsp, e.budget.dsp, e.bram36, e.budget.bram36, e.lut,
+    fmt::print("  DSP ~{}/{}  BRAM18 ~{}/{}  LUT ~{}/{}  {}\n", e.dsp, e.budget.dsp, e.bram18, e.budget.bram18, e.lut,
                e.budget.lut, e.fits() ? "fits the XC7Z020 (estimate)" : "does NOT fit the XC7Z020 (estimate)");
     if (o->target_fps > 0)
       fmt::print("  target {} frames/s: {} (the folding above is what is emitted)\n", o->target_fps,

@@ -49,7 +49,7 @@ json estimate_to_json(const NetworkEstimate& e) {
                       {"latency_cycles_estimate", l.cycles},
                       {"macs", l.macs},
                       {"dsp_estimate", l.dsp},
-                      {"bram36_estimate", l.bram36},
+                      {"bram18_estimate", l.bram18},
                       {"lut_estimate", l.lut},
                       {"ddr_weight_bytes_per_frame", l.ddr_weight_bytes}});
   json out{{"clock_mhz", e.clock_mhz},
@@ -60,10 +60,10 @@ json estimate_to_json(const NetworkEstimate& e) {
               {"port_cycles_estimate", e.port_cycles},
               {"fps_estimate", e.fps},
               {"dsp_estimate", e.dsp},
-              {"bram36_estimate", e.bram36},
+              {"bram18_estimate", e.bram18},
               {"lut_estimate", e.lut},
               {"ddr_weight_bytes_per_frame", e.ddr_weight_bytes},
-              {"budget", {{"device", "XC7Z020"}, {"dsp", e.budget.dsp}, {"bram36", e.budget.bram36}, {"lut", e.budget.lut}}},
+              {"budget", {{"device", "XC7Z020"}, {"dsp", e.budget.dsp}, {"bram18", e.budget.bram18}, {"lut", e.budget.lut}}},
               {"fits_estimate", e.fits()},
               {"note", "analytical estimates (no HLS synthesis was run)"}};
   if (!e.pipeline.layers.empty()) out["estimator"] = est::to_json(e.pipeline);
