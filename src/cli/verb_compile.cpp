@@ -67,7 +67,7 @@ void add_compile_verb(CLI::App& app) {
   verb->add_option("--fold", o->fold, "PE/SIMD of a layer, LAYER=PExSIMD (e.g. conv1=4x1); LAYER: the node name compile lists, or the layer id; repeatable");
   verb->add_option("--weights", o->weights,
                    "Convolution/dense weights: auto (on chip; streamed from DDR when they do not fit), on-chip, ddr");
-  verb->add_option("--board", o->board, "pynq-z1 or pynq-z2");
+  const CLI::Option* board = verb->add_option("--board", o->board, "pynq-z1 or pynq-z2");
   verb->add_option("--clock-mhz", o->clock_mhz, "PL clock");
   verb->add_flag("--no-build", o->no_build, "Do not compile the host build (sim/libkernel.so)");
   verb->add_flag("--force", o->force,
@@ -78,7 +78,8 @@ void add_compile_verb(CLI::App& app) {
                    "Write the graph (before lowering) or the layer plan after this pass; repeatable, or all. Passes: " +
                        compiler::pass_names());
   verb->add_option("--dump-dir", o->dump_dir, "Folder of the --dump-after files (default: OUTPUT.passes)");
-  verb->callback([o] {
+  verb->callback([o, board] {
+    const bool board_assumed = board->count() == 0;
     compiler::CompileOptions options;
     options.model = o->model;
     options.output_dir = o->output;
@@ -110,6 +111,8 @@ void add_compile_verb(CLI::App& app) {
       nlohmann::json out{{"output", o->output},
                          {"kernel", result.plan.kernel},
                          {"precision", result.plan.precision.name()},
+                         {"board", o->board},
+                         {"board_assumed", board_assumed},
                          {"quantization", result.plan.quantization},
                          {"ran_on", result.plan.uses_pl() ? "pl" : "ps"},
                          {"placement", compiler::describe(result.plan)},
@@ -131,6 +134,7 @@ void add_compile_verb(CLI::App& app) {
     }
     fmt::print("compiled {} ({}{}) into {}\n", o->model, result.plan.precision.name(),
                result.plan.quantization == "model" ? ", the model's own quantization (QDQ)" : "", o->output);
+    fmt::print("  board {}{}\n", o->board, board_assumed ? " (assumed: no --board given)" : "");
     for (const auto& line : compiler::describe(result.plan)) fmt::print("  {}\n", line);
     if (!result.plan.uses_pl()) {
       fmt::print("no operator needs the PL: the whole model runs on the PS (plan.json)\n");

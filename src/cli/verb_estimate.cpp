@@ -90,10 +90,9 @@ void add_estimate_verb(CLI::App& app) {
   auto options = std::make_shared<EstimateOptions>();
   auto* verb = app.add_subcommand("estimate", "Analytical cycle, FPS and FPGA resource estimates of a layer pipeline");
   verb->add_option("layers", options->layers_path, "JSON layer description ({\"layers\": [...]}) or a `zynqnn compile` output folder")->required();
-  verb->add_option("--clock-mhz", options->clock_mhz, "PL clock in MHz")->capture_default_str();
+  verb->add_option("--clock-mhz", options->clock_mhz, "PL clock in MHz");
   verb->add_option("--target-fps", options->target_fps, "choose PE/SIMD per layer to reach this frame rate");
-  verb->add_option("--max-utilization", options->max_utilization, "fraction of the device the folding may use")
-      ->capture_default_str();
+  verb->add_option("--max-utilization", options->max_utilization, "fraction of the device the folding may use");
   verb->add_flag("--json", options->json, "print one JSON object");
   verb->callback([options] { run_estimate(*options); });
 }
