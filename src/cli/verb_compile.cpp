@@ -64,7 +64,9 @@ void add_compile_verb(CLI::App& app) {
   verb->add_option("--calib", o->calib, "int8: calibration inputs (.npy, float32, one or more inputs)");
   verb->add_option("--target-fps", o->target_fps,
                    "Fold layers (PE/SIMD) to meet this frame rate by the estimate (or the best that fits)");
-  verb->add_option("--fold", o->fold, "PE/SIMD of a layer, LAYER=PExSIMD (e.g. conv1=4x1); LAYER: the node name compile lists, or the layer id; repeatable");
+  verb->add_option("--fold", o->fold,
+                   "PE/SIMD of a layer, LAYER=PExSIMD (e.g. conv1=4x1); LAYER: the node name compile lists, or the "
+                   "layer id; repeatable");
   verb->add_option("--weights", o->weights,
                    "Convolution/dense weights: auto (on chip; streamed from DDR when they do not fit), on-chip, ddr");
   const CLI::Option* board = verb->add_option("--board", o->board, "pynq-z1 or pynq-z2");
