@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "zynqnn/core/dma_memory.hpp"
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn {
@@ -55,7 +56,7 @@ DmaAccelerator::DmaAccelerator(std::unique_ptr<Board> board, std::vector<AxiDmaC
                     fmt::format("{} already serves another stream", channel_name(dma, channel)), stream.name);
       used[bindings[i].dma] = true;
       if (stream.bytes == 0) throw Error(ErrorCode::invalid_argument, "stream of 0 bytes", stream.name);
-      Port port{&dma, board_->memory().allocate(stream.bytes, 64), stream.bytes, false};
+      Port port{&dma, board_->memory().allocate(stream.bytes, dma_buffer_alignment), stream.bytes, false};
       dma.register_buffer(*port.buffer);
       ports.push_back(std::move(port));
     }

@@ -65,10 +65,12 @@ void add_compile_verb(CLI::App& app) {
   verb->add_option("--calib", o->calib, "int8: calibration inputs (.npy, float32, one or more inputs)");
   verb->add_option("--target-fps", o->target_fps,
                    "Fold layers (PE/SIMD) to meet this frame rate by the estimate (or the best that fits)");
-  verb->add_option("--fold", o->fold, "PE/SIMD of a layer, LAYER=PExSIMD (e.g. conv1=4x1); repeatable");
+  verb->add_option("--fold", o->fold,
+                   "PE/SIMD of a layer, LAYER=PExSIMD (e.g. conv1=4x1); LAYER: the node name compile lists, or the "
+                   "layer id; repeatable");
   verb->add_option("--weights", o->weights,
                    "Convolution/dense weights: auto (on chip; streamed from DDR when they do not fit), on-chip, ddr");
-  verb->add_option("--board", o->board, "pynq-z1 or pynq-z2");
+  const CLI::Option* board = verb->add_option("--board", o->board, "pynq-z1 or pynq-z2");
   verb->add_option("--clock-mhz", o->clock_mhz, "PL clock");
   verb->add_flag("--no-build", o->no_build, "Do not compile the host build (sim/libkernel.so)");
   verb->add_flag("--force", o->force,
@@ -79,7 +81,8 @@ void add_compile_verb(CLI::App& app) {
                    "Write the graph (before lowering) or the layer plan after this pass; repeatable, or all. Passes: " +
                        compiler::pass_names());
   verb->add_option("--dump-dir", o->dump_dir, "Folder of the --dump-after files (default: OUTPUT.passes)");
-  verb->callback([o] {
+  verb->callback([o, board] {
+    const bool board_assumed = board->count() == 0;
     compiler::CompileOptions options;
     options.model = o->model;
     options.output_dir = o->output;
@@ -111,15 +114,19 @@ void add_compile_verb(CLI::App& app) {
       nlohmann::json out{{"output", o->output},
                          {"kernel", result.plan.kernel},
                          {"precision", result.plan.precision.name()},
+                         {"board", o->board},
+                         {"board_assumed", board_assumed},
                          {"quantization", result.plan.quantization},
                          {"ran_on", result.plan.uses_pl() ? "pl" : "ps"},
                          {"placement", compiler::describe(result.plan)},
                          {"sim_built", result.sim_built},
                          {"interval_cycles_estimate", e.interval_cycles},
                          {"latency_cycles_estimate", e.latency_cycles},
+                         {"layer_latency_cycles_estimate", e.pipeline.latency_cycles},
+                         {"port_cycles_estimate", e.port_cycles},
                          {"fps_estimate", e.fps},
                          {"dsp_estimate", e.dsp},
-                         {"bram36_estimate", e.bram36},
+                         {"bram18_estimate", e.bram18},
                          {"lut_estimate", e.lut},
                          {"fits_estimate", e.fits()},
                          {"ddr_weight_bytes_per_frame", e.ddr_weight_bytes},
@@ -130,6 +137,7 @@ void add_compile_verb(CLI::App& app) {
     }
     fmt::print("compiled {} ({}{}) into {}\n", o->model, result.plan.precision.name(),
                result.plan.quantization == "model" ? ", the model's own quantization (QDQ)" : "", o->output);
+    fmt::print("  board {}{}\n", o->board, board_assumed ? " (assumed: no --board given)" : "");
     for (const auto& line : compiler::describe(result.plan)) fmt::print("  {}\n", line);
     if (!result.plan.uses_pl()) {
       fmt::print("no operator needs the PL: the whole model runs on the PS (plan.json)\n");
@@ -137,12 +145,13 @@ void add_compile_verb(CLI::App& app) {
     }
     fmt::print("estimate at {} MHz (analytical, not synthesis):\n", e.clock_mhz);
     for (const auto& l : e.layers)
-      fmt::print("  {:<32} {:<22} PE={:<3} SIMD={:<3} cycles~{:<9} DSP~{:<4} BRAM36~{:<5.1f} LUT~{}{}\n", l.id, l.ops, l.pe,
-                 l.simd, l.cycles, l.dsp, l.bram36, l.lut,
+      fmt::print("  {:<32} {:<22} PE={:<3} SIMD={:<3} cycles~{:<9} DSP~{:<4} BRAM18~{:<4} LUT~{}{}\n", l.id, l.ops, l.pe,
+                 l.simd, l.cycles, l.dsp, l.bram18, l.lut,
                  l.ddr_weight_bytes ? fmt::format("  weights from DDR ({} B/frame)", l.ddr_weight_bytes) : std::string());
-    fmt::print("  interval ~{} cycles ({:.1f} frames/s estimate), latency ~{} cycles\n", e.interval_cycles, e.fps,
-               e.latency_cycles);
-    fmt::print("  DSP ~{}/{}  BRAM36 ~{:.1f}/{}  LUT ~{}/{}  {}\n", e.dsp, e.budget.dsp, e.bram36, e.budget.bram36, e.lut,
+    fmt::print("  interval ~{} cycles ({:.1f} frames/s estimate), latency ~{} cycles (the manifest's): layer stages ~{} "
+               "(`zynqnn estimate`) + unpacking/packing at the DMA ports ~{}\n",
+               e.interval_cycles, e.fps, e.latency_cycles, e.pipeline.latency_cycles, e.port_cycles);
+    fmt::print("  DSP ~{}/{}  BRAM18 ~{}/{}  LUT ~{}/{}  {}\n", e.dsp, e.budget.dsp, e.bram18, e.budget.bram18, e.lut,
                e.budget.lut, e.fits() ? "fits the XC7Z020 (estimate)" : "does NOT fit the XC7Z020 (estimate)");
     if (o->target_fps > 0)
       fmt::print("  target {} frames/s: {} (the folding above is what is emitted)\n", o->target_fps,

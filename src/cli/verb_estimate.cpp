@@ -48,8 +48,9 @@ void print_pipeline(const estimate::PipelineEstimate& p) {
   for (const auto& l : p.layers)
     fmt::print("{:<16} {:<16} {:>4} {:>4} {:>12} {:>9.0f} {:>7.0f} {:>6.0f}\n", l.name, estimate::to_string(l.kind), l.pe,
                l.simd, l.cycles_per_frame, l.resources.lut, l.resources.bram18, l.resources.dsp);
-  fmt::print("estimate at {} MHz: {:.1f} frames/s (bottleneck {}), latency <= {:.3f} ms\n", p.clock_mhz,
-             p.frames_per_second, p.layers[p.bottleneck].name, p.latency_ms);
+  fmt::print("estimate at {} MHz: {:.1f} frames/s (bottleneck {}), latency of the layer stages <= {:.3f} ms ({} cycles; "
+             "a compiled model's manifest adds the unpacking/packing at its DMA ports)\n",
+             p.clock_mhz, p.frames_per_second, p.layers[p.bottleneck].name, p.latency_ms, p.latency_cycles);
   fmt::print("estimated resources: {:.0f} LUT, {:.0f} FF, {:.0f} BRAM18, {:.0f} DSP of {} ({:.0f}/{:.0f}/{:.0f}/{:.0f})\n",
              p.total.lut, p.total.ff, p.total.bram18, p.total.dsp, p.budget.device, p.budget.available.lut,
              p.budget.available.ff, p.budget.available.bram18, p.budget.available.dsp);
@@ -89,10 +90,9 @@ void add_estimate_verb(CLI::App& app) {
   auto options = std::make_shared<EstimateOptions>();
   auto* verb = app.add_subcommand("estimate", "Analytical cycle, FPS and FPGA resource estimates of a layer pipeline");
   verb->add_option("layers", options->layers_path, "JSON layer description ({\"layers\": [...]}) or a `zynqnn compile` output folder")->required();
-  verb->add_option("--clock-mhz", options->clock_mhz, "PL clock in MHz")->capture_default_str();
+  verb->add_option("--clock-mhz", options->clock_mhz, "PL clock in MHz");
   verb->add_option("--target-fps", options->target_fps, "choose PE/SIMD per layer to reach this frame rate");
-  verb->add_option("--max-utilization", options->max_utilization, "fraction of the device the folding may use")
-      ->capture_default_str();
+  verb->add_option("--max-utilization", options->max_utilization, "fraction of the device the folding may use");
   verb->add_flag("--json", options->json, "print one JSON object");
   verb->callback([options] { run_estimate(*options); });
 }

@@ -201,13 +201,12 @@ void run_loopback(const LoopbackOptions& options) {
 void add_loopback_verb(CLI::App& app) {
   auto options = std::make_shared<LoopbackOptions>();
   CLI::App* verb = app.add_subcommand("loopback", "N int32 points through the loopback kernel on the virtual board");
-  verb->add_option("--points", options->points, "int32 points to send and check")->capture_default_str();
+  verb->add_option("--points", options->points, "int32 points to send and check");
   verb->add_option("--fault", options->fault, "inject a fault first")->check(CLI::IsMember(fault_names()));
   verb->add_flag("--persistent", options->persistent, "the fault lasts until the PL is reconfigured");
-  verb->add_option("--timeout-ms", options->timeout_ms, "deadline of a transfer (board clock)")->capture_default_str();
+  verb->add_option("--timeout-ms", options->timeout_ms, "deadline of a transfer (board clock)");
   verb->add_option("--wait", options->wait, "busy_poll, poll_with_backoff or interrupt")
-      ->check(CLI::IsMember({"busy_poll", "poll_with_backoff", "interrupt"}))
-      ->capture_default_str();
+      ->check(CLI::IsMember({"busy_poll", "poll_with_backoff", "interrupt"}));
   verb->add_flag("--json", options->json, "print one JSON object");
   verb->callback([options] { run_loopback(*options); });
 }

@@ -186,6 +186,7 @@ data template_data(const spec::KernelSpec& spec, const manifest::Manifest& m, co
   const Layout layout = layout_of(spec);
   data root;
   root.set("kernel", spec.kernel);
+  root.set("command", options.command);
   root.set("instance", m.control.instance);
   root.set("board", spec.board.name);
   root.set("part", spec.board.part);
@@ -235,6 +236,7 @@ data template_data(const spec::KernelSpec& spec, const manifest::Manifest& m, co
   root.set("outputs", outputs);
   root.set("num_inputs", std::to_string(in_items.size()));
   root.set("num_outputs", std::to_string(out_items.size()));
+  root.set("single_output", out_items.size() == 1);
 
   // Pass-through pairs: output k copies input k.
   data pairs{data::type::list};

@@ -112,7 +112,7 @@ NetworkEstimate estimate(const LayerPlan& plan, double clock_mhz) {
     e.simd = le.simd;
     e.cycles = le.cycles_per_frame;
     e.dsp = static_cast<int>(std::lround(le.resources.dsp));
-    e.bram36 = le.resources.bram18 / 2.0;
+    e.bram18 = static_cast<int>(std::lround(le.resources.bram18));
     e.lut = static_cast<int>(std::lround(le.resources.lut));
     e.ddr_weight_bytes = le.weight_stream_bytes_per_frame;
     est.ddr_weight_bytes += e.ddr_weight_bytes;
@@ -132,14 +132,15 @@ NetworkEstimate estimate(const LayerPlan& plan, double clock_mhz) {
     for (const auto& v : *ports) {
       const u64 n = static_cast<u64>(plan.tensor(v).elements());
       est.interval_cycles = std::max(est.interval_cycles, n);
-      est.latency_cycles += n;
+      est.port_cycles += n;
     }
+  est.latency_cycles += est.port_cycles;
   est.fps = est.interval_cycles ? clock_mhz * 1e6 / static_cast<double>(est.interval_cycles) : 0.0;
   est.dsp = static_cast<int>(std::lround(p.total.dsp));
-  est.bram36 = p.total.bram18 / 2.0;
+  est.bram18 = static_cast<int>(std::lround(p.total.bram18));
   est.lut = static_cast<int>(std::lround(p.total.lut));
   est.budget.dsp = static_cast<int>(p.budget.available.dsp);
-  est.budget.bram36 = p.budget.available.bram18 / 2.0;
+  est.budget.bram18 = static_cast<int>(p.budget.available.bram18);
   est.budget.lut = static_cast<int>(p.budget.available.lut);
   return est;
 }

@@ -1,9 +1,11 @@
 #include "zynqnn/compiler/lanes.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <numeric>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/layers/kind.hpp"
 #include "zynqnn/core/error.hpp"
@@ -88,15 +90,39 @@ std::vector<WidthConversion> width_conversions(const LayerPlan& plan) {
   return out;
 }
 
+namespace {
+
+// The layer `name` stands for: its id (the estimate's name), else the first layer that
+// implements an ONNX node of that name (compile lists layers by their main node's name).
+PlLayer* find_folded_layer(LayerPlan& plan, const std::string& name) {
+  for (auto& l : plan.layers)
+    if (l.id == name) return &l;
+  for (auto& l : plan.layers)
+    if (std::find(l.nodes.begin(), l.nodes.end(), name) != l.nodes.end()) return &l;
+  return nullptr;
+}
+
+std::string foldable_layer_names(const LayerPlan& plan) {
+  std::vector<std::string> names;
+  for (const auto& l : plan.layers)
+    if (foldable(l)) names.push_back(l.nodes.empty() ? l.id : fmt::format("{} ({})", l.nodes.front(), l.id));
+  return names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "));
+}
+
+}  // namespace
+
 void apply_folding(LayerPlan& plan, const std::vector<LayerFolding>& folding) {
   for (const auto& f : folding) {
-    PlLayer* layer = nullptr;
-    for (auto& l : plan.layers)
-      if (l.id == f.layer) layer = &l;
-    if (!layer) throw Error(ErrorCode::invalid_argument, "no PL layer of that name", "folding of " + f.layer);
+    PlLayer* layer = find_folded_layer(plan, f.layer);
+    if (!layer)
+      throw Error(ErrorCode::invalid_argument,
+                  "no PL layer of that name; the layers that fold (node name, layer id): " + foldable_layer_names(plan),
+                  "folding of " + f.layer);
     if (!foldable(*layer))
       throw Error(ErrorCode::invalid_argument,
-                  "only convolutions (one group), dense and depthwise layers with constant weights fold", "folding of " + f.layer);
+                  "only convolutions (one group), dense and depthwise layers with constant weights fold; these do: " +
+                      foldable_layer_names(plan),
+                  "folding of " + f.layer);
     const bool depthwise = layers::matrix_vector_of(*layer) == layers::MatrixVector::depthwise;
     if (f.simd <= 0 || layer->in_c % f.simd != 0)
       throw Error(ErrorCode::invalid_argument, fmt::format("SIMD {} does not divide the {} input channels", f.simd, layer->in_c),

@@ -146,8 +146,8 @@ std::string fold_pass(CompileState& state) {
 std::string estimate_pass(CompileState& state) {
   state.result.estimate = estimate(state.plan(), state.options.clock_mhz);
   const NetworkEstimate& e = state.result.estimate;
-  return fmt::format("interval ~{} cycles ({:.1f} frames/s), DSP ~{}, BRAM36 ~{:.1f}, LUT ~{} (estimates)",
-                     e.interval_cycles, e.fps, e.dsp, e.bram36, e.lut);
+  return fmt::format("interval ~{} cycles ({:.1f} frames/s), DSP ~{}, BRAM18 ~{}, LUT ~{} (estimates)",
+                     e.interval_cycles, e.fps, e.dsp, e.bram18, e.lut);
 }
 
 // The network's sources and its interface, in memory and checked by the generator's name

@@ -121,7 +121,7 @@ void place_weights(LayerPlan& plan, WeightPlacement placement, double clock_mhz)
   // automatic: the largest weight matrices leave the chip first, until the memory fits.
   for (;;) {
     const NetworkEstimate e = estimate(plan, clock_mhz);
-    if (e.bram36 <= e.budget.bram36) return;
+    if (e.bram18 <= e.budget.bram18) return;
     PlLayer* largest = nullptr;
     for (auto& l : plan.layers)
       if (can_stream_weights(l) && l.ddr_weight_port.empty() &&

@@ -198,6 +198,7 @@ std::string write_output_pass(CompileState& state) {
   codegen::GenerateOptions gen;
   gen.hls_include_dir = options.hls_include_dir;
   gen.project_include_dir = ZYNQNN_PROJECT_INCLUDE_DIR_DEFAULT;
+  gen.command = "zynqnn compile";
   auto generated = codegen::write_generated_files(spec, gen, out);
   for (auto& f : generated.files) result.files.push_back(f);
   record_folding(out / "manifest.json", plan);

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <map>
 
+#include "zynqnn/core/dma_memory.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/spec/identifier.hpp"
 
@@ -36,6 +37,7 @@ void check_interface(const KernelSpec& spec, const NameOrigins& origins) {
   }
   // Folded names seen so far, with what carries them ("kernel" or "stream 'x'").
   std::map<std::string, std::string> seen{{folded_case(spec.kernel), "the kernel " + shown(spec.kernel)}};
+  std::size_t dma_bytes = 0;  // the streams' buffers so far, as the accelerator allocates them
   for (std::size_t i = 0; i < spec.streams.size(); ++i) {
     const StreamSpec& s = spec.streams[i];
     const std::string where = origins.stream(i);
@@ -52,6 +54,13 @@ void check_interface(const KernelSpec& spec, const NameOrigins& origins) {
       refuse("stream " + shown(s.name) + ": a frame of " + std::to_string(s.bytes()) + " bytes exceeds the DMA length register (" +
                  std::to_string(dma_length_width) + " bits, at most " + std::to_string(dma_max_transfer_bytes) +
                  " bytes per transfer)",
+             where);
+    }
+    dma_bytes += dma_buffer_footprint(static_cast<std::size_t>(s.bytes()));
+    if (dma_bytes > dma_memory_bytes) {
+      refuse("stream " + shown(s.name) + ": a frame of " + std::to_string(s.bytes()) + " bytes brings the streams' buffers to " +
+                 std::to_string(dma_bytes) + " bytes, above the " + std::to_string(dma_memory_bytes) +
+                 " bytes (" + std::to_string(dma_memory_bytes >> 20) + " MiB) of contiguous DMA memory the accelerator allocates them from",
              where);
     }
   }

@@ -123,6 +123,24 @@ TEST(Folding, HandFoldingIsEmittedWithWidthConverters) {
   EXPECT_EQ(f.simd, 2);
 }
 
+// `compile --fold` takes the node name compile lists, any node the layer implements, or the
+// layer id; an unknown name is refused with the names that fold.
+TEST(Folding, ALayerIsNamedByItsNodeOrItsId) {
+  GraphBuilder b = small_cnn();
+  auto plan = lower(b.build(), {}, "small");
+  apply_folding(plan, {{"conv1", 2, 1}, {"l_conv2", 3, 1}, {"relu2", 4, 1}});
+  EXPECT_EQ(layer_named(plan, "l_conv1").pe, 2);
+  EXPECT_EQ(layer_named(plan, "l_conv2").pe, 4);  // relu2 is fused into conv2's layer
+  try {
+    apply_folding(plan, {{"conv9", 1, 1}});
+    FAIL() << "folded a layer that does not exist";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("conv9"), std::string::npos) << message;
+    EXPECT_NE(message.find("conv1 (l_conv1), dw (l_dw), conv2 (l_conv2), fc (l_fc)"), std::string::npos) << message;
+  }
+}
+
 // The same network unfolded, folded by hand and folded by --target-fps: int8 outputs are
 // identical, float32 within 1e-5 absolute / 1e-4 relative of the unfolded chain and the
 // reference executor.

@@ -69,7 +69,7 @@ TEST(WeightPlacement, AutomaticMovesOnlyWhatDoesNotFit) {
   auto on_chip = lower(b.build(), {}, "mlp");
   place_weights(on_chip, WeightPlacement::on_chip, 100.0);
   const NetworkEstimate too_big = estimate(on_chip, 100.0);
-  EXPECT_GT(too_big.bram36, too_big.budget.bram36);
+  EXPECT_GT(too_big.bram18, too_big.budget.bram18);
   EXPECT_FALSE(too_big.fits());
 
   auto plan = lower(b.build(), {}, "mlp");
@@ -86,7 +86,7 @@ TEST(WeightPlacement, AutomaticMovesOnlyWhatDoesNotFit) {
   EXPECT_EQ(plan.pl_inputs.back(), fc1.ddr_weight_port);  // after the caller's inputs
 
   const NetworkEstimate e = estimate(plan, 100.0);
-  EXPECT_LE(e.bram36, e.budget.bram36);
+  EXPECT_LE(e.bram18, e.budget.bram18);
   EXPECT_TRUE(e.fits());
   EXPECT_EQ(e.ddr_weight_bytes, 784u * 1024u * 4u);
   // The weight stream arrives one element a cycle: the frame takes at least that many cycles.

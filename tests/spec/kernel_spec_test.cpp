@@ -390,10 +390,31 @@ TEST(NameRules, AFrameOverTheDmaLengthRegisterIsRefused) {
   EXPECT_NE(std::string(error.what()).find("stream 'x': a frame of 134217728 bytes exceeds the DMA length register"),
             std::string::npos)
       << error.what();
-  // The largest frame the register can move is accepted: 2^26 - 4 bytes of int32.
-  spec["streams"][0]["shape"] = json::array({(1 << 24) - 1});
-  spec["streams"][1]["shape"] = json::array({(1 << 24) - 1});
-  spec["streams"][1].erase("stream_width");
+  // The largest frame the register can move passes this rule; the DMA memory's refuses it
+  // with anything beside it.
+  spec["streams"][0]["shape"] = json::array({(1 << 24) - 1});  // 2^26 - 4 bytes of int32
+  spec["streams"][1]["shape"] = json::array({1});
+  const std::string message = error_of(spec).what();
+  EXPECT_EQ(message.find("DMA length register"), std::string::npos) << message;
+  EXPECT_NE(message.find("stream 'y': a frame of 8 bytes brings the streams' buffers to 67108928 bytes"), std::string::npos)
+      << message;
+}
+
+// Every stream's buffer comes from the same contiguous DMA memory when the accelerator opens:
+// two 60 MB frames are refused at the second, frames that fill it exactly are accepted.
+TEST(NameRules, FramesOverTheDmaMemoryAreRefused) {
+  json spec = valid_spec();
+  spec["streams"][0]["shape"] = json::array({15000000});  // int32: 60 MB
+  spec["streams"][1]["shape"] = json::array({15000000});
+  const Error error = error_of(spec);
+  EXPECT_EQ(error.where(), "spec.json:/streams/1/name");
+  EXPECT_NE(std::string(error.what())
+                .find("stream 'y': a frame of 60000000 bytes brings the streams' buffers to 120000000 bytes, above the "
+                      "67108864 bytes (64 MiB) of contiguous DMA memory"),
+            std::string::npos)
+      << error.what();
+  spec["streams"][0]["shape"] = json::array({1 << 23});  // 32 MiB each: 64 MiB in all
+  spec["streams"][1]["shape"] = json::array({1 << 23});
   EXPECT_NO_THROW(parse_kernel_spec(spec.dump(), "spec.json"));
 }
 

@@ -31,6 +31,8 @@ struct GenerateOptions {
   bool build_sim = true;  // run OUT/sim/build.sh after writing (needs a C++ compiler)
   // Replace output_dir even when it is a non-empty folder zynqnn did not make (`--force`).
   bool replace_foreign_folder = false;
+  // The command the generated files say wrote them.
+  std::string command = "zynqnn generate";
 };
 
 struct GenerateResult {

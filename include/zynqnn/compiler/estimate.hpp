@@ -22,25 +22,28 @@ struct LayerEstimate {
   std::uint64_t macs = 0;     // multiply-accumulates per frame
   int pe = 1, simd = 1;
   int dsp = 0;
-  double bram36 = 0;
+  int bram18 = 0;  // 18 Kb block RAMs (one BRAM36 = two BRAM18), the unit of Vitis HLS's reports
   int lut = 0;
   std::uint64_t ddr_weight_bytes = 0;  // weights streamed from DDR per frame (0: on chip)
 };
 
 struct DeviceBudget {  // XC7Z020 (PYNQ-Z1/Z2)
   int dsp = 220;
-  double bram36 = 140;
+  int bram18 = 280;  // 140 BRAM36
   int lut = 53200;
 };
 
 struct NetworkEstimate {
   std::vector<LayerEstimate> layers;
   std::uint64_t interval_cycles = 0;  // the slowest layer: cycles between frames in a stream
-  std::uint64_t latency_cycles = 0;   // one frame through the chain (sum of the stages)
+  // One frame through the emitted chain, the manifest's frame_latency_cycles: the layer
+  // stages (pipeline.latency_cycles, what `zynqnn estimate OUT` gives) plus port_cycles.
+  std::uint64_t latency_cycles = 0;
+  std::uint64_t port_cycles = 0;  // unpacking the inputs, packing the outputs: one element a cycle
   double clock_mhz = 100.0;
   double fps = 0;                     // frames per second at interval_cycles
   int dsp = 0;
-  double bram36 = 0;
+  int bram18 = 0;
   int lut = 0;
   std::uint64_t ddr_weight_bytes = 0;  // every layer's weights read from DDR per frame
   DeviceBudget budget;

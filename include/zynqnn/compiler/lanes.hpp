@@ -49,12 +49,13 @@ std::vector<int> conversion_steps(int from, int to);
 
 // A folding chosen by hand (tests, `compile --fold`): PE and SIMD of one layer.
 struct LayerFolding {
-  std::string layer;
+  std::string layer;  // the layer's id, or the name of an ONNX node it implements
   int pe = 1, simd = 1;
 };
 
 // Applies `folding` and propagates the widths. Throws Error(invalid_argument) naming the
-// layer when it does not exist, cannot be folded, or PE/SIMD do not divide its channels.
+// layer when it does not exist, cannot be folded, or PE/SIMD do not divide its channels; the
+// first two list the layers that fold.
 void apply_folding(LayerPlan& plan, const std::vector<LayerFolding>& folding);
 
 // "conv1=4x2" (PE x SIMD). Throws Error(invalid_argument) naming the text.

@@ -1,9 +1,9 @@
 #pragma once
 // Where a convolution's or dense layer's weights live: in an on-chip ROM (the default, the
 // fastest), or in DDR, streamed to the layer through a DMA channel of their own when the
-// on-chip memory cannot hold them (the XC7Z020 has 140 BRAM36, 630 KiB). A layer with
-// weights in DDR reads one weight per cycle, the whole matrix once per output pixel, so it
-// runs at PE = SIMD = 1 and its DDR traffic per frame is weights x pixels.
+// on-chip memory cannot hold them (the XC7Z020 has 280 BRAM18 = 140 BRAM36, 630 KiB). A
+// layer with weights in DDR reads one weight per cycle, the whole matrix once per output
+// pixel, so it runs at PE = SIMD = 1 and its DDR traffic per frame is weights x pixels.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -2,8 +2,9 @@
 // The rules a kernel's interface must follow before anything is generated from it, in one
 // place for the spec reader and the ONNX compiler: every name a safe identifier
 // (identifier.hpp), no two names the same but for case (VHDL and some file systems do not
-// tell "X" from "x"), no stream named like the kernel, and every stream's frame within the
-// DMA's length register (C_SG_LENGTH_WIDTH bits).
+// tell "X" from "x"), no stream named like the kernel, every stream's frame within the
+// DMA's length register (C_SG_LENGTH_WIDTH bits), and all frames together within the
+// contiguous DMA memory their buffers come from (core/dma_memory.hpp).
 #include <cstddef>
 #include <functional>
 #include <string>

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "zynqnn/board/virtual/modeled_clock.hpp"
+#include "zynqnn/core/dma_memory.hpp"
 #include "zynqnn/runtime/board.hpp"
 
 namespace zynqnn::virtual_board {
@@ -36,7 +37,7 @@ enum class TimeMode { modeled, real };
 
 struct VirtualBoardConfig {
   std::vector<DmaConfig> dmas{DmaConfig{}};
-  std::size_t ddr_bytes = 64u << 20;
+  std::size_t ddr_bytes = dma_memory_bytes;
   std::uint64_t ddr_base = 0x10000000;  // fake physical addresses of the simulated DDR
   double pl_clock_mhz = 100.0;
   std::size_t stream_depth_words = 64;  // AXI4-Stream FIFO depth between a DMA and the kernel
