@@ -56,17 +56,17 @@ def images(page):
 # The compiler's estimate layout (plan.json's "estimate" without its nested "estimator").
 COMPILER_ESTIMATE = {
     "clock_mhz": 100.0, "interval_cycles_estimate": 225792, "latency_cycles_estimate": 309690,
-    "fps_estimate": 442.8854875283447, "dsp_estimate": 9, "bram36_estimate": 4.0, "lut_estimate": 1430,
-    "budget": {"device": "XC7Z020", "dsp": 220, "bram36": 140.0, "lut": 53200}, "fits_estimate": True,
+    "fps_estimate": 442.8854875283447, "dsp_estimate": 9, "bram18_estimate": 8.0, "lut_estimate": 1430,
+    "budget": {"device": "XC7Z020", "dsp": 220, "bram18": 280.0, "lut": 53200}, "fits_estimate": True,
     "layers": [
         {"layer": "conv0", "ops": "Conv+Relu", "pe": 1, "simd": 1, "cycles_estimate": 56448,
-         "dsp_estimate": 3, "bram36_estimate": 0.0, "lut_estimate": 290},
+         "dsp_estimate": 3, "bram18_estimate": 0.0, "lut_estimate": 290},
         {"layer": "pool0", "ops": "MaxPool", "pe": 1, "simd": 1, "cycles_estimate": 12544,
-         "dsp_estimate": 0, "bram36_estimate": 0.5, "lut_estimate": 280},
+         "dsp_estimate": 0, "bram18_estimate": 1.0, "lut_estimate": 280},
         {"layer": "conv1", "ops": "Conv+Relu", "pe": 1, "simd": 1, "cycles_estimate": 225792,
-         "dsp_estimate": 3, "bram36_estimate": 1.0, "lut_estimate": 290},
+         "dsp_estimate": 3, "bram18_estimate": 2.0, "lut_estimate": 290},
         {"layer": "dense", "ops": "Gemm", "pe": 1, "simd": 1, "cycles_estimate": 7840,
-         "dsp_estimate": 3, "bram36_estimate": 2.5, "lut_estimate": 570},
+         "dsp_estimate": 3, "bram18_estimate": 5.0, "lut_estimate": 570},
     ],
 }
 
@@ -157,12 +157,12 @@ def test_layers_are_named_by_their_onnx_nodes(bare_page):
     assert "image float32 [1, 1, 28, 28]" in overview
 
 
-def test_bram_is_shown_in_bram36_blocks_only(bare_page):
+def test_bram_is_shown_in_bram18_only(bare_page):
     layers = section(bare_page, "layers")
-    assert "BRAM36 (36 Kb blocks) (estimate)" in layers
-    assert "BRAM18 (" not in bare_page and "bram18" not in bare_page
-    # total 27 BRAM18 from the estimator = 13.5 BRAM36 of the device's 140
-    assert '<td class="num">13.5</td>' in layers and '<td class="num">140</td>' in layers
+    assert "BRAM18 (18 Kb halves) (estimate)" in layers
+    assert "BRAM36 (" not in bare_page and "bram36" not in bare_page
+    # total 27 BRAM18 from the estimator, of the device's 280
+    assert '<td class="num">27</td>' in layers and '<td class="num">280</td>' in layers
 
 
 def test_sections_without_data_say_not_measured(bare_page):
@@ -273,10 +273,13 @@ def test_compiler_estimate_is_normalized():
                                                                        "ops": "Conv+Relu"}})
     assert [layer["name"] for layer in est["layers"]] == ["conv0", "pool0", "conv1", "dense"]
     assert est["layers"][0]["nodes"] == ["/c/Conv", "/c/Relu"] and est["layers"][1]["nodes"] == []
-    assert est["layers"][3]["bram36"] == 2.5
+    assert est["layers"][3]["bram18"] == 5.0
     assert est["layers"][0]["ff"] is None  # not estimated: never shown as zero
-    assert est["totals"] == {"lut": 1430, "ff": None, "bram36": 4.0, "dsp": 9}
-    assert est["budget"] == {"lut": 53200, "ff": 106400, "bram36": 140.0, "dsp": 220}
+    assert est["totals"] == {"lut": 1430, "ff": None, "bram18": 8.0, "dsp": 9}
+    assert est["budget"] == {"lut": 53200, "ff": 106400, "bram18": 280.0, "dsp": 220}
+    older = dict(COMPILER_ESTIMATE, bram18_estimate=None, bram36_estimate=4.0, budget={"bram36": 140})
+    assert report_data.normalize_estimate(older)["totals"]["bram18"] == 8.0  # folders written in BRAM36
+    assert report_data.normalize_estimate(older)["budget"]["bram18"] == 280
     assert est["interval_cycles"] == 225792 and est["latency_cycles"] == 309690
 
 
@@ -288,12 +291,12 @@ def test_requantization_is_named_by_the_layer_it_follows():
                                                                          (["/Conv", "/Relu"], "requantize")]
 
 
-def test_library_estimate_is_normalized_to_bram36():
+def test_library_estimate_is_normalized():
     est = report_data.normalize_estimate(LIBRARY_ESTIMATE)
     assert est["layers"][0] == {"name": "a", "nodes": [], "ops": "conv", "pe": 2, "simd": 1, "cycles": 1000,
-                                "lut": 400, "ff": 500, "bram36": 1.0, "dsp": 4}
-    assert est["totals"] == {"lut": 700, "ff": 900, "bram36": 1.5, "dsp": 4}
-    assert est["budget"]["bram36"] == 140 and est["device"] == "XC7Z020"
+                                "lut": 400, "ff": 500, "bram18": 2.0, "dsp": 4}
+    assert est["totals"] == {"lut": 700, "ff": 900, "bram18": 3.0, "dsp": 4}
+    assert est["budget"]["bram18"] == 280 and est["device"] == "XC7Z020"
     assert est["fps"] == 100000.0
 
 

@@ -11,10 +11,10 @@ Plain Python: it needs neither NumPy nor the native library.
 import json
 from pathlib import Path
 
-# The XC7Z020 (PYNQ-Z1/Z2). BRAM is counted in BRAM36 blocks, as Vivado's utilization report
-# counts "Block RAM Tile" (a BRAM18 is half a block): 140 on this device.
-XC7Z020_BUDGET = {"lut": 53200, "ff": 106400, "bram36": 140, "dsp": 220}
-RESOURCES = ("lut", "ff", "bram36", "dsp")
+# The XC7Z020 (PYNQ-Z1/Z2). BRAM is counted in BRAM18 halves, the unit of Vitis HLS's reports
+# and of every zynqnn estimate: 280 on this device (= 140 BRAM36 blocks).
+XC7Z020_BUDGET = {"lut": 53200, "ff": 106400, "bram18": 280, "dsp": 220}
+RESOURCES = ("lut", "ff", "bram18", "dsp")
 
 # The per-call campaign trace (campaign_trace.jsonl), one JSON object per line:
 #   call        int, 0-based index of the call in the campaign
@@ -100,22 +100,22 @@ def need(mapping, key, where):
 
 
 # ----------------------------------------------------------------------------- estimates
-def _bram36(resources):
-    """BRAM in BRAM36 blocks from either unit the estimators give (bram36, or bram18 = half)."""
-    if resources.get("bram36_estimate") is not None:
-        return resources["bram36_estimate"]
+def _bram18(resources):
+    """BRAM in BRAM18 halves, also from an estimate of older folders in BRAM36 blocks (x 2)."""
     if resources.get("bram18_estimate") is not None:
-        return resources["bram18_estimate"] / 2
+        return resources["bram18_estimate"]
+    if resources.get("bram36_estimate") is not None:
+        return resources["bram36_estimate"] * 2
     return None
 
 
 def normalize_estimate(estimate, plan_layers=None):
     """Both estimate layouts of the project (the compiler's: ``layers[].layer``,
-    ``cycles_estimate``, ``bram36_estimate``; the layer library's, which ``zynqnn estimate
+    ``cycles_estimate``, ``bram18_estimate``; the layer library's, which ``zynqnn estimate
     --json`` prints: ``layers[].name``, ``cycles_per_frame_estimate``,
     ``resources.{lut,ff,bram18,dsp}_estimate``) to one: {clock_mhz, fps, interval_cycles,
-    latency_cycles, layers: [{name, nodes, ops, pe, simd, cycles, lut, ff, bram36, dsp}], totals,
-    budget, device, fits}. BRAM is in BRAM36 blocks. ``plan_layers`` maps a layer's name to its
+    latency_cycles, layers: [{name, nodes, ops, pe, simd, cycles, lut, ff, bram18, dsp}], totals,
+    budget, device, fits}. BRAM is in BRAM18 halves. ``plan_layers`` maps a layer's name to its
     entry of plan.json's ``pl_layers`` (the ONNX nodes it implements, its fused operators). A resource the estimator does not give is None (shown as "not
     estimated", never as zero)."""
     where = "estimate"
@@ -138,17 +138,17 @@ def normalize_estimate(estimate, plan_layers=None):
             "pe": layer.get("pe"), "simd": layer.get("simd"),
             "cycles": int(cycles),
             "lut": resources.get("lut_estimate"), "ff": resources.get("ff_estimate"),
-            "bram36": _bram36(resources), "dsp": resources.get("dsp_estimate"),
+            "bram18": _bram18(resources), "dsp": resources.get("dsp_estimate"),
         })
     totals_source = estimate.get("resources", estimate)
     totals = {"lut": totals_source.get("lut_estimate"), "ff": totals_source.get("ff_estimate"),
-              "bram36": _bram36(totals_source), "dsp": totals_source.get("dsp_estimate")}
+              "bram18": _bram18(totals_source), "dsp": totals_source.get("dsp_estimate")}
     for key in RESOURCES:
         if totals[key] is None and layers and all(layer[key] is not None for layer in layers):
             totals[key] = sum(layer[key] for layer in layers)
     given = estimate.get("budget", {})
     budget = {key: given.get(key, XC7Z020_BUDGET[key]) for key in ("lut", "ff", "dsp")}
-    budget["bram36"] = given.get("bram36", given["bram18"] / 2 if "bram18" in given else XC7Z020_BUDGET["bram36"])
+    budget["bram18"] = given.get("bram18", given["bram36"] * 2 if "bram36" in given else XC7Z020_BUDGET["bram18"])
     clock = float(estimate.get("clock_mhz", 100.0))
     interval = estimate.get("interval_cycles_estimate", estimate.get("cycles_per_frame_estimate"))
     if interval is None:

@@ -7,7 +7,7 @@ URIs, no external asset) for any output folder of ``zynqnn compile model.onnx OU
 (``python -m zynqnn.write_report OUT [--data DIR] [--out FILE]`` from a shell.)
 
 From the compiled folder: the model, the board, where every ONNX node runs (PL or PS), the
-estimate per layer (cycles, LUT, FF, BRAM36, DSP; layers named by their ONNX nodes) and the
+estimate per layer (cycles, LUT, FF, BRAM18, DSP; layers named by their ONNX nodes) and the
 next step, the build for the board. From the data folder, when given (docs/demo.md describes
 each file; the demo writes all of them): summary.json (accuracy of the float model and the
 accelerator), confusion.json, latency.json, campaign.json and campaign_trace.jsonl. A section
@@ -44,7 +44,7 @@ pre { background: #f4f4f4; padding: 8px; overflow-x: auto; }
 .warning { background: #fbe3e4; border: 2px solid #c44e52; padding: 10px; font-weight: bold; }
 """
 
-RESOURCE_HEADERS = {"lut": "LUT", "ff": "FF", "bram36": "BRAM36 (36 Kb blocks)", "dsp": "DSP"}
+RESOURCE_HEADERS = {"lut": "LUT", "ff": "FF", "bram18": "BRAM18 (18 Kb halves)", "dsp": "DSP"}
 
 # summary.json fields shown in the measured summary, in this order, when present.
 SUMMARY_LABELS = (
@@ -82,7 +82,7 @@ def _fmt(value, digits=4):
     if isinstance(value, float):
         if math.isnan(value):
             return "—"
-        # Trailing zeros dropped: 0.5 BRAM36 stays 0.5, 8.0 reads 8.
+        # Trailing zeros dropped: 0.5 BRAM18 stays 0.5, 8.0 reads 8.
         return f"{value:,.{digits if abs(value) < 100 else 1}f}".rstrip("0").rstrip(".")
     return str(value)
 
@@ -158,8 +158,8 @@ def estimate_section(est):
     header += [f"{RESOURCE_HEADERS[k]} (estimate)" for k in RESOURCES]
     return _section("layers", "Per-layer cycles and resources (estimate)", [
         '<p class="note">Analytical estimates (the figures <code>zynqnn estimate OUT --json</code> prints), not '
-        'synthesis results. BRAM is counted in BRAM36 blocks (two BRAM18 make one), as Vivado\'s utilization '
-        'report counts Block RAM tiles. — means the estimator gives no figure.</p>',
+        'synthesis results. BRAM is counted in BRAM18 halves, as Vitis HLS reports it (two make one BRAM36 '
+        'tile of Vivado\'s utilization report). — means the estimator gives no figure.</p>',
         _table(key_rows, ["quantity", "estimate"]),
         _img(plots.plot_layer_cycles(est), "per-layer cycles"),
         _table(layer_rows, header)])

@@ -13,7 +13,7 @@ if __package__:
 else:  # the report run as a file: no package, no native library
     from report_data import RESOURCES, ReportDataError, layer_title, need
 
-RESOURCE_LABELS = {"lut": "LUT", "ff": "FF", "bram36": "BRAM36", "dsp": "DSP48E1"}
+RESOURCE_LABELS = {"lut": "LUT", "ff": "FF", "bram18": "BRAM18", "dsp": "DSP48E1"}
 
 
 def _figure(width, height):
