@@ -113,13 +113,13 @@ def check_cli(zynqnn):
 
 
 def print_estimate(est):
-    print(f"  {'layer':<34} {'operators':<12} {'PE':>3} {'SIMD':>4} {'cycles':>9} {'DSP':>5} {'BRAM36':>7} {'LUT':>7}")
+    print(f"  {'layer':<34} {'operators':<12} {'PE':>3} {'SIMD':>4} {'cycles':>9} {'DSP':>5} {'BRAM18':>7} {'LUT':>7}")
     for layer in est["layers"]:
         print(f"  {layer['name']:<34} {layer['ops']:<12} {layer['pe'] or '':>3} {layer['simd'] or '':>4} "
-              f"{layer['cycles']:>9,} {_n(layer['dsp']):>5} {_n(layer['bram36']):>7} {_n(layer['lut']):>7}")
+              f"{layer['cycles']:>9,} {_n(layer['dsp']):>5} {_n(layer['bram18']):>7} {_n(layer['lut']):>7}")
     print(f"  interval {est['interval_cycles']:,} cycles -> {est['fps']:,.1f} frames/s at {est['clock_mhz']:g} MHz; "
           f"latency {est['latency_cycles']:,} cycles = {est['latency_cycles'] / est['clock_mhz'] / 1e3:.3f} ms")
-    for key, label in (("lut", "LUT"), ("ff", "FF"), ("bram36", "BRAM36"), ("dsp", "DSP")):
+    for key, label in (("lut", "LUT"), ("ff", "FF"), ("bram18", "BRAM18"), ("dsp", "DSP")):
         total, budget = est["totals"][key], est["budget"][key]
         used = "not estimated" if total is None else f"{total:,.0f} ({100.0 * total / budget:.1f} %)"
         print(f"  {label:<7} {used:>20} of {budget:,.0f} on the {est['device']}")
@@ -131,55 +131,6 @@ def _n(value):
 
 
 # ----------------------------------------------------------------------------- the accelerator
-class HostCodec:
-    """What the host does around the PL, as the compiler's plan.json says: quantize the float
-    image into the input stream's int8 values (real = scale * (q - zero_point), round half to
-    even, NCHW -> stream order) and dequantize the logits. Only a plan whose PS part before and
-    after the PL is empty is accepted (the example model's)."""
-
-    def __init__(self, plan, manifest):
-        if plan.get("precision") != "int8":
-            raise StageError(f"plan.json: precision {plan.get('precision')!r}, the demo runs int8")
-        if plan.get("ps_before_pl") or plan.get("ps_after_pl"):
-            raise StageError("plan.json: operators run on the PS around the PL; the demo expects a model that runs "
-                             "wholly on the PL")
-        if len(plan.get("pl_inputs", [])) != 1 or len(plan.get("pl_outputs", [])) != 1:
-            raise StageError("plan.json: the demo expects one PL input and one PL output")
-        self.input, self.output = plan["pl_inputs"][0], plan["pl_outputs"][0]
-        streams = {s["name"]: s for s in manifest["streams"]}
-        for port in (self.input, self.output):
-            stream = streams.get(port["stream"])
-            if stream is None or stream["dtype"] != "int8":
-                raise StageError(f"manifest.json: stream {port['stream']!r} missing or not int8")
-        self.input_shape = tuple(streams[self.input["stream"]]["shape"])
-        self.input_index = self._stream_order(self.input)
-
-    @staticmethod
-    def _stream_order(port):
-        """ONNX (row-major) index of each stream element: the plan's ElementOrder."""
-        n = int(port["pixels"]) * int(port["channels"])
-        j = np.arange(n)
-        c, p = int(port["order_channels"]), int(port["order_pixels"])
-        if c == 1 or p == 1:
-            return j
-        return (j % c) * p + j // c
-
-    def quantize(self, image):
-        # QuantizeLinear arithmetic, as zynqnn::quant::quantize_int8: float32 division, round half
-        # to even, plus the zero point, saturated.
-        scale = np.float32(self.input["scale"])
-        flat = image.reshape(-1).astype(np.float32)[self.input_index]
-        q = np.clip(np.rint(flat / scale) + np.float32(self.input["zero_point"]), -128, 127).astype(np.int8)
-        return q.reshape(self.input_shape)
-
-    def dequantize(self, q):
-        values = (np.asarray(q, dtype=np.float32).reshape(-1) - np.float32(self.output["zero_point"])) \
-            * np.float32(self.output["scale"])
-        out = np.empty_like(values)
-        out[self._stream_order(self.output)] = values
-        return out
-
-
 class Progress:
     """A one-line progress bar, only when stdout is a terminal."""
 
@@ -210,21 +161,32 @@ class Progress:
         print(("\r\033[K" if self.enabled else "") + text, flush=True)
 
 
-def run_accelerator(watchdog, codec, images):
-    """Every image through the watchdog, one call each: wd(x) verifies the input, runs it on the
-    accelerator, times and classifies the call. A call the watchdog could not answer is kept as
-    its failure record and its image scored wrong (prediction -1)."""
+def watched_predict(model, image):
+    """One image through the model, its PL call under the watchdog: the logits (None when the
+    call was not answered) and the watchdog's result of that call."""
+    from zynqnn import CallNotAnswered  # the package is found by run()'s preflight
+    try:
+        logits = model.predict(image[None])[0]
+    except CallNotAnswered:
+        logits = None
+    return logits, model.last_watchdog_result
+
+
+def run_accelerator(model, images):
+    """Every image through zynqnn.Model (quantization, layout and the PL call, watched): the
+    watchdog verifies, times and classifies each call. A call the watchdog could not answer is
+    kept as its failure record and its image scored wrong (prediction -1)."""
     predictions = np.full(len(images), -1, dtype=np.int64)
     raw_outputs = [None] * len(images)
     latencies = []
     progress = Progress(len(images), "accelerator")
     start = time.monotonic()
     for i, image in enumerate(images):
-        result = watchdog(codec.quantize(image))
+        logits, result = watched_predict(model, image)
         latencies.append(result.latency_ns)
-        if result.delivered:
-            raw_outputs[i] = result.output
-            predictions[i] = int(np.argmax(codec.dequantize(result.output)))
+        if logits is not None:
+            raw_outputs[i] = logits
+            predictions[i] = int(np.argmax(logits))
         progress.update(i + 1)
         if i + 1 == 100 and len(images) > 100:
             per_image = (time.monotonic() - start) / 100
@@ -232,7 +194,7 @@ def run_accelerator(watchdog, codec, images):
                           f"{per_image * len(images):.0f} s for {len(images):,} images")
     seconds = time.monotonic() - start
     failures = {}
-    for record in watchdog.failures():
+    for record in model.watchdog.failures():
         failures[record.outcome] = failures.get(record.outcome, 0) + 1
     return predictions, raw_outputs, latencies, failures, seconds
 
@@ -274,7 +236,7 @@ def parse_rates(spec):
 FAULT_KINDS = ("hang", "stall", "missing_tlast", "extra_words", "bus_error", "corrupt_output")
 
 
-def fault_run(watchdog, accelerator, codec, images, references, calls, rates, seed, progress_label):
+def fault_run(model, images, references, calls, rates, seed, progress_label):
     """A seeded fault campaign on the accelerator itself, driven by the C++ watchdog: before call
     i a fault may be injected into the virtual board (transient: the next frame; persistent:
     until the PL is reconfigured; no new fault while a persistent one is active). The watchdog
@@ -294,13 +256,13 @@ def fault_run(watchdog, accelerator, codec, images, references, calls, rates, se
             hit = int(np.searchsorted(cumulative, rng.random(), side="right"))
             if hit < len(kinds):
                 fault, persistent = kinds[hit], bool(rng.random() < PERSISTENT_FRACTION)
-                accelerator.inject_fault(fault, persistent=persistent)
+                model.accelerator.inject_fault(fault, persistent=persistent)
                 faults[fault]["injected"] += 1
                 if persistent:
                     active = {"kind": fault, "call": call, "detected": False}
         image = call % len(images)
-        result = watchdog(codec.quantize(images[image]))
-        correct = result.delivered and np.array_equal(result.output, references[image])
+        logits, result = watched_predict(model, images[image])
+        correct = result.delivered and np.array_equal(logits, references[image])
         correct_answers += int(correct)
         if result.delivered and not correct:
             silent += 1
@@ -326,6 +288,7 @@ def fault_run(watchdog, accelerator, codec, images, references, calls, rates, se
         progress.update(call + 1)
     if active is not None:  # still in force at the end: detected or not, never recovered
         faults[active["kind"]]["detected"] += int(active["detected"])
+    watchdog = model.watchdog
     records = watchdog.failures()
     if len(records) != sum(1 for entry in trace if entry["lost"]):
         raise StageError("campaign: the watchdog's failure records do not match the unanswered calls")
@@ -340,7 +303,7 @@ def fault_run(watchdog, accelerator, codec, images, references, calls, rates, se
         "watchdog_counters": counters,
     }
     campaign = {"seed": seed, "calls": calls, "target": "the compiled CNN on the virtual board, through "
-                "zynqnn.Watchdog (the C++ watchdog over the C ABI)", "policies": {CAMPAIGN_POLICY: policy}}
+                "zynqnn.Model watched by zynqnn.Watchdog (the C++ watchdog over the C ABI)", "policies": {CAMPAIGN_POLICY: policy}}
     return campaign, trace
 
 
@@ -431,31 +394,28 @@ def run(args):
     print_estimate(est)
     manifest_path = project / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    plan = json.loads((project / "plan.json").read_text())
     sim_library = project / manifest.get("artifacts", {}).get("sim_library", "sim/libkernel.so")
     if not sim_library.exists():
         raise StageError(f"compile: {sim_library} was not built: the virtual board has no kernel to run")
-    codec = HostCodec(plan, manifest)
     timings["compile_s"] = time.monotonic() - t
 
     stage(f"(c) {len(test_images):,} test images on the virtual board, through the watchdog")
     calibration_file = project / "calibration.json"  # where the watchdog keeps it: next to the manifest
     calibration_file.unlink(missing_ok=True)  # made by this run, then reused by the campaign
-    calibration_samples = np.stack([codec.quantize(image) for image in np.load(calib_path)])
-    with zynqnn.Accelerator(manifest_path, board="virtual") as accelerator:
+    calibration_images = np.load(calib_path)
+    with zynqnn.Model(project, board="virtual") as model:
         t = time.monotonic()
-        with zynqnn.Watchdog(accelerator, policy=ACCURACY_POLICY, calibrate=len(calibration_samples),
-                             calibration_inputs=calibration_samples) as watchdog:
-            calibration = watchdog.calibration()
-            timings["watchdog_calibration_s"] = time.monotonic() - t
-            print(f"  calibrated on {calibration['calls']} calls (the int8 calibration images): median "
-                  f"{calibration['median_ns'] / 1e3:,.1f} us, MAD {calibration['mad_ns'] / 1e3:,.2f} us -> threshold "
-                  f"{calibration['threshold_ns'] / 1e3:,.1f} us, deadline {watchdog.deadline_ns / 1e3:,.1f} us; "
-                  f"stored in {calibration_file}")
-            predictions, references, latencies, failures, accel_seconds = run_accelerator(
-                watchdog, codec, test_images)
-            accuracy_counters = watchdog.counters()
-            threshold_ns = accuracy_counters["threshold_ns"]
+        # The model's own inputs calibrate the watchdog: their PL frames are what the model sends.
+        watchdog = model.watch(calibration=calibration_images, policy=ACCURACY_POLICY)
+        calibration = watchdog.calibration()
+        timings["watchdog_calibration_s"] = time.monotonic() - t
+        print(f"  calibrated on {calibration['calls']} calls (the int8 calibration images): median "
+              f"{calibration['median_ns'] / 1e3:,.1f} us, MAD {calibration['mad_ns'] / 1e3:,.2f} us -> threshold "
+              f"{calibration['threshold_ns'] / 1e3:,.1f} us, deadline {watchdog.deadline_ns / 1e3:,.1f} us; "
+              f"stored in {calibration_file}")
+        predictions, references, latencies, failures, accel_seconds = run_accelerator(model, test_images)
+        accuracy_counters = watchdog.counters()
+        threshold_ns = accuracy_counters["threshold_ns"]
         timings["accelerator_s"] = accel_seconds
         if not any(reference is not None for reference in references):
             raise StageError("accelerator: no call was answered")
@@ -487,16 +447,18 @@ def run(args):
         campaign_images = test_images[answered]
         campaign_references = [references[i] for i in answered]
         # No threshold given: the watchdog finds the calibration stored by stage (c) and reuses it.
-        with zynqnn.Watchdog(accelerator, policy=CAMPAIGN_POLICY, canary_interval=CANARY_INTERVAL,
-                             deadline_factor=DEADLINE_FACTOR, calibration_inputs=calibration_samples[:1],
-                             fallback=True, jsonl=alarms_path) as watchdog:
-            if watchdog.calibration() != calibration:
-                raise StageError("campaign: the watchdog did not reuse the stored calibration")
-            print(f"  reused {calibration_file}: threshold {watchdog.threshold_ns / 1e3:,.1f} us, deadline "
-                  f"{watchdog.deadline_ns / 1e3:,.1f} us; canary before every {CANARY_INTERVAL}nd call; "
-                  f"alarms to {alarms_path}")
-            campaign, trace = fault_run(watchdog, accelerator, codec, campaign_images, campaign_references,
-                                        args.campaign_calls, parse_rates(args.faults), args.seed, "fault campaign")
+        # calibrate=None: the watchdog finds the calibration stored by stage (c) and reuses it; the
+        # first calibration image is the canary's input.
+        watchdog = model.watch(calibration=calibration_images[:1], calibrate=None, policy=CAMPAIGN_POLICY,
+                               canary_interval=CANARY_INTERVAL, deadline_factor=DEADLINE_FACTOR, fallback=True,
+                               jsonl=alarms_path)
+        if watchdog.calibration() != calibration:
+            raise StageError("campaign: the watchdog did not reuse the stored calibration")
+        print(f"  reused {calibration_file}: threshold {watchdog.threshold_ns / 1e3:,.1f} us, deadline "
+              f"{watchdog.deadline_ns / 1e3:,.1f} us; canary before every {CANARY_INTERVAL}nd call; "
+              f"alarms to {alarms_path}")
+        campaign, trace = fault_run(model, campaign_images, campaign_references, args.campaign_calls,
+                                    parse_rates(args.faults), args.seed, "fault campaign")
     trace_path = out / "campaign_trace.jsonl"
     trace_path.write_text("".join(json.dumps(entry) + "\n" for entry in trace))
     alarms = [json.loads(line) for line in alarms_path.read_text().splitlines()] if alarms_path.exists() else []

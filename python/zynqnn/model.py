@@ -20,7 +20,7 @@ from .model_inputs import model_input
 from ._native import ffi, lib
 from .accelerator import Accelerator, _raise_for
 from .errors import Error
-from .watchdog import CallNotAnswered, Watchdog
+from .watchdog import CallNotAnswered, Watchdog, WatchdogResult
 
 _INPUT, _OUTPUT = lib.ZYNQNN_INPUT, lib.ZYNQNN_OUTPUT
 _INTEGER_KINDS = "biu"
@@ -70,7 +70,7 @@ class Model:
         self._handle = None
         self.accelerator = None
         self.watchdog = None
-        self._pl_error = threading.local()  # the exception that ended this thread's PL step
+        self._per_thread = threading.local()  # this thread's PL step: the exception that ended it, its watchdog result
         self._timeout_ns = int(timeout * 1e9)
         if self._timeout_ns <= 0:
             raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
@@ -112,7 +112,9 @@ class Model:
             if self.watchdog is not None:
                 result = self.watchdog._process_buffers(self.watchdog._live(), inputs, outputs)
                 if not result.delivered:
-                    raise CallNotAnswered(self.watchdog._failed(result).failure)
+                    self._per_thread.watched = failed = self.watchdog._failed(result)
+                    raise CallNotAnswered(failed.failure)
+                self._per_thread.watched = WatchdogResult(result, None, None)
                 return lib.ZYNQNN_OK
             if self.accelerator is None:
                 raise Error("the network has a PL part but the folder has no manifest.json", "not_found")
@@ -124,7 +126,7 @@ class Model:
                 _raise_for(status, call, self.accelerator._closed)
             return lib.ZYNQNN_OK
         except BaseException as error:  # noqa: BLE001 - raised again by predict, never into C
-            self._pl_error.value = error
+            self._per_thread.value = error
             return getattr(lib, "ZYNQNN_" + getattr(error, "status", "internal").upper(), lib.ZYNQNN_INTERNAL)
 
     # --- calls ---
@@ -140,16 +142,23 @@ class Model:
         for k in range(samples):
             in_pointers = ffi.new("float *[]", [ffi.from_buffer("float[]", batch[k]) for batch in batches])
             out_pointers = ffi.new("float *[]", [ffi.from_buffer("float[]", r[k]) for r in results])
-            self._pl_error.value = None
+            self._per_thread.value = None
             status = lib.zynqnn_network_run(self._live(), len(batches), in_pointers, in_sizes, len(results),
                                             out_pointers, out_sizes)
             if status != lib.ZYNQNN_OK:
-                error = self._pl_error.value
+                error = self._per_thread.value
                 if error is not None:
                     raise error
                 raise _network_error(status)
         outputs = {v.name: self._unbatch(v, r) for v, r in zip(self._out, results)}
         return next(iter(outputs.values())) if len(outputs) == 1 else outputs
+
+    @property
+    def last_watchdog_result(self):
+        """This thread's last PL call under the watchdog as a ``zynqnn.WatchdogResult``
+        (outcome, latency, actions, ...; ``outputs`` None: the answer is what predict returned),
+        None before the first one."""
+        return getattr(self._per_thread, "watched", None)
 
     def __call__(self, x=None, **named):
         return self.predict(x, **named)
