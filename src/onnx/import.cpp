@@ -1,5 +1,7 @@
 #include "zynqnn/onnx/import.hpp"
 
+#include "onnx/opset_upgrade.hpp"
+
 #include <fmt/format.h>
 #include <onnx/onnx_pb.h>
 
@@ -309,6 +311,8 @@ Graph import_model(std::span<const std::byte> bytes, const ImportOptions& option
   onnx::ModelProto model;
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     throw Error(ErrorCode::parse, "not a valid ONNX model (protobuf parse failed)", where);
+  const std::int64_t opset = default_opset(model);
+  if (opset > 0 && opset < kMinOpset) model = upgrade_opset(model, kMinOpset, where);
   return Importer(model, options, where, std::move(model_folder)).run();
 }
 
