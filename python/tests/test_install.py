@@ -9,13 +9,15 @@ import pytest
 
 from conftest import REPO
 
+TORCH_MODEL = REPO / "tests" / "models" / "torch" / "dynamo" / "softmax_cnn.onnx"  # weights in a .data file
+
 
 @pytest.mark.skipif(os.environ.get("ZYNQNN_SKIP_INSTALL_TEST") == "1", reason="ZYNQNN_SKIP_INSTALL_TEST=1")
 def test_pip_install_into_a_fresh_venv(tmp_path, kernels):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    environment = {k: v for k, v in os.environ.items() if k not in ("ZYNQNN_LIBRARY", "PYTHONPATH")}
+    environment = {k: v for k, v in os.environ.items() if k not in ("ZYNQNN_LIBRARY", "ZYNQNN_CLI", "PYTHONPATH")}
     # The README's command: pip install . (from the repository root), with the versions the
     # suite pins, for the package's dependencies and for its build (scikit-build-core).
     constraints = str(REPO / "python" / "constraints" / "dev.txt")
@@ -31,8 +33,23 @@ def test_pip_install_into_a_fresh_venv(tmp_path, kernels):
         "from zynqnn._native import fast_call\n"
         "assert fast_call is not None and 'site-packages' in fast_call.__file__, fast_call\n"
         "assert acc._fast is not None\n"
+        # The compiler came with the package: compile a PyTorch export and run it as a model.
+        "from zynqnn.commands import executable\n"
+        "assert 'site-packages' in str(executable()), executable()\n"
+        f"compiled = zynqnn.compile({str(TORCH_MODEL)!r}, 'net')\n"
+        "with compiled.open() as model:\n"
+        "    y = model.predict(np.zeros((2, 1, 28, 28), np.float32))\n"
+        "assert y.shape == (2, 10) and np.allclose(y.sum(axis=1), 1.0), y\n"
         "print('installed ok', zynqnn.__file__)\n"
     )
     result = subprocess.run([str(python), "-c", script], cwd=tmp_path, env=environment, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "installed ok" in result.stdout
+    # The console command: the packaged executable, whatever the working folder.
+    command = env_dir / "bin" / "zynqnn"
+    version = subprocess.run([str(command), "--version"], cwd=tmp_path, env=environment, capture_output=True, text=True)
+    assert version.returncode == 0 and "0.1.0" in version.stdout, version.stdout + version.stderr
+    compiled = subprocess.run([str(command), "compile", str(TORCH_MODEL), "--output", str(tmp_path / "cli_net")],
+                              cwd=tmp_path, env=environment, capture_output=True, text=True)
+    assert compiled.returncode == 0, compiled.stderr
+    assert (tmp_path / "cli_net" / "sim" / "libkernel.so").is_file()
