@@ -170,3 +170,11 @@ def test_estimate_names_the_layers_compile_placed(softmax_cnn):
     assert [layer.kind for layer in estimate.layers] == ["conv", "max_pool", "fully_connected"]
     assert estimate.interval_cycles == max(layer.cycles for layer in estimate.layers)
     assert "analytical estimates" in estimate.table() and "l_node_conv2d" in estimate.table()
+
+
+def test_the_console_command_writes_the_report_and_says_what_is_missing(softmax_cnn, tmp_path, capsys):
+    from zynqnn.cli import main
+    assert main(["report", str(softmax_cnn.output_dir)]) == 0
+    assert (softmax_cnn.output_dir / "report.html").is_file()
+    assert main(["report", str(tmp_path)]) == 1  # not a compiled folder: named, no traceback
+    assert str(tmp_path) in capsys.readouterr().err

@@ -17,7 +17,10 @@ RESOURCE_LABELS = {"lut": "LUT", "ff": "FF", "bram18": "BRAM18", "dsp": "DSP48E1
 
 
 def _figure(width, height):
-    from matplotlib.figure import Figure
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError("the report's plots need matplotlib: pip install 'zynqnn[report]' (or matplotlib)") from None
     fig = Figure(figsize=(width, height))
     return fig, fig.subplots()
 

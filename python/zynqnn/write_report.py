@@ -28,7 +28,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         path = report(args.out_dir, args.data, args.out)
-    except ReportDataError as e:
+    except (ReportDataError, ImportError) as e:  # a folder that is not compiled, or no matplotlib
         print(f"report: {e}", file=sys.stderr)
         return 1
     print(path)
