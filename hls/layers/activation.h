@@ -69,6 +69,22 @@ struct hardswish_op {
   }
 };
 
+// HardSigmoid as ONNX defines it: max(0, min(1, alpha * x + beta)). float: the reference
+// executor's float32 expression; ap_fixed: computed in double, rounded to the format once.
+template <typename T>
+struct hard_sigmoid_op {
+  T alpha;
+  T beta;
+  T operator()(const T& x) const { return of(x, std::integral_constant<bool, std::is_floating_point<T>::value>()); }
+
+ private:
+  T of(const T& x, std::true_type /*floating*/) const { return std::max(T(0), std::min(T(1), alpha * x + beta)); }
+  T of(const T& x, std::false_type /*fixed*/) const {
+    const double v = static_cast<double>(alpha) * static_cast<double>(x) + static_cast<double>(beta);
+    return T(std::max(0.0, std::min(1.0, v)));
+  }
+};
+
 // Applies `op` to every element: the same op for all channels.
 template <typename SHAPE, typename TI, typename TO, typename Op>
 void activation(hls::stream<word<TI, SHAPE::SIMD>>& in, hls::stream<word<TO, SHAPE::SIMD>>& out,

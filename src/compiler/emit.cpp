@@ -171,7 +171,12 @@ class Emitter : public layers::EmitContext {
       case ActivationKind::sigmoid: return "zynqnn_hls::sigmoid_op<" + type + " >()";
       case ActivationKind::leaky_relu: return "zynqnn_hls::leaky_relu_op<" + type + " >{" + lit(a.alpha) + "}";
       case ActivationKind::clip: return "zynqnn_hls::clip_op<" + type + " >{" + lit(a.lo) + ", " + lit(a.hi) + "}";
-      case ActivationKind::functor: return a.functor + "<" + type + " >()";
+      case ActivationKind::functor: {
+        if (a.functor_args.empty()) return a.functor + "<" + type + " >()";
+        std::string args;
+        for (float v : a.functor_args) args += (args.empty() ? "" : ", ") + lit(v);
+        return a.functor + "<" + type + " >{" + args + "}";
+      }
       case ActivationKind::none: return "znn_identity()";
     }
     return "znn_identity()";

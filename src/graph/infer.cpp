@@ -12,8 +12,9 @@
 namespace zynqnn::graph {
 namespace {
 
-constexpr std::array<std::string_view, 37> kSupportedOps = {
-    "Conv", "Gemm", "MatMul", "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "HardSwish", "MaxPool", "AveragePool",
+constexpr std::array<std::string_view, 38> kSupportedOps = {
+    "Conv", "Gemm", "MatMul", "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "HardSwish", "HardSigmoid", "MaxPool",
+    "AveragePool",
     "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization", "Flatten", "Reshape", "Transpose",
     "Add", "Mul", "Concat", "Pad", "Softmax", "Identity", "Dropout", "QuantizeLinear",
     "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
@@ -135,7 +136,7 @@ std::vector<OutputInfo> infer_known(const Context& c, std::int64_t opset) {
     c.require_inputs(1, 1);
     return one(c.shape(0));
   }
-  if (op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" || op == "HardSwish") {
+  if (op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" || op == "HardSwish" || op == "HardSigmoid") {
     c.require_inputs(1, 1);
     c.require_dtype(0, {DType::float32});
     return one(c.shape(0));

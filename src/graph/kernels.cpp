@@ -119,6 +119,9 @@ void unary_float(const Node& node, const Tensor& x, Tensor& y) {
     for (std::size_t i = 0; i < px.size(); ++i) py[i] = std::tanh(px[i]);
   } else if (node.op == "HardSwish") {  // x * max(0, min(1, alpha * x + beta)), alpha = 1/6, beta = 0.5
     for (std::size_t i = 0; i < px.size(); ++i) py[i] = px[i] * std::max(0.0F, std::min(1.0F, px[i] * (1.0F / 6.0F) + 0.5F));
+  } else if (node.op == "HardSigmoid") {  // max(0, min(1, alpha * x + beta)), ONNX's defaults 0.2, 0.5
+    const float alpha = node.get_float("alpha", 0.2F), beta = node.get_float("beta", 0.5F);
+    for (std::size_t i = 0; i < px.size(); ++i) py[i] = std::max(0.0F, std::min(1.0F, alpha * px[i] + beta));
   } else {  // LeakyRelu
     const float alpha = node.get_float("alpha", 0.01F);
     for (std::size_t i = 0; i < px.size(); ++i) py[i] = px[i] >= 0 ? px[i] : px[i] * alpha;
@@ -632,7 +635,8 @@ std::vector<Tensor> run_node(const Node& node, std::span<const Tensor* const> in
 
   if (op == "Add" || op == "Mul") binary(node, x, *inputs[1], y);
   else if (op == "Relu") relu(x, y);
-  else if (op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" || op == "HardSwish") unary_float(node, x, y);
+  else if (op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" || op == "HardSwish" || op == "HardSigmoid")
+    unary_float(node, x, y);
   else if (op == "Clip") clip(node, inputs, opset, y);
   else if (op == "Identity" || op == "Dropout" || op == "Reshape" || op == "Flatten" || op == "Squeeze" ||
            op == "Unsqueeze")

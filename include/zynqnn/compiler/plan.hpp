@@ -7,6 +7,7 @@
 // reordered at compile time, and the host reorders a network's inputs and outputs only where
 // the channel count and the pixel count are both above one.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -47,8 +48,9 @@ struct Activation {
   float alpha = 0.01F;           // LeakyRelu
   float lo = 0.0F, hi = 0.0F;    // Clip
   std::string functor;           // functor: e.g. "zynqnn_hls::tanh_op"
+  std::vector<float> functor_args;  // its members in order (e.g. HardSigmoid's alpha, beta); none: ()
   // functor: the function on floats, from which int8 builds a lookup table; none: no int8 form.
-  float (*reference)(float) = nullptr;
+  std::function<float(float)> reference;
 };
 
 struct PlLayer {
