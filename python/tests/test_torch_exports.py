@@ -1,8 +1,9 @@
 """Networks exported from PyTorch as users export them (tests/models/torch, made by its
 export_models.py with pinned versions): the default dynamo export (opset 18, weights in an
 external .data file), the TorchScript export, and onnxruntime's quantize_static QDQ models.
-Each is compiled and run on the virtual board by `zynqnn check-onnx` against onnxruntime with
-its graph optimizations off; the expected status of every model is listed here, so that a
+The default exports go the data scientist's way (zynqnn.compile, Model.predict on a batch), the
+others through `zynqnn check-onnx`, each on the virtual board against onnxruntime with its graph
+optimizations off; the expected status of every model is listed here, so that a
 model that starts or stops passing is a deliberate change of this table."""
 import json
 import shutil
@@ -14,6 +15,7 @@ import onnxruntime as ort
 import pytest
 from onnx import numpy_helper
 
+import zynqnn
 from conftest import CLI, REPO
 
 MODELS = REPO / "tests" / "models" / "torch"
@@ -76,11 +78,8 @@ def assert_statuses(results, expected):
             assert r["status"] == "unsupported" and want in r["reason"], r
 
 
-@pytest.mark.parametrize("exporter", ["dynamo", "torchscript"])
-def test_float32_exports(tmp_path, exporter):
-    cases = [backend_case(tmp_path, MODELS / exporter / f"{name}.onnx", name) for name in FLOAT32]
-    if exporter == "dynamo":  # the default export keeps its weights beside the model
-        assert all((c / f"{c.name}.onnx.data").exists() for c in cases)
+def test_float32_torchscript_exports(tmp_path):
+    cases = [backend_case(tmp_path, MODELS / "torchscript" / f"{name}.onnx", name) for name in FLOAT32]
     results = check(cases)
     assert_statuses(results, FLOAT32)
     for r in results.values():
@@ -88,9 +87,47 @@ def test_float32_exports(tmp_path, exporter):
             assert r["max_rel_err"] <= 1e-4 or r["max_abs_err"] <= 1e-5, r
 
 
-def test_int8_calibrated_dynamo_exports(tmp_path):
-    cases = [backend_case(tmp_path, MODELS / "dynamo" / f"{name}.onnx", name) for name in INT8_CALIBRATED]
-    assert_statuses(check(cases, "--precision", "int8"), INT8_CALIBRATED)
+def onnxruntime_outputs(model, x):
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    return np.concatenate([session.run(None, {name: x[k:k + 1]})[0] for k in range(len(x))])
+
+
+def compile_and_predict(model, out, x, **options):
+    """The data scientist's path: zynqnn.compile, then Model.predict on a batch; the refusal's
+    message when the compiler refuses."""
+    try:
+        compiled = zynqnn.compile(model, out, **options)
+    except zynqnn.Error as error:
+        return str(error), None
+    with compiled.open() as net:
+        return "pass", net.predict(x)
+
+
+@pytest.mark.parametrize("precision", ["float32", "int8"])
+def test_default_exports_through_compile_and_predict(tmp_path, precision):
+    """The default (dynamo) exports, weights in their .data file, each on a batch of four:
+    float32 within float rounding of onnxruntime; int8 (calibrated on the batch) the same
+    top-1 class."""
+    expected = FLOAT32 if precision == "float32" else INT8_CALIBRATED
+    for name, want in expected.items():
+        model = MODELS / "dynamo" / f"{name}.onnx"
+        assert model.with_name(model.name + ".data").exists()
+        shape = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).get_inputs()[0].shape
+        x = np.random.default_rng(len(name)).normal(0, 1, (4,) + tuple(shape[1:])).astype(np.float32)
+        options = {"precision": precision, "calibration": x} if precision == "int8" else {}
+        status, y = compile_and_predict(model, tmp_path / f"{name}_{precision}", x, **options)
+        if want != "pass":
+            assert status != "pass" and want in status, (name, status)
+            continue
+        assert status == "pass", (name, status)
+        reference = onnxruntime_outputs(model, x)
+        if precision == "float32":
+            np.testing.assert_allclose(y, reference, rtol=1e-4, atol=1e-5, err_msg=name)
+        elif reference.shape[-1] > 1:
+            assert (y.argmax(axis=-1) == reference.argmax(axis=-1)).all(), name
 
 
 def test_onnxruntime_quantized_exports(tmp_path):
