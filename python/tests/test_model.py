@@ -11,18 +11,9 @@ import onnxruntime as ort
 import pytest
 
 import zynqnn
-from conftest import REPO
+from conftest import REPO, onnxruntime_outputs
 
 MODELS = REPO / "tests" / "models" / "torch"
-
-
-def onnxruntime_outputs(model_path, x):
-    """onnxruntime's answer, one run per sample (the exported models take a batch of 1)."""
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
-    name = session.get_inputs()[0].name
-    return np.concatenate([session.run(None, {name: x[k:k + 1]})[0] for k in range(len(x))])
 
 
 def samples(model_path, count, seed=0):

@@ -16,7 +16,7 @@ import pytest
 from onnx import numpy_helper
 
 import zynqnn
-from conftest import CLI, REPO
+from conftest import CLI, REPO, onnxruntime_outputs
 
 MODELS = REPO / "tests" / "models" / "torch"
 
@@ -85,14 +85,6 @@ def test_float32_torchscript_exports(tmp_path):
     for r in results.values():
         if r["status"] == "pass":  # float32 on the PL: float rounding only
             assert r["max_rel_err"] <= 1e-4 or r["max_abs_err"] <= 1e-5, r
-
-
-def onnxruntime_outputs(model, x):
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-    name = session.get_inputs()[0].name
-    return np.concatenate([session.run(None, {name: x[k:k + 1]})[0] for k in range(len(x))])
 
 
 def compile_and_predict(model, out, x, **options):
