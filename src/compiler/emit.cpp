@@ -153,6 +153,7 @@ class Emitter : public layers::EmitContext {
   }
 
   bool int8() const override { return plan_.precision.kind == PrecisionKind::int8; }
+  const PlTensor& tensor(const std::string& value) const override { return plan_.tensor(value); }
 
   // The step being emitted (layers::EmitContext).
   void set(const std::string& key, const std::string& value) override { step_->set(key, value); }

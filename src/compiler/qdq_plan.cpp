@@ -146,6 +146,14 @@ void quantize_plan_from_model(LayerPlan& plan, const ModelQuantization& model) {
           l.out_hi = l.activation.kind == ActivationKind::relu ? 127 : quant::quantize_int8(l.activation.hi, in.scale, in.zero_point);
         }
         break;
+      case layers::Int8Form::rescaled_sum: {
+        const PlTensor& b = plan.tensors.at(l.inputs.at(1));
+        require(b, l);
+        require(out, l);
+        set_rescaled_sum(l, in, b, out, where);
+        given.insert(out.id);
+        break;
+      }
       case layers::Int8Form::none:
         refuse("int8 " + l.ops + " (no int8 form of this layer yet)", where);
     }

@@ -43,6 +43,18 @@ bool set_lookup_table(PlLayer& l, const PlTensor& in, const PlTensor& out) {
   return true;
 }
 
+void set_rescaled_sum(PlLayer& l, const PlTensor& a, const PlTensor& b, const PlTensor& out, const std::string& where) {
+  if (l.binary != BinaryOp::add) throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " (only Add)", where);
+  const double ra = static_cast<double>(a.scale) / out.scale, rb = static_cast<double>(b.scale) / out.scale;
+  // The largest R with both multipliers below 2^31; |q - z| <= 255, so each product stays below 2^39.
+  int shift = 62;
+  while (shift > 1 && std::max(ra, rb) * std::ldexp(1.0, shift) >= 2147483647.0) --shift;
+  l.multiplier = {static_cast<std::int32_t>(std::lround(ra * std::ldexp(1.0, shift))),
+                  static_cast<std::int32_t>(std::lround(rb * std::ldexp(1.0, shift)))};
+  l.shift = {shift};
+  set_requantized_output(l, out, where);
+}
+
 void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibration) {
   if (calibration.empty())
     throw Error(ErrorCode::invalid_argument, "int8 needs calibration inputs (--calib FILE.npy)", "quantization");
@@ -97,6 +109,9 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
         l.out_lo = l.activation.kind == ActivationKind::relu ? in.zero_point
                                                              : quantize_value(l.activation.lo, in.scale, in.zero_point);
         l.out_hi = l.activation.kind == ActivationKind::relu ? 127 : quantize_value(l.activation.hi, in.scale, in.zero_point);
+        break;
+      case layers::Int8Form::rescaled_sum:
+        set_rescaled_sum(l, in, plan.tensors.at(l.inputs.at(1)), out, where);
         break;
       case layers::Int8Form::none:
         throw Error(ErrorCode::unsupported, "unsupported: int8 " + l.ops + " (no int8 form of this layer yet)", where);

@@ -23,4 +23,10 @@ void set_requantized_output(PlLayer& l, const PlTensor& out, const std::string& 
 // quantization: entry i (the input's raw bits) = quantize(f(dequantize(i as int8))).
 bool set_lookup_table(PlLayer& l, const PlTensor& in, const PlTensor& out);
 
+// An int8 Add of the streams `a` and `b` into `out`'s quantization (zynqnn_hls::quantized_add_op):
+// multiplier = {Ma, Mb} = round(s_a / s_out * 2^R), round(s_b / s_out * 2^R), shift = {R} with R
+// as large as keeps both below 2^31, and the output's zero point and range. Throws unsupported
+// for an elementwise Mul, or a fused activation other than ReLU/Clip.
+void set_rescaled_sum(PlLayer& l, const PlTensor& a, const PlTensor& b, const PlTensor& out, const std::string& where);
+
 }  // namespace zynqnn::compiler

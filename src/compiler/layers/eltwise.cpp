@@ -2,6 +2,8 @@
 // per-channel parameter stream broadcast along its last axis.
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "compiler/layers/context.hpp"
 #include "compiler/layers/kind.hpp"
 #include "compiler/layers/registry.hpp"
@@ -86,6 +88,21 @@ void emit_channel_const(const PlLayer& l, const PlTensor&, const std::string& t_
                 true);
 }
 
+// Two streams: float32 and fixed point combine in the element type; int8 (Add only) rescales
+// both operands into the output's quantization.
+void emit_eltwise(const PlLayer& l, const PlTensor&, const std::string& t_in, EmitContext& ctx) {
+  ctx.enable("is_eltwise");
+  if (!ctx.int8()) {
+    ctx.set("eltwise_op", "zynqnn_hls::" + binary_name(l.binary) + "_op<" + t_in + " >()");
+    return;
+  }
+  const PlTensor& a = ctx.tensor(l.inputs.at(0));
+  const PlTensor& b = ctx.tensor(l.inputs.at(1));
+  ctx.set("eltwise_op", fmt::format("zynqnn_hls::quantized_add_op{{{}, {}, {}, {}, {}, {}, {}, {}}}", a.zero_point,
+                                    l.multiplier.at(0), b.zero_point, l.multiplier.at(1), l.shift.at(0),
+                                    l.out_zero_point, l.out_lo, l.out_hi));
+}
+
 }  // namespace
 
 void register_eltwise(Registry& registry) {
@@ -97,7 +114,8 @@ void register_eltwise(Registry& registry) {
                 "refused: a constant that varies across pixels or broadcasts the tensor to a larger shape"},
                {61, "Add / Mul of two streams (same shape, or one broadcast along the last axis)",
                 "eltwise, or a per-channel parameter stream",
-                "float32; refused: operands with different stream layouts, other broadcasts"}};
+                "float32 and fixed point; int8 Add of two streams, each rescaled into the output's scale "
+                "(quantized_add_op); refused: operands with different stream layouts, other broadcasts"}};
   registry.add(std::move(rule));
   registry.add_kind({.kind = LayerKind::channel_const,
                      .name = "channel_const",
@@ -108,11 +126,8 @@ void register_eltwise(Registry& registry) {
                      .name = "eltwise",
                      .describe = describe_pixels<est::StageKind::eltwise>,
                      .follows_input_width = always,
-                     .emit = [](const PlLayer& l, const PlTensor&, const std::string& t_in, EmitContext& ctx) {
-                       ctx.enable("is_eltwise");
-                       ctx.set("binary", binary_name(l.binary));
-                       ctx.set("t_acc", t_in);
-                     }});
+                     .emit = emit_eltwise,
+                     .int8 = Int8Form::rescaled_sum});
   registry.add_kind({.kind = LayerKind::channel_stream,
                      .name = "channel_stream",
                      .describe = describe_pixels<est::StageKind::eltwise>,

@@ -21,6 +21,8 @@ class EmitContext {
   virtual std::string get(const std::string& key) const = 0;
 
   virtual bool int8() const = 0;
+  // A PL stream of the plan by value name (its quantization, layout).
+  virtual const PlTensor& tensor(const std::string& value) const = 0;
   virtual std::string accumulator_type() const = 0;
   // The lowest value of an element type (max pooling's padding).
   virtual std::string lowest_of(const std::string& type) const = 0;

@@ -26,6 +26,7 @@ enum class Int8Form {
   requantized,  // int8 weights and int32 accumulators, requantized per output channel
   same_scale,   // the output keeps the input's scale and zero point (max and average commute)
   clamped,      // same scale, the activation's range as int8 bounds (ReLU and Clip only)
+  rescaled_sum, // Add of two int8 streams, each rescaled into the output's scale (quantized_add_op)
 };
 
 struct KindRule {
