@@ -1,6 +1,8 @@
 #pragma once
 // Small graphs built in code, compiled into build/compiler-tests/<name> (reused when the
 // generated sources are unchanged) and run on the virtual board (DMA driver, PL thread).
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <random>
 #include <string>
@@ -98,6 +100,18 @@ inline NetworkRunner runner_for(const CompileResult& compiled, const std::filesy
   if (runner.contract().uses_pl != compiled.plan.uses_pl())
     throw Error(ErrorCode::internal, "the network contract and the plan disagree on the PL part", out.string());
   return runner;
+}
+
+// The compiled network's `output` for `inputs`, element for element equal to the reference
+// executor's on the graph it was compiled from.
+inline void expect_bit_exact(NetworkRunner& runner, const graph::Graph& g, const graph::TensorMap& inputs,
+                             const std::string& output) {
+  const auto actual = runner.run(inputs);
+  const auto expected = graph::Executor(g).run(inputs);
+  const auto y = actual.at(output).data<float>();
+  const auto e = expected.at(output).data<float>();
+  ASSERT_EQ(y.size(), e.size());
+  for (std::size_t i = 0; i < y.size(); ++i) EXPECT_EQ(y[i], e[i]) << output << " element " << i;
 }
 
 }  // namespace zynqnn::compiler::testing
