@@ -10,6 +10,7 @@
 
 #include "hls_stream.h"
 #include "layout.h"
+#include "requantize.h"
 
 namespace zynqnn_hls {
 
@@ -123,6 +124,35 @@ pixels:
           a.data[s] = pix == 0 ? v : static_cast<TA>(acc[f].data[s] + v);
           y.data[s] = static_cast<TO>(detail::average_of<TA>(a.data[s], SHAPE::PIXELS));
         }
+      }
+      acc[f] = a;
+      if (pix == SHAPE::PIXELS - 1) out.write(y);
+    }
+  }
+}
+
+// Global average pooling of int8 values into another quantization (a model that gives the
+// mean its own scale): y = clamp(zo + round_half_even((sum(x) - PIXELS*zi) * M / 2^R), lo, hi),
+// M / 2^R = s_in / (s_out * PIXELS), the arithmetic of requant.h. Cycles per frame: PIXELS * FOLDS.
+template <typename SHAPE, typename TI, typename TO>
+void global_average_requantized(hls::stream<word<TI, SHAPE::SIMD>>& in, hls::stream<word<TO, SHAPE::SIMD>>& out,
+                                const requant_params params, const std::int32_t zero_point_in,
+                                const requant_output output) {
+  word<std::int32_t, SHAPE::SIMD> acc[SHAPE::FOLDS];
+pixels:
+  for (int pix = 0; pix < SHAPE::PIXELS; ++pix) {
+  folds:
+    for (int f = 0; f < SHAPE::FOLDS; ++f) {
+#pragma HLS PIPELINE II = 1
+      const word<TI, SHAPE::SIMD> x = in.read();
+      word<std::int32_t, SHAPE::SIMD> a;
+      word<TO, SHAPE::SIMD> y;
+      for (int s = 0; s < SHAPE::SIMD; ++s) {
+#pragma HLS UNROLL
+        const std::int32_t v = static_cast<std::int32_t>(x.data[s]) - zero_point_in;
+        a.data[s] = pix == 0 ? v : acc[f].data[s] + v;
+        y.data[s] = static_cast<TO>(requantize_value(static_cast<std::int64_t>(a.data[s]), params.multiplier,
+                                                     params.shift, output.zero_point, output.lo, output.hi));
       }
       acc[f] = a;
       if (pix == SHAPE::PIXELS - 1) out.write(y);

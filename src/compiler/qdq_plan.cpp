@@ -146,6 +146,20 @@ void quantize_plan_from_model(LayerPlan& plan, const ModelQuantization& model) {
           l.out_hi = l.activation.kind == ActivationKind::relu ? 127 : quant::quantize_int8(l.activation.hi, in.scale, in.zero_point);
         }
         break;
+      case layers::Int8Form::mean:
+        if (given.count(out.id) && (out.scale != in.scale || out.zero_point != in.zero_point)) {
+          if (l.pool_max)  // a maximum commutes with the affine map only at one scale
+            refuse(fmt::format("int8 {} whose output quantization (scale {}, zero point {}) differs from its input's "
+                               "(scale {}, zero point {}): a requantizing maximum is not written",
+                               l.ops, out.scale, out.zero_point, in.scale, in.zero_point),
+                   where);
+          set_requantized_mean(l, in, out, where);  // the model gives the mean a scale of its own
+          break;
+        }
+        out.scale = in.scale;
+        out.zero_point = in.zero_point;
+        given.insert(out.id);
+        break;
       case layers::Int8Form::rescaled_sum: {
         const PlTensor& b = plan.tensors.at(l.inputs.at(1));
         require(b, l);

@@ -55,6 +55,14 @@ void set_rescaled_sum(PlLayer& l, const PlTensor& a, const PlTensor& b, const Pl
   set_requantized_output(l, out, where);
 }
 
+void set_requantized_mean(PlLayer& l, const PlTensor& in, const PlTensor& out, const std::string& where) {
+  const quant::FixedPointMultiplier m = quant::fixed_point_multiplier(
+      static_cast<double>(in.scale) / (static_cast<double>(out.scale) * static_cast<double>(l.pixels)));
+  l.multiplier = {m.multiplier};
+  l.shift = {m.shift};
+  set_requantized_output(l, out, where);
+}
+
 void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibration) {
   if (calibration.empty())
     throw Error(ErrorCode::invalid_argument, "int8 needs calibration inputs (--calib FILE.npy)", "quantization");
@@ -96,6 +104,7 @@ void quantize_plan(LayerPlan& plan, const std::vector<graph::TensorMap>& calibra
         break;
       }
       case layers::Int8Form::same_scale:
+      case layers::Int8Form::mean:
         // Same scale in and out: max and average commute with the affine map.
         out.scale = in.scale;
         out.zero_point = in.zero_point;

@@ -29,4 +29,8 @@ bool set_lookup_table(PlLayer& l, const PlTensor& in, const PlTensor& out);
 // for an elementwise Mul, or a fused activation other than ReLU/Clip.
 void set_rescaled_sum(PlLayer& l, const PlTensor& a, const PlTensor& b, const PlTensor& out, const std::string& where);
 
+// A global average pooling of `in` requantized into `out`'s quantization: multiplier = {M},
+// shift = {R} with M / 2^R = s_in / (s_out * pixels), and the output's zero point and range.
+void set_requantized_mean(PlLayer& l, const PlTensor& in, const PlTensor& out, const std::string& where);
+
 }  // namespace zynqnn::compiler

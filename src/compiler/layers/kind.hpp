@@ -27,6 +27,8 @@ enum class Int8Form {
   same_scale,   // the output keeps the input's scale and zero point (max and average commute)
   clamped,      // same scale, the activation's range as int8 bounds (ReLU and Clip only)
   rescaled_sum, // Add of two int8 streams, each rescaled into the output's scale (quantized_add_op)
+  mean,         // global average: the input's scale (calibrated), or requantized into the scale a
+                // model gives its output (global_average_requantized)
 };
 
 struct KindRule {
