@@ -1,6 +1,8 @@
 // Relu, LeakyRelu, Sigmoid: an activation layer, or fused into the convolution or dense layer
-// before it. Clip is in clip.cpp.
+// before it; int8 LeakyRelu and Sigmoid are lookup tables, layers of their own. Clip is in clip.cpp.
 #include "compiler/layers/activation.hpp"
+
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -55,6 +57,19 @@ void lower_activation(LoweringContext& ctx, const graph::Node& node) {
     a.kind = ActivationKind::leaky_relu;
     a.alpha = node.get_float("alpha", 0.01F);
   }
+  if (ctx.int8() && a.kind != ActivationKind::relu) {
+    // int8: a lookup table of the function (a layer of its own), as the reference executor computes it.
+    const float alpha = a.alpha;
+    a.kind = ActivationKind::functor;
+    if (node.op == "Sigmoid") {
+      a.functor = "zynqnn_hls::sigmoid_op";
+      a.reference = [](float x) { return x >= 0 ? 1.0F / (1.0F + std::exp(-x)) : std::exp(x) / (1.0F + std::exp(x)); };
+    } else {
+      a.functor = "zynqnn_hls::leaky_relu_op";
+      a.functor_args = {alpha};
+      a.reference = [alpha](float x) { return x >= 0 ? x : x * alpha; };
+    }
+  }
   add_activation(ctx, node, in, a);
 }
 
@@ -77,7 +92,8 @@ void register_activation(Registry& registry) {
                 "fused into the chain of the Conv or Gemm before it when it is that layer's only reader; otherwise "
                 "an activation layer",
                 "Relu also on int8, uint8 and int32 streams (int8: ReLU narrows the requantization range); "
-                "LeakyRelu and Sigmoid take float32 and have no int8 form"}};
+                "LeakyRelu and Sigmoid: float32 and fixed point; int8: a layer of its own, a 256-entry lookup table "
+                "(lut_activation)"}};
   registry.add(std::move(rule));
   registry.add_kind({.kind = LayerKind::activation,
                      .name = "activation",
