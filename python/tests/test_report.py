@@ -357,47 +357,6 @@ def demo():
     return module
 
 
-def _port(stream, scale, zero_point, pixels, channels, order_channels=1, order_pixels=1):
-    return {"stream": stream, "scale": scale, "zero_point": zero_point, "pixels": pixels, "channels": channels,
-            "order_channels": order_channels, "order_pixels": order_pixels}
-
-
-def _plan_and_manifest(input_port, output_port, input_shape, output_shape):
-    plan = {"precision": "int8", "ps_before_pl": [], "ps_after_pl": [], "pl_inputs": [input_port],
-            "pl_outputs": [output_port]}
-    manifest = {"streams": [{"name": input_port["stream"], "dtype": "int8", "shape": input_shape},
-                            {"name": output_port["stream"], "dtype": "int8", "shape": output_shape}]}
-    return plan, manifest
-
-
-def test_codec_quantizes_as_quantizelinear(demo):
-    plan, manifest = _plan_and_manifest(_port("in", 1 / 255, -128, 784, 1), _port("out", 0.5, 3, 1, 10),
-                                        [1, 28, 28, 1], [1, 10])
-    codec = demo.HostCodec(plan, manifest)
-    image = np.linspace(0, 1, 784, dtype=np.float32).reshape(1, 28, 28)
-    q = codec.quantize(image)
-    assert q.shape == (1, 28, 28, 1) and q.dtype == np.int8
-    want = np.clip(np.rint(image.reshape(-1).astype(np.float64) / np.float32(1 / 255)) - 128, -128, 127)
-    np.testing.assert_array_equal(q.reshape(-1), want)
-    assert q.reshape(-1)[0] == -128 and q.reshape(-1)[-1] == 127
-    np.testing.assert_allclose(codec.dequantize(np.arange(10, dtype=np.int8)), (np.arange(10) - 3) * 0.5)
-
-
-def test_codec_streams_a_multichannel_image_in_nhwc_order(demo):
-    # 2 channels x 3 pixels: stream element j is ONNX element (j % 2) * 3 + j // 2.
-    plan, manifest = _plan_and_manifest(_port("in", 1.0, 0, 3, 2, 2, 3), _port("out", 1.0, 0, 1, 2),
-                                        [1, 3, 1, 2], [1, 2])
-    q = demo.HostCodec(plan, manifest).quantize(np.array([0, 1, 2, 10, 11, 12], dtype=np.float32))
-    np.testing.assert_array_equal(q.reshape(-1), [0, 10, 1, 11, 2, 12])
-
-
-def test_codec_refuses_a_plan_with_ps_operators(demo):
-    plan, manifest = _plan_and_manifest(_port("in", 1.0, 0, 4, 1), _port("out", 1.0, 0, 1, 2), [4], [2])
-    plan["ps_after_pl"] = ["/Softmax"]
-    with pytest.raises(demo.StageError, match="operators run on the PS"):
-        demo.HostCodec(plan, manifest)
-
-
 def test_confusion_matrix_leaves_unanswered_images_out(demo):
     labels = np.array([0, 1, 1, 2, 9])
     predictions = np.array([0, 1, 2, -1, 9])  # -1: the call failed
