@@ -5,6 +5,9 @@ CMAKE_FLAGS ?=
 CTEST = ctest --output-on-failure -j $(JOBS) --timeout 600
 
 FIXTURES ?= $(abspath ../shared/fixtures)
+# ccache: objects compiled in one build tree are reused by another of the same flags (the
+# package's build in the install test), whatever the folder they were compiled in.
+export CCACHE_NOHASHDIR ?= true
 
 .PHONY: all build build-demo deps deps-demo check-fixtures demo demo-loopback test bench test-unit test-asan \
         test-tsan test-armhf test-fuzz fuzz test-python clean
