@@ -19,10 +19,7 @@ class DeadlineExceeded(Error, TimeoutError):
     """The call did not complete before its deadline (a hung or stalled kernel)."""
 
     def __init__(self, message, elapsed_s=None):
-        # The runtime ends its detail with the late channel's DMA status in parentheses, empty
-        # when the channel shows no flag (a kernel that never answered): say how long it waited.
-        message = message.removesuffix(" ()")
-        if elapsed_s is not None:
+        if elapsed_s is not None:  # how long the call waited, on the board's clock
             message += f" (waited {elapsed_s * 1e3:,.3f} ms)"
         super().__init__(message, "timeout")
         self.elapsed_s = elapsed_s

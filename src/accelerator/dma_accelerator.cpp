@@ -170,8 +170,10 @@ CallResult DmaAccelerator::wait_call(Nanoseconds deadline) {
     pending.completed_at = now;
     pending.elapsed = now - call_.started;
     pending.dma_status = late.status;
-    pending.detail = fmt::format("stream '{}' ({}) not complete at the deadline ({})", *late.stream,
-                                 channel_name(*late.port->dma, late.channel), describe_dma_status(late.status));
+    // A channel that never answered shows no status flag: nothing to add in parentheses.
+    const std::string flags = describe_dma_status(late.status);
+    pending.detail = fmt::format("stream '{}' ({}) not complete at the deadline{}", *late.stream,
+                                 channel_name(*late.port->dma, late.channel), flags.empty() ? "" : " (" + flags + ")");
     return pending;
   }
   CallResult result = std::move(ended);

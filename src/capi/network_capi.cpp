@@ -122,7 +122,6 @@ void check_sizes(const std::vector<ValueView>& values, std::size_t count, const 
   }
 }
 
-
 // The PL part as the caller's step (zynqnn_network_open_stepped): a status other than OK ends
 // the run with that status.
 class SteppedPl final : public network::PlRunner {

@@ -32,8 +32,6 @@ constexpr std::int64_t kMaxFoldedElements = std::int64_t{1} << 24;
   throw Error(ErrorCode::parse, message, where);
 }
 
-bool is_default_domain(const std::string& domain) { return domain.empty() || domain == "ai.onnx"; }
-
 graph::AttributeValue convert_attribute(const onnx::AttributeProto& a, const Node& node,
                                         const std::optional<std::filesystem::path>& model_folder) {
   if (!a.ref_attr_name().empty()) graph::throw_unsupported(node, fmt::format("attribute '{}' refers to a function attribute", a.name()));
@@ -99,13 +97,8 @@ class Importer {
 
  private:
   void read_opset() {
-    bool found = false;
-    for (const auto& entry : model_.opset_import())
-      if (is_default_domain(entry.domain())) {
-        graph_.opset = entry.version();
-        found = true;
-      }
-    if (!found) parse_error("the model imports no opset of the default ONNX domain", source_);
+    graph_.opset = default_opset(model_);
+    if (graph_.opset == 0) parse_error("the model imports no opset of the default ONNX domain", source_);
     if (graph_.opset < kMinOpset || graph_.opset > kMaxOpset)
       throw Error(ErrorCode::unsupported,
                   fmt::format("unsupported: opset {} (supported {}..{})", graph_.opset, kMinOpset, kMaxOpset), source_);

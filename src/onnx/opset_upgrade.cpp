@@ -11,10 +11,12 @@
 
 namespace zynqnn::onnx_import {
 
+bool is_default_domain(const std::string& domain) { return domain.empty() || domain == "ai.onnx"; }
+
 std::int64_t default_opset(const onnx::ModelProto& model) {
   std::int64_t opset = 0;
   for (const auto& entry : model.opset_import())
-    if (entry.domain().empty() || entry.domain() == "ai.onnx") opset = entry.version();
+    if (is_default_domain(entry.domain())) opset = entry.version();
   return opset;
 }
 

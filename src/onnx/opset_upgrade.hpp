@@ -8,6 +8,9 @@
 
 namespace zynqnn::onnx_import {
 
+// The default ONNX domain: "" or "ai.onnx".
+bool is_default_domain(const std::string& domain);
+
 // The default domain's opset the model imports; 0 when it imports none.
 std::int64_t default_opset(const onnx::ModelProto& model);
 
