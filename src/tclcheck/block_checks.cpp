@@ -5,17 +5,21 @@
 #include <deque>
 #include <functional>
 #include <regex>
+#include <cstdio>
 #include <set>
+#include <tuple>
 
+#include "tclcheck/ip_catalog.hpp"
 #include "zynqnn/tclcheck/tcl_check.hpp"
 
 namespace zynqnn::tclcheck {
 namespace {
 
-enum class Kind { ps7, dma, interconnect, reset, concat, kernel, other };
+enum class Kind { ps7, dma, interconnect, reset, concat, intc, kernel, hierarchy, other };
 
 Kind kind_of(const Cell& cell) {
   const std::string& v = cell.vlnv;
+  if (cell.type == "hier") return Kind::hierarchy;
   if (v.find(":processing_system7:") != std::string::npos) return Kind::ps7;
   if (v.find(":axi_dma:") != std::string::npos) return Kind::dma;
   if (v.find(":axi_interconnect:") != std::string::npos || v.find(":smartconnect:") != std::string::npos) {
@@ -23,6 +27,7 @@ Kind kind_of(const Cell& cell) {
   }
   if (v.find(":proc_sys_reset:") != std::string::npos) return Kind::reset;
   if (v.find(":xlconcat:") != std::string::npos) return Kind::concat;
+  if (v.find(":axi_intc:") != std::string::npos) return Kind::intc;
   if (v.rfind("xilinx.com:", 0) != 0) return Kind::kernel;
   return Kind::other;
 }
@@ -40,21 +45,44 @@ std::string config(const Cell& cell, const std::string& key, const std::string& 
   return fallback;
 }
 
-std::string cell_of(const std::string& pin) { return pin.substr(0, pin.find('/')); }
+// A pin is CELL/NAME, the cell's path holding the hierarchies it is in; a root port has no cell.
+std::string cell_of(const std::string& pin) {
+  const auto slash = pin.rfind('/');
+  return slash == std::string::npos ? std::string{} : pin.substr(0, slash);
+}
 std::string port_of(const std::string& pin) {
-  const auto slash = pin.find('/');
-  return slash == std::string::npos ? std::string{} : pin.substr(slash + 1);
+  const auto slash = pin.rfind('/');
+  return slash == std::string::npos ? pin : pin.substr(slash + 1);
+}
+
+int number(const std::string& text, int fallback) {
+  try {
+    std::size_t used = 0;
+    const int value = std::stoi(text, &used, 0);
+    return used == text.size() ? value : fallback;
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+bool power_of_two_in(int value, int low, int high) {
+  return value >= low && value <= high && (value & (value - 1)) == 0;
 }
 
 class Checker {
  public:
-  Checker(const BlockDesign& design, const manifest::Manifest* manifest) : d_(design), m_(manifest) {
+  Checker(const BlockDesign& design, const CheckContext& context)
+      : d_(design), c_(context), m_(context.manifest) {
     for (const auto& [name, cell] : d_.cells) {
       if (kind_of(cell) == Kind::ps7) ps_ = name;
     }
     for (const auto& [a, b] : d_.intf_nets) {
-      if (++intf_uses_[a] == 2) error("interface", a + " is connected by more than one interface net");
-      if (++intf_uses_[b] == 2) error("interface", b + " is connected by more than one interface net");
+      // A hierarchy's interface pin joins the net outside it to the one inside.
+      for (const auto& end : {a, b}) {
+        if (kind_of_pin(end) != Kind::hierarchy && ++intf_uses_[end] == 2) {
+          error("interface", end + " is connected by more than one interface net");
+        }
+      }
       intf_[a].push_back(b);
       intf_[b].push_back(a);
     }
@@ -68,14 +96,20 @@ class Checker {
     check_script();
     check_project();
     check_processing_system();
+    check_catalog();
+    check_pin_names();
     for (const auto& [name, cell] : d_.cells) {
       if (kind_of(cell) == Kind::dma) check_dma(cell);
       if (kind_of(cell) == Kind::interconnect) check_interconnect(cell);
       if (kind_of(cell) == Kind::kernel) check_kernel(cell);
       if (kind_of(cell) == Kind::reset) check_reset_block(cell);
+      if (kind_of(cell) == Kind::concat) check_concat(cell);
+      if (kind_of(cell) == Kind::intc) check_intc(cell);
     }
+    check_fabric_interrupts();
     if (m_) check_against_manifest();
     check_addresses();
+    check_artifacts();
     check_flow();
     return findings_;
   }
@@ -149,8 +183,9 @@ class Checker {
     return false;
   }
 
+  // A zynqnn design runs everything from FCLK_CLK0, the clock its manifest records.
   bool is_clock_source(const std::string& pin) const {
-    static const std::regex fclk(R"(^FCLK_CLK[0-3]$)");
+    static const std::regex fclk(m_ ? R"(^FCLK_CLK0$)" : R"(^FCLK_CLK[0-3]$)");
     static const std::regex wiz(R"(^clk_out\d+$)");
     return (cell_of(pin) == ps_ && std::regex_match(port_of(pin), fclk)) ||
            (d_.cells.count(cell_of(pin)) && d_.cells.at(cell_of(pin)).vlnv.find(":clk_wiz:") != std::string::npos &&
@@ -162,7 +197,7 @@ class Checker {
 
   void require_clock(const std::string& pin) {
     if (!net_has(pin, [&](const std::string& p) { return is_clock_source(p); })) {
-      error("clock", pin + " is not connected to a PL clock (FCLK_CLKn)");
+      error("clock", pin + " is not connected to " + (m_ ? "FCLK_CLK0, the clock the manifest records" : "a PL clock (FCLK_CLKn)"));
     }
   }
   void require_reset(const std::string& pin) {
@@ -178,6 +213,62 @@ class Checker {
       warning("script", "command '" + name + "' has no recorded definition; its effect was not modeled");
     }
     for (const auto& missing : d_.missing_objects) error("script", "refers to an object on no cell: " + missing);
+    for (const auto& message : d_.error_messages) warning("script", "the script reports an error: " + message);
+    if (d_.returned) error("script", "the script gave up (returned " + *d_.returned + ") before its end");
+  }
+
+  // VLNVs that exist, and processing-system properties that exist.
+  void check_catalog() {
+    for (const auto& [name, cell] : d_.cells) {
+      if (cell.type == "hier") continue;
+      const auto vlnv = parse_vlnv(cell.vlnv);
+      if (!vlnv) {
+        error("ip", name + ": '" + cell.vlnv + "' is not a VLNV (vendor:library:name:version)");
+        continue;
+      }
+      if (vlnv->vendor != "xilinx.com" || vlnv->library != "ip") continue;
+      const auto versions = known_versions(vlnv->name);
+      if (versions.empty()) {
+        // A generated design uses only the IP in the table; other designs may use more.
+        const std::string message = name + ": " + cell.vlnv + " is not an IP tcl-check knows";
+        c_.generated || m_ ? error("ip", message) : warning("ip", message + "; its version was not checked");
+      } else if (std::find(versions.begin(), versions.end(), vlnv->version) == versions.end()) {
+        std::string known;
+        for (const auto& v : versions) known += (known.empty() ? "" : ", ") + v;
+        error("ip", name + ": " + cell.vlnv + " does not exist (" + vlnv->name + " versions: " + known + ")");
+      }
+    }
+    if (ps_.empty()) return;
+    for (const auto& [key, value] : d_.cells.at(ps_).config) {
+      if (lower(key).rfind("pcw_", 0) == 0 && !is_pcw_property(key)) {
+        error("processing_system", ps_ + ": CONFIG." + key + " is not a property of processing_system7");
+      }
+    }
+  }
+
+  // Pins of the IPs whose ports are known (and of the kernel, from the manifest) exist.
+  void check_pin_names() {
+    std::set<std::string> kernel_pins{"ap_clk", "ap_rst_n", "s_axi_control", "interrupt"};
+    if (m_) {
+      for (const auto& s : m_->streams) kernel_pins.insert(s.name);
+    }
+    std::set<std::string> used;
+    for (const auto& [a, b] : d_.intf_nets) used.insert({a, b});
+    for (const auto& pins : d_.nets) used.insert(pins.begin(), pins.end());
+    for (const auto& pin : used) {
+      auto cell = d_.cells.find(cell_of(pin));
+      if (cell == d_.cells.end()) continue;
+      std::optional<bool> exists;
+      std::string ip;
+      if (m_ && cell->first == m_->control.instance) {
+        exists = kernel_pins.count(port_of(pin)) != 0;
+        ip = "the kernel";
+      } else if (const auto vlnv = parse_vlnv(cell->second.vlnv)) {
+        exists = ip_has_pin(vlnv->name, port_of(pin));
+        ip = vlnv->name;
+      }
+      if (exists && !*exists) error("pin", pin + ": " + ip + " has no pin " + port_of(pin));
+    }
   }
 
   void check_project() {
@@ -231,6 +322,7 @@ class Checker {
         if (connected(stream)) error("stream", stream + " is connected but its channel is not included");
         continue;
       }
+      check_dma_widths(dma, c.stream == "M_AXIS_MM2S" ? "mm2s" : "s2mm");
       if (!connected(stream)) {
         error("stream", stream + " is not connected to a kernel stream port");
       } else {
@@ -245,7 +337,13 @@ class Checker {
         error("memory_path", master + " does not reach a high-performance port (S_AXI_HPn) of the processing system");
       }
       require_clock(n + "/" + c.clock);
-      if (!parent_.count(n + "/" + c.irq)) warning("interrupt", n + "/" + c.irq + " is not connected");
+      const std::string irq = n + "/" + c.irq;
+      if (!parent_.count(irq)) {
+        warning("interrupt", irq + " is not connected");
+      } else if (!interrupt_line(irq)) {
+        const std::string message = irq + " does not reach the processing system's IRQ_F2P";
+        m_ ? error("interrupt", message) : warning("interrupt", message);
+      }
     }
     if (!reaches(n + "/S_AXI_LITE", [&](const std::string& p) {
           return cell_of(p) == ps_ && port_of(p).rfind("M_AXI_GP", 0) == 0;
@@ -254,6 +352,84 @@ class Checker {
     }
     require_clock(n + "/s_axi_lite_aclk");
     require_reset(n + "/axi_resetn");
+  }
+
+  // PG021: memory-map widths 32..1024, stream widths 8..1024, powers of two; the stream no
+  // wider than the memory map it is moved from or to.
+  void check_dma_widths(const Cell& dma, const std::string& channel) {
+    const std::string mm_key = "c_m_axi_" + channel + "_data_width";
+    const std::string stream_key = channel == "mm2s" ? "c_m_axis_mm2s_tdata_width" : "c_s_axis_s2mm_tdata_width";
+    const int mm = number(config(dma, mm_key, "32"), -1);
+    const int stream = number(config(dma, stream_key, "32"), -1);
+    const std::string n = dma.name + ": ";
+    if (!power_of_two_in(mm, 32, 1024)) error("dma", n + mm_key + " is " + config(dma, mm_key, "32") + " (32 to 1024, a power of two)");
+    if (!power_of_two_in(stream, 8, 1024)) {
+      error("dma", n + stream_key + " is " + config(dma, stream_key, "32") + " (8 to 1024, a power of two)");
+    }
+    if (mm > 0 && stream > mm) {
+      error("dma", n + stream_key + " (" + std::to_string(stream) + ") is wider than " + mm_key + " (" + std::to_string(mm) + ")");
+    }
+  }
+
+  // The IRQ_F2P input an interrupt pin drives: directly (0), or as input k of an xlconcat
+  // whose output drives IRQ_F2P or an axi_intc whose irq does. nullopt: it reaches neither.
+  std::optional<int> interrupt_line(const std::string& pin) {
+    const std::string irq_f2p = ps_ + "/IRQ_F2P";
+    auto reaches_ps = [&](const std::string& source) {
+      return net_has(source, [&](const std::string& p) {
+        if (p == irq_f2p) return true;
+        return kind_of_pin(p) == Kind::intc && port_of(p) == "intr" && net_has(cell_of(p) + "/irq", [&](const std::string& q) { return q == irq_f2p; });
+      });
+    };
+    if (reaches_ps(pin)) return 0;
+    static const std::regex input(R"(^In(\d+)$)");
+    for (const auto& p : net_of(pin)) {
+      std::smatch match;
+      const std::string port = port_of(p);
+      if (kind_of_pin(p) == Kind::concat && std::regex_match(port, match, input) && reaches_ps(cell_of(p) + "/dout")) {
+        return std::stoi(match[1].str());
+      }
+    }
+    return std::nullopt;
+  }
+
+  void check_concat(const Cell& concat) {
+    static const std::regex input(R"(^In(\d+)$)");
+    const int ports = number(config(concat, "NUM_PORTS", "2"), 2);
+    for (const auto& [pin, _] : parent_) {
+      std::smatch match;
+      const std::string port = port_of(pin);
+      if (cell_of(pin) == concat.name && std::regex_match(port, match, input) && std::stoi(match[1].str()) >= ports) {
+        error("interrupt", pin + " is used but " + concat.name + " has NUM_PORTS=" + std::to_string(ports));
+      }
+    }
+  }
+
+  void check_intc(const Cell& intc) {
+    const std::string n = intc.name;
+    if (!net_has(n + "/irq", [&](const std::string& p) { return p == ps_ + "/IRQ_F2P"; })) {
+      error("interrupt", n + "/irq does not drive the processing system's IRQ_F2P");
+    }
+    if (!net_has(n + "/intr", [&](const std::string& p) { return p != n + "/intr"; })) {
+      warning("interrupt", n + "/intr has no interrupt source");
+    }
+    if (!reaches(n + "/s_axi", [&](const std::string& p) { return cell_of(p) == ps_ && port_of(p).rfind("M_AXI_GP", 0) == 0; })) {
+      error("register_path", n + "/s_axi does not reach a general-purpose master port (M_AXI_GPn)");
+    }
+    require_clock(n + "/s_axi_aclk");
+    require_reset(n + "/s_axi_aresetn");
+  }
+
+  // IRQ_F2P exists only with fabric interrupts enabled; enabled, it must be driven.
+  void check_fabric_interrupts() {
+    if (ps_.empty()) return;
+    const Cell& ps = d_.cells.at(ps_);
+    const bool enabled = config(ps, "PCW_USE_FABRIC_INTERRUPT", "0") == "1" && config(ps, "PCW_IRQ_F2P_INTR", "0") == "1";
+    const bool driven = net_of(ps_ + "/IRQ_F2P").size() > 1;
+    if (enabled && !driven) error("interrupt", ps_ + "/IRQ_F2P is enabled (PCW_IRQ_F2P_INTR) but nothing drives it");
+    if (driven && !enabled) {
+      error("interrupt", ps_ + "/IRQ_F2P is connected but fabric interrupts are not enabled (PCW_USE_FABRIC_INTERRUPT, PCW_IRQ_F2P_INTR)");
+    }
   }
 
   void check_interconnect(const Cell& ic) {
@@ -319,6 +495,14 @@ class Checker {
       error("kernel", "no cell " + m.control.instance + " (the kernel instance the manifest names)");
       return;
     }
+    if (!c_.kernel_vlnv) {
+      warning("kernel", "no hls/run_hls.tcl export beside the manifest: the kernel's VLNV was not compared");
+    } else if (kernel->second.vlnv != *c_.kernel_vlnv) {
+      error("kernel", m.control.instance + " is " + kernel->second.vlnv + ", but run_hls.tcl exports the kernel as " + *c_.kernel_vlnv);
+    }
+    if (m.control.base_address) {
+      check_window(m.control.instance + "/s_axi_control", *m.control.base_address, m.control.address_range);
+    }
     for (const auto& s : m.streams) {
       const std::string port = m.control.instance + "/" + s.name;
       const bool in = s.direction == "in";
@@ -351,12 +535,69 @@ class Checker {
       if (std::atoi(lw.c_str()) != dma.length_width) {
         error("dma", dma.name + ": c_sg_length_width is " + lw + ", the manifest says " + std::to_string(dma.length_width));
       }
-      for (const auto& a : d_.addresses) {
-        if (a.segment.rfind(dma.name + "/S_AXI_LITE", 0) == 0 && a.offset && *a.offset != dma.base_address) {
-          error("address", dma.name + "/S_AXI_LITE is assigned a different base address than the manifest records");
-        }
+      check_window(dma.name + "/S_AXI_LITE", dma.base_address,
+                   dma.address_range ? std::optional<std::uint64_t>(dma.address_range) : std::nullopt);
+      check_manifest_interrupt(dma.name + "/mm2s_introut", dma.mm2s_interrupt);
+      check_manifest_interrupt(dma.name + "/s2mm_introut", dma.s2mm_interrupt);
+    }
+  }
+
+  // A register window as the manifest records it: an explicit offset (Vivado's own choice
+  // may differ) equal to the recorded base, and the recorded range.
+  void check_window(const std::string& interface, std::uint64_t base, std::optional<std::uint64_t> range) {
+    for (const auto& a : d_.addresses) {
+      if (a.segment.rfind(interface + "/", 0) != 0) continue;
+      if (!a.offset) {
+        error("address", interface + " has no explicit offset; the manifest records " + hex(base));
+      } else if (*a.offset != base) {
+        error("address", interface + " is assigned a different base address (" + hex(*a.offset) + ") than the manifest records (" + hex(base) + ")");
+      }
+      if (range && a.range && *a.range != *range) {
+        error("address", interface + " has range " + hex(*a.range) + ", the manifest records " + hex(*range));
       }
     }
+  }
+
+  void check_manifest_interrupt(const std::string& pin, std::optional<int> line) {
+    if (!line) return;
+    const auto actual = interrupt_line(pin);
+    if (!actual) {
+      error("interrupt", pin + " does not reach IRQ_F2P; the manifest records it on line " + std::to_string(*line));
+    } else if (*actual != *line) {
+      error("interrupt", pin + " is on interrupt line " + std::to_string(*actual) + ", the manifest records " + std::to_string(*line));
+    }
+  }
+
+  // The bitstream and its handoff must share a stem (PYNQ finds the .hwh by the .bit's name),
+  // and a generated design writes them where its manifest says.
+  void check_artifacts() {
+    std::optional<std::filesystem::path> bit, hwh;
+    for (const auto& [source, destination] : d_.file_copies) {
+      const std::filesystem::path to(destination);
+      if (to.extension() == ".bit") bit = to;
+      if (to.extension() == ".hwh") hwh = to;
+    }
+    if (bit && hwh && (bit->stem() != hwh->stem() || bit->parent_path() != hwh->parent_path())) {
+      error("artifacts", "the bitstream is copied to " + bit->string() + " but its hardware handoff to " + hwh->string() +
+                             ": they must share a folder and a stem");
+    }
+    if (!m_) return;
+    for (const auto& [found, recorded, what] : {std::tuple{bit, m_->artifacts.bitstream, "bitstream"},
+                                                std::tuple{hwh, m_->artifacts.hwh, "hardware handoff"}}) {
+      if (recorded.empty()) continue;
+      const auto expected = (c_.manifest_dir / recorded).lexically_normal();
+      if (!found) {
+        error("artifacts", std::string("the script does not copy the ") + what + " to " + expected.string() + " (manifest)");
+      } else if (found->lexically_normal() != expected) {
+        error("artifacts", std::string("the ") + what + " is copied to " + found->string() + ", the manifest records " + expected.string());
+      }
+    }
+  }
+
+  static std::string hex(std::uint64_t value) {
+    char text[24];
+    std::snprintf(text, sizeof text, "0x%llX", static_cast<unsigned long long>(value));
+    return text;
   }
 
   void check_addresses() {
@@ -411,7 +652,11 @@ class Checker {
 
   void check_flow() {
     auto has = [&](const std::string& step) { return std::find(d_.steps.begin(), d_.steps.end(), step) != d_.steps.end(); };
-    if (!has("validate_bd_design")) error("flow", "validate_bd_design is never called");
+    // Exported designs (write_bd_tcl) leave validation to whoever sources them.
+    if (!has("validate_bd_design")) {
+      const std::string message = "validate_bd_design is never called";
+      c_.generated || m_ ? error("flow", message) : warning("flow", message);
+    }
     if (!has("make_wrapper")) warning("flow", "make_wrapper is never called (no HDL wrapper for synthesis)");
     if (std::find(d_.launch_steps.begin(), d_.launch_steps.end(), "write_bitstream") == d_.launch_steps.end()) {
       warning("flow", "no launch_runs ... -to_step write_bitstream");
@@ -419,6 +664,7 @@ class Checker {
   }
 
   const BlockDesign& d_;
+  const CheckContext& c_;
   const manifest::Manifest* m_;
   std::string ps_;
   std::map<std::string, std::vector<std::string>> intf_;
@@ -429,8 +675,8 @@ class Checker {
 
 }  // namespace
 
-std::vector<Finding> check_block_design(const BlockDesign& design, const manifest::Manifest* manifest) {
-  return Checker(design, manifest).run();
+std::vector<Finding> check_block_design(const BlockDesign& design, const CheckContext& context) {
+  return Checker(design, context).run();
 }
 
 }  // namespace zynqnn::tclcheck

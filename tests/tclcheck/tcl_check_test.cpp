@@ -105,7 +105,7 @@ TEST_F(TclCheckTest, CatchesAMissingMemoryPathClockAndReset) {
   edit("mixer", "connect_bd_net [get_bd_pins rst_ps7_0/peripheral_aresetn] [get_bd_pins mixer_0/ap_rst_n]\n", "");
   const Report report = check("mixer");
   EXPECT_TRUE(has_error(report, "memory_path", "axi_dma_0/M_AXI_MM2S does not reach")) << describe(report);
-  EXPECT_TRUE(has_error(report, "clock", "axi_dma_1/s_axi_lite_aclk is not connected to a PL clock")) << describe(report);
+  EXPECT_TRUE(has_error(report, "clock", "axi_dma_1/s_axi_lite_aclk is not connected to FCLK_CLK0")) << describe(report);
   EXPECT_TRUE(has_error(report, "reset", "mixer_0/ap_rst_n is not connected")) << describe(report);
 }
 
