@@ -461,7 +461,9 @@ class Checker {
   void check_kernel(const Cell& kernel) {
     require_clock(kernel.name + "/ap_clk");
     require_reset(kernel.name + "/ap_rst_n");
-    if (connected(kernel.name + "/s_axi_control") &&
+    // A kernel the manifest drives through s_axi_control must have it wired.
+    const bool axilite = m_ && m_->control.instance == kernel.name && m_->control.mode == "axilite";
+    if ((axilite || connected(kernel.name + "/s_axi_control")) &&
         !reaches(kernel.name + "/s_axi_control", [&](const std::string& p) {
           return cell_of(p) == ps_ && port_of(p).rfind("M_AXI_GP", 0) == 0;
         })) {
