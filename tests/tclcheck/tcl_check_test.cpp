@@ -190,7 +190,8 @@ TEST_F(TclCheckTest, AcceptsAnInterruptControllerAndAnExplicitProcessingSystem) 
 }
 
 // Hierarchies as write_bd_tcl writes them: cells made inside a hierarchy are named from it,
-// and pins of the hierarchy join the nets outside and inside.
+// and pins of the hierarchy join the nets outside and inside. Without a manifest any FCLK
+// clocks the fabric.
 TEST(TclCheckHierarchy, NamesCellsInsideAHierarchyFromIt) {
   const auto dir = scratch_dir("tclcheck_hierarchy");
   write_text(dir / "hier.tcl", R"(create_project p d -part xc7z020clg400-1
@@ -209,7 +210,7 @@ proc create_hier_cell_dma { parentCell name } {
 }
 create_hier_cell_dma [current_bd_instance .] dma_hier
 create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps
-connect_bd_net [get_bd_pins ps/FCLK_CLK0] [get_bd_pins dma_hier/aclk]
+connect_bd_net [get_bd_pins ps/FCLK_CLK1] [get_bd_pins dma_hier/aclk]
 connect_bd_intf_net [get_bd_intf_pins dma_hier/M_AXI] [get_bd_intf_pins ps/S_AXI_HP0]
 create_bd_addr_seg -range 0x00010000 -offset 0x40400000 [get_bd_addr_spaces ps/Data] [get_bd_addr_segs dma_hier/axi_dma/S_AXI_LITE/Reg] SEG_dma
 )");
