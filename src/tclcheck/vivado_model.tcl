@@ -21,6 +21,8 @@ namespace eval ::zynqnn {
   variable instance ""
   variable design ""
   variable files {}
+  # Files the script copied (file exists answers 1 for them, 0 for any other).
+  variable copied {}
 }
 
 # An object path as Vivado resolves it: absolute when it starts with "/", otherwise relative
@@ -234,11 +236,12 @@ proc set_property {args} {
   return ""
 }
 
-# Properties the scripts read back. Timing is not modeled: SLACK and WNS read as met (0).
+# Properties the scripts read back. Timing is not modeled: SLACK, WNS (STATS.WNS), WHS, TNS
+# and THS read as met (0).
 proc get_property {args} {
   lassign [::zynqnn::options $args {}] opts positional
   lassign $positional name object
-  switch -- [string toupper $name] {
+  switch -glob -- [string toupper $name] {
     PROGRESS { return "100%" }
     STATUS { return "write_bitstream Complete!" }
     DIRECTORY { return "/tclcheck/runs/[string range $object 4 end]" }
@@ -248,7 +251,7 @@ proc get_property {args} {
       return [expr {[info exists ::zynqnn::cells($path)] ? "ip" : ""}]
     }
     NAME { return [lindex [split $object /] end] }
-    SLACK - WNS - WHS - TNS - THS { return 0.000 }
+    *SLACK - *WNS - *WHS - *TNS - *THS { return 0.000 }
     default { return "" }
   }
 }
@@ -361,10 +364,12 @@ proc ::zynqnn::file {subcommand args} {
   switch -- $subcommand {
     copy - delete - rename - mkdir - link {
       ::zynqnn::record file operation $subcommand list:arguments $args
+      if {$subcommand eq "copy"} { lappend ::zynqnn::copied [::file normalize [lindex $args end]] }
       return ""
     }
-    join - dirname - tail - extension - rootname - split - normalize - exists - isfile - isdirectory {
-      if {$subcommand in {exists isfile isdirectory}} { return 0 }
+    exists - isfile { return [expr {[::file normalize [lindex $args 0]] in $::zynqnn::copied}] }
+    isdirectory { return 0 }
+    join - dirname - tail - extension - rootname - split - normalize {
       return [::file $subcommand {*}$args]
     }
     default { error "file $subcommand: not available in the check" }
