@@ -85,6 +85,15 @@ void check_processing_system(Checks& k) {
     const std::string port = ps_name + "/M_AXI_GP" + std::to_string(gp);
     if (k.g.connected(port)) k.require_clock(port + "_ACLK");
   }
+  // UG585: each FCLK divisor is a 6-bit field (1 to 63).
+  for (int fclk = 0; fclk < 4; ++fclk) {
+    for (int stage = 0; stage < 2; ++stage) {
+      const std::string key = "PCW_FCLK" + std::to_string(fclk) + "_PERIPHERAL_DIVISOR" + std::to_string(stage);
+      const std::string value = config(ps, key, "1");
+      const int divisor = number(value, 0);
+      if (divisor < 1 || divisor > 63) k.error("processing_system", ps_name + ": " + key + " is " + value + " (1 to 63)");
+    }
+  }
 }
 
 // PG021: memory-map widths 32..1024, stream widths 8..1024, powers of two; the stream no
