@@ -177,16 +177,14 @@ proc ::zynqnn::pins {kind arguments} {
   }
   return $out
 }
-# Pins of a hierarchy (the current instance); recorded so their uses are not taken for
-# pins of an unknown IP.
-proc ::zynqnn::hier_pin {kind arguments} {
+# Pins of a hierarchy (the current instance). Nets through them join by name: the same
+# HIER/PIN is used outside the hierarchy and, as PIN, inside it.
+proc ::zynqnn::hier_pin {arguments} {
   lassign [::zynqnn::options $arguments {dir type from to mode vlnv freq_hz}] opts positional
-  set path [::zynqnn::resolve [lindex $positional 0]]
-  ::zynqnn::record hier_pin name $path
-  return $path
+  return [::zynqnn::resolve [lindex $positional 0]]
 }
-proc create_bd_pin {args} { return [::zynqnn::hier_pin pin $args] }
-proc create_bd_intf_pin {args} { return [::zynqnn::hier_pin intf_pin $args] }
+proc create_bd_pin {args} { return [::zynqnn::hier_pin $args] }
+proc create_bd_intf_pin {args} { return [::zynqnn::hier_pin $args] }
 proc get_bd_pins {args} { return [::zynqnn::pins pin $args] }
 proc get_bd_intf_pins {args} { return [::zynqnn::pins intf_pin $args] }
 proc get_bd_ports {args} { return [::zynqnn::flatten [lindex [::zynqnn::options $args {filter}] 1]] }
