@@ -237,12 +237,17 @@ TEST(TclCheckRecording, ParsesModelOutput) {
       R"({"kind":"project","name":"p","part":"xc7z020clg400-1"}
 {"kind":"cell","name":"axi_dma_0","vlnv":"xilinx.com:ip:axi_dma:7.1"}
 {"kind":"property","object":"axi_dma_0","key":"CONFIG.c_include_sg","value":"0"}
-{"kind":"property","object":"project:p","key":"board_part","value":"tul.com.tw:pynq-z2:part0:1.0"}
+{"kind":"property","object":"project:p","key":"BOARD_PART","value":"tul.com.tw:pynq-z2:part0:1.0"}
+{"kind":"file","operation":"copy","arguments":["-force","/r/x_wrapper.bit","/o/k.bit"]}
+{"kind":"returned","value":"3"}
 {"kind":"net","pins":["a/x","b/y"]}
 {"kind":"address","space":"/ps/Data","segment":"axi_dma_0/S_AXI_LITE/Reg","offset":"0x40400000","range":"64K"}
 )");
   EXPECT_EQ(d.part, "xc7z020clg400-1");
-  EXPECT_EQ(d.board_part, "tul.com.tw:pynq-z2:part0:1.0");
+  EXPECT_EQ(d.board_part, "tul.com.tw:pynq-z2:part0:1.0");  // Vivado's property names are not case-sensitive
+  ASSERT_EQ(d.file_copies.size(), 1u);
+  EXPECT_EQ(d.file_copies[0], std::make_pair(std::string("/r/x_wrapper.bit"), std::string("/o/k.bit")));
+  EXPECT_EQ(d.returned, "3");
   EXPECT_EQ(d.cells.at("axi_dma_0").config.at("c_include_sg"), "0");
   ASSERT_EQ(d.addresses.size(), 1u);
   EXPECT_EQ(*d.addresses[0].offset, 0x40400000u);
