@@ -21,7 +21,8 @@ void add_tcl_check_verb(CLI::App& app) {
                                   "Check the structure of a Vivado block-design script (does not prove Vivado accepts it)");
   verb->add_option("script", options->script, "Block-design Tcl script")->required();
   verb->add_option("--manifest", options->manifest,
-                   "The design's manifest.json (default: ../manifest.json from the script, if present)");
+                   "The design's manifest.json (default: ../manifest.json from the script; required when the "
+                   "script names zynqnn as its generator)");
   verb->add_option("--tclsh", options->tclsh, "Tcl interpreter to run the script under the model");
   verb->add_flag("--json", options->json, "Print one JSON object");
   verb->callback([options] {
@@ -34,6 +35,7 @@ void add_tcl_check_verb(CLI::App& app) {
       fmt::print("{}\n", tclcheck::to_json(report));
     } else {
       for (const auto& f : report.findings) fmt::print("{}: [{}] {}\n", f.severity, f.check, f.message);
+      if (report.manifest) fmt::print("compared with {}\n", report.manifest->string());
       fmt::print("{}: {} cells, {} interface nets, {} nets, {} address assignments: {}\n", options->script,
                  report.design.cells.size(), report.design.intf_nets.size(), report.design.nets.size(),
                  report.design.addresses.size(), report.passed() ? "structure OK" : "structure has errors");

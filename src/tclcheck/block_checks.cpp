@@ -1,436 +1,286 @@
-// The structural checks of tcl-check, on the block graph the model recorded.
+// The structural checks of tcl-check on the block graph the model recorded: the script ran,
+// the processing system, DMAs, interconnects, kernel, resets, addresses and flow; then the
+// groups of checks in their own files (catalog, interrupts, manifest, artifacts).
 #include <algorithm>
-#include <cctype>
-#include <cmath>
-#include <deque>
-#include <functional>
 #include <regex>
 #include <set>
 
-#include "zynqnn/tclcheck/tcl_check.hpp"
+#include "tclcheck/checks.hpp"
 
 namespace zynqnn::tclcheck {
+
+void Checks::require_clock(const std::string& pin) {
+  const std::regex fclk(m ? R"(^FCLK_CLK0$)" : R"(^FCLK_CLK[0-3]$)");
+  static const std::regex wiz(R"(^clk_out\d+$)");
+  const bool clocked = g.net_has(pin, [&](const std::string& p) {
+    auto cell = d.cells.find(cell_of(p));
+    return (cell_of(p) == g.ps() && std::regex_match(port_of(p), fclk)) ||
+           (cell != d.cells.end() && cell->second.vlnv.find(":clk_wiz:") != std::string::npos &&
+            std::regex_match(port_of(p), wiz));
+  });
+  if (!clocked) {
+    error("clock", pin + " is not connected to " + (m ? "FCLK_CLK0, the clock the manifest records" : "a PL clock (FCLK_CLKn)"));
+  }
+}
+
+void Checks::require_reset(const std::string& pin) {
+  const bool reset = g.net_has(pin, [&](const std::string& p) {
+    return g.kind_of_pin(p) == Kind::reset && (port_of(p) == "peripheral_aresetn" || port_of(p) == "interconnect_aresetn");
+  });
+  if (!reset) error("reset", pin + " is not connected to a proc_sys_reset output");
+}
+
 namespace {
 
-enum class Kind { ps7, dma, interconnect, reset, concat, kernel, other };
+bool power_of_two_in(int value, int low, int high) { return value >= low && value <= high && (value & (value - 1)) == 0; }
 
-Kind kind_of(const Cell& cell) {
-  const std::string& v = cell.vlnv;
-  if (v.find(":processing_system7:") != std::string::npos) return Kind::ps7;
-  if (v.find(":axi_dma:") != std::string::npos) return Kind::dma;
-  if (v.find(":axi_interconnect:") != std::string::npos || v.find(":smartconnect:") != std::string::npos) {
-    return Kind::interconnect;
+void check_script(Checks& k) {
+  if (k.d.script_error) k.error("script", "the script stopped with an error under the model: " + *k.d.script_error);
+  std::set<std::string> unknown(k.d.unknown_commands.begin(), k.d.unknown_commands.end());
+  for (const auto& name : unknown) {
+    k.warning("script", "command '" + name + "' has no recorded definition; its effect was not modeled");
   }
-  if (v.find(":proc_sys_reset:") != std::string::npos) return Kind::reset;
-  if (v.find(":xlconcat:") != std::string::npos) return Kind::concat;
-  if (v.rfind("xilinx.com:", 0) != 0) return Kind::kernel;
-  return Kind::other;
+  for (const auto& missing : k.d.missing_objects) k.error("script", "refers to an object on no cell: " + missing);
+  for (const auto& message : k.d.error_messages) k.warning("script", "the script reports an error: " + message);
+  if (k.d.returned) k.error("script", "the script gave up (returned " + *k.d.returned + ") before its end");
+  // A hierarchy's interface pin joins the net outside it to the one inside; any other
+  // interface pin takes one interface net.
+  std::map<std::string, int> uses;
+  for (const auto& [a, b] : k.d.intf_nets) {
+    for (const auto& end : {a, b}) {
+      if (k.g.kind_of_pin(end) != Kind::hierarchy && ++uses[end] == 2) {
+        k.error("interface", end + " is connected by more than one interface net");
+      }
+    }
+  }
 }
 
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
+void check_project(Checks& k) {
+  if (k.d.part.empty()) k.error("project", "no part set (create_project -part)");
+  if (k.d.board_part.empty()) k.warning("project", "no board_part set on the project");
+  if (k.g.ps().empty()) k.error("processing_system", "no processing_system7 cell");
 }
 
-// CONFIG lookup, case-insensitive as in Vivado, with the IP's default when unset.
-std::string config(const Cell& cell, const std::string& key, const std::string& fallback) {
-  for (const auto& [k, v] : cell.config) {
-    if (lower(k) == lower(key)) return v;
+void check_processing_system(Checks& k) {
+  const std::string& ps_name = k.g.ps();
+  if (ps_name.empty()) return;
+  const Cell& ps = k.d.cells.at(ps_name);
+  const bool preset = std::any_of(k.d.automations.begin(), k.d.automations.end(), [](const auto& automation) {
+    return automation.first.find("processing_system7") != std::string::npos &&
+           automation.second.find("apply_board_preset") != std::string::npos;
+  });
+  if (!preset) k.warning("processing_system", "the processing system's board preset is not applied (apply_bd_automation)");
+  for (int hp = 0; hp < 4; ++hp) {
+    const std::string port = ps_name + "/S_AXI_HP" + std::to_string(hp);
+    if (!k.g.connected(port)) continue;
+    if (config(ps, "PCW_USE_S_AXI_HP" + std::to_string(hp), "0") != "1") {
+      k.error("processing_system", port + " is connected but not enabled (PCW_USE_S_AXI_HP" + std::to_string(hp) + ")");
+    }
+    if (config(ps, "PCW_S_AXI_HP" + std::to_string(hp) + "_DATA_WIDTH", "64") != "64") {
+      k.warning("processing_system", port + " is not 64 bits wide");
+    }
+    k.require_clock(port + "_ACLK");
   }
-  return fallback;
+  for (int gp = 0; gp < 2; ++gp) {
+    const std::string port = ps_name + "/M_AXI_GP" + std::to_string(gp);
+    if (k.g.connected(port)) k.require_clock(port + "_ACLK");
+  }
+  // UG585: each FCLK divisor is a 6-bit field (1 to 63).
+  for (int fclk = 0; fclk < 4; ++fclk) {
+    for (int stage = 0; stage < 2; ++stage) {
+      const std::string key = "PCW_FCLK" + std::to_string(fclk) + "_PERIPHERAL_DIVISOR" + std::to_string(stage);
+      const std::string value = config(ps, key, "1");
+      const int divisor = number(value, 0);
+      if (divisor < 1 || divisor > 63) k.error("processing_system", ps_name + ": " + key + " is " + value + " (1 to 63)");
+    }
+  }
 }
 
-std::string cell_of(const std::string& pin) { return pin.substr(0, pin.find('/')); }
-std::string port_of(const std::string& pin) {
-  const auto slash = pin.find('/');
-  return slash == std::string::npos ? std::string{} : pin.substr(slash + 1);
+// PG021: memory-map widths 32..1024, stream widths 8..1024, powers of two; the stream no
+// wider than the memory map it is moved from or to.
+void check_dma_widths(Checks& k, const Cell& dma, const std::string& channel) {
+  const std::string mm_key = "c_m_axi_" + channel + "_data_width";
+  const std::string stream_key = channel == "mm2s" ? "c_m_axis_mm2s_tdata_width" : "c_s_axis_s2mm_tdata_width";
+  const int mm = number(config(dma, mm_key, "32"), -1);
+  const int stream = number(config(dma, stream_key, "32"), -1);
+  const std::string n = dma.name + ": ";
+  if (!power_of_two_in(mm, 32, 1024)) {
+    k.error("dma", n + mm_key + " is " + config(dma, mm_key, "32") + " (32 to 1024, a power of two)");
+  }
+  if (!power_of_two_in(stream, 8, 1024)) {
+    k.error("dma", n + stream_key + " is " + config(dma, stream_key, "32") + " (8 to 1024, a power of two)");
+  }
+  if (mm > 0 && stream > mm) {
+    k.error("dma", n + stream_key + " (" + std::to_string(stream) + ") is wider than " + mm_key + " (" + std::to_string(mm) + ")");
+  }
 }
 
-class Checker {
- public:
-  Checker(const BlockDesign& design, const manifest::Manifest* manifest) : d_(design), m_(manifest) {
-    for (const auto& [name, cell] : d_.cells) {
-      if (kind_of(cell) == Kind::ps7) ps_ = name;
-    }
-    for (const auto& [a, b] : d_.intf_nets) {
-      if (++intf_uses_[a] == 2) error("interface", a + " is connected by more than one interface net");
-      if (++intf_uses_[b] == 2) error("interface", b + " is connected by more than one interface net");
-      intf_[a].push_back(b);
-      intf_[b].push_back(a);
-    }
-    for (const auto& pins : d_.nets) {
-      for (const auto& p : pins) parent_.try_emplace(p, p);
-      for (std::size_t i = 1; i < pins.size(); ++i) unite(pins[0], pins[i]);
-    }
+void check_dma(Checks& k, const Cell& dma) {
+  const std::string& n = dma.name;
+  if (config(dma, "c_include_sg", "1") != "0") {
+    k.error("dma", n + ": scatter-gather is included (c_include_sg); the runtime drives DMAs in direct register mode");
   }
-
-  std::vector<Finding> run() {
-    check_script();
-    check_project();
-    check_processing_system();
-    for (const auto& [name, cell] : d_.cells) {
-      if (kind_of(cell) == Kind::dma) check_dma(cell);
-      if (kind_of(cell) == Kind::interconnect) check_interconnect(cell);
-      if (kind_of(cell) == Kind::kernel) check_kernel(cell);
-      if (kind_of(cell) == Kind::reset) check_reset_block(cell);
+  struct Channel {
+    std::string name, stream, master, clock;
+  };
+  for (const Channel& c : {Channel{"mm2s", "M_AXIS_MM2S", "M_AXI_MM2S", "m_axi_mm2s_aclk"},
+                           Channel{"s2mm", "S_AXIS_S2MM", "M_AXI_S2MM", "m_axi_s2mm_aclk"}}) {
+    const std::string stream = n + "/" + c.stream;
+    if (config(dma, "c_include_" + c.name, "1") != "1") {
+      if (k.g.connected(stream)) k.error("stream", stream + " is connected but its channel is not included");
+      continue;
     }
-    if (m_) check_against_manifest();
-    check_addresses();
-    check_flow();
-    return findings_;
-  }
-
- private:
-  void error(const std::string& check, const std::string& message) { findings_.push_back({"error", check, message}); }
-  void warning(const std::string& check, const std::string& message) { findings_.push_back({"warning", check, message}); }
-
-  std::string find(const std::string& pin) {
-    if (!parent_.count(pin)) return pin;
-    std::string root = pin;
-    while (parent_[root] != root) root = parent_[root];
-    for (std::string current = pin; parent_[current] != root;) {
-      std::string next = parent_[current];
-      parent_[current] = root;
-      current = next;
-    }
-    return root;
-  }
-  void unite(const std::string& a, const std::string& b) { parent_[find(a)] = find(b); }
-  std::vector<std::string> net_of(const std::string& pin) {
-    std::vector<std::string> pins;
-    if (!parent_.count(pin)) return pins;
-    const std::string root = find(pin);
-    for (const auto& [p, _] : parent_) {
-      if (find(p) == root) pins.push_back(p);
-    }
-    return pins;
-  }
-
-  bool connected(const std::string& intf_pin) const { return intf_.count(intf_pin) != 0; }
-  std::vector<std::string> peers(const std::string& intf_pin) const {
-    auto it = intf_.find(intf_pin);
-    return it == intf_.end() ? std::vector<std::string>{} : it->second;
-  }
-  Kind kind_of_pin(const std::string& pin) const {
-    auto it = d_.cells.find(cell_of(pin));
-    return it == d_.cells.end() ? Kind::other : kind_of(it->second);
-  }
-
-  // Follows interface nets, and through interconnects from any slave port to any master
-  // port (and back), to find a pin satisfying `target`.
-  bool reaches(const std::string& start, const std::function<bool(const std::string&)>& target) const {
-    static const std::regex port_re(R"(^[SM]\d\d_AXI$)");
-    std::set<std::string> seen{start};
-    std::deque<std::string> queue{start};
-    while (!queue.empty()) {
-      const std::string pin = queue.front();
-      queue.pop_front();
-      if (pin != start && target(pin)) return true;
-      std::vector<std::string> next = peers(pin);
-      if (kind_of_pin(pin) == Kind::interconnect && std::regex_match(port_of(pin), port_re)) {
-        const std::string cell = cell_of(pin);
-        for (const auto& [p, _] : intf_) {
-          if (cell_of(p) == cell && std::regex_match(port_of(p), port_re) && port_of(p)[0] != port_of(pin)[0]) {
-            next.push_back(p);
-          }
-        }
-      }
-      for (const auto& n : next) {
-        if (seen.insert(n).second) queue.push_back(n);
+    check_dma_widths(k, dma, c.name);
+    if (!k.g.connected(stream)) {
+      k.error("stream", stream + " is not connected to a kernel stream port");
+    } else {
+      for (const auto& peer : k.g.peers(stream)) {
+        if (k.g.kind_of_pin(peer) == Kind::dma) k.error("stream", stream + " is connected to another DMA (" + peer + ")");
       }
     }
-    return false;
-  }
-
-  bool net_has(const std::string& pin, const std::function<bool(const std::string&)>& predicate) {
-    for (const auto& p : net_of(pin)) {
-      if (predicate(p)) return true;
-    }
-    return false;
-  }
-
-  bool is_clock_source(const std::string& pin) const {
-    static const std::regex fclk(R"(^FCLK_CLK[0-3]$)");
-    static const std::regex wiz(R"(^clk_out\d+$)");
-    return (cell_of(pin) == ps_ && std::regex_match(port_of(pin), fclk)) ||
-           (d_.cells.count(cell_of(pin)) && d_.cells.at(cell_of(pin)).vlnv.find(":clk_wiz:") != std::string::npos &&
-            std::regex_match(port_of(pin), wiz));
-  }
-  bool is_reset_source(const std::string& pin) const {
-    return kind_of_pin(pin) == Kind::reset && (port_of(pin) == "peripheral_aresetn" || port_of(pin) == "interconnect_aresetn");
-  }
-
-  void require_clock(const std::string& pin) {
-    if (!net_has(pin, [&](const std::string& p) { return is_clock_source(p); })) {
-      error("clock", pin + " is not connected to a PL clock (FCLK_CLKn)");
-    }
-  }
-  void require_reset(const std::string& pin) {
-    if (!net_has(pin, [&](const std::string& p) { return is_reset_source(p); })) {
-      error("reset", pin + " is not connected to a proc_sys_reset output");
-    }
-  }
-
-  void check_script() {
-    if (d_.script_error) error("script", "the script stopped with an error under the model: " + *d_.script_error);
-    std::set<std::string> unknown(d_.unknown_commands.begin(), d_.unknown_commands.end());
-    for (const auto& name : unknown) {
-      warning("script", "command '" + name + "' has no recorded definition; its effect was not modeled");
-    }
-    for (const auto& missing : d_.missing_objects) error("script", "refers to an object on no cell: " + missing);
-  }
-
-  void check_project() {
-    if (d_.part.empty()) error("project", "no part set (create_project -part)");
-    if (d_.board_part.empty()) warning("project", "no board_part set on the project");
-    if (ps_.empty()) error("processing_system", "no processing_system7 cell");
-  }
-
-  void check_processing_system() {
-    if (ps_.empty()) return;
-    const Cell& ps = d_.cells.at(ps_);
-    bool preset = false;
-    for (const auto& [rule, cfg] : d_.automations) {
-      if (rule.find("processing_system7") != std::string::npos && cfg.find("apply_board_preset") != std::string::npos) {
-        preset = true;
-      }
-    }
-    if (!preset) warning("processing_system", "the processing system's board preset is not applied (apply_bd_automation)");
-    for (int hp = 0; hp < 4; ++hp) {
-      const std::string port = ps_ + "/S_AXI_HP" + std::to_string(hp);
-      if (!connected(port)) continue;
-      if (config(ps, "PCW_USE_S_AXI_HP" + std::to_string(hp), "0") != "1") {
-        error("processing_system", port + " is connected but not enabled (PCW_USE_S_AXI_HP" + std::to_string(hp) + ")");
-      }
-      if (config(ps, "PCW_S_AXI_HP" + std::to_string(hp) + "_DATA_WIDTH", "64") != "64") {
-        warning("processing_system", port + " is not 64 bits wide");
-      }
-      require_clock(ps_ + "/S_AXI_HP" + std::to_string(hp) + "_ACLK");
-    }
-    for (int gp = 0; gp < 2; ++gp) {
-      const std::string port = ps_ + "/M_AXI_GP" + std::to_string(gp);
-      if (connected(port)) require_clock(port + "_ACLK");
-    }
-  }
-
-  void check_dma(const Cell& dma) {
-    const std::string& n = dma.name;
-    if (config(dma, "c_include_sg", "1") != "0") {
-      error("dma", n + ": scatter-gather is included (c_include_sg); the runtime drives DMAs in direct register mode");
-    }
-    const bool mm2s = config(dma, "c_include_mm2s", "1") == "1";
-    const bool s2mm = config(dma, "c_include_s2mm", "1") == "1";
-    struct Channel {
-      bool included;
-      std::string stream, master, clock, irq;
-    };
-    for (const Channel& c : {Channel{mm2s, "M_AXIS_MM2S", "M_AXI_MM2S", "m_axi_mm2s_aclk", "mm2s_introut"},
-                             Channel{s2mm, "S_AXIS_S2MM", "M_AXI_S2MM", "m_axi_s2mm_aclk", "s2mm_introut"}}) {
-      const std::string stream = n + "/" + c.stream;
-      if (!c.included) {
-        if (connected(stream)) error("stream", stream + " is connected but its channel is not included");
-        continue;
-      }
-      if (!connected(stream)) {
-        error("stream", stream + " is not connected to a kernel stream port");
-      } else {
-        for (const auto& peer : peers(stream)) {
-          if (kind_of_pin(peer) == Kind::dma) error("stream", stream + " is connected to another DMA (" + peer + ")");
-        }
-      }
-      const std::string master = n + "/" + c.master;
-      if (!reaches(master, [&](const std::string& p) {
-            return cell_of(p) == ps_ && (port_of(p).rfind("S_AXI_HP", 0) == 0 || port_of(p) == "S_AXI_ACP");
-          })) {
-        error("memory_path", master + " does not reach a high-performance port (S_AXI_HPn) of the processing system");
-      }
-      require_clock(n + "/" + c.clock);
-      if (!parent_.count(n + "/" + c.irq)) warning("interrupt", n + "/" + c.irq + " is not connected");
-    }
-    if (!reaches(n + "/S_AXI_LITE", [&](const std::string& p) {
-          return cell_of(p) == ps_ && port_of(p).rfind("M_AXI_GP", 0) == 0;
+    const std::string master = n + "/" + c.master;
+    if (!k.g.reaches(master, [&](const std::string& p) {
+          return cell_of(p) == k.g.ps() && (port_of(p).rfind("S_AXI_HP", 0) == 0 || port_of(p) == "S_AXI_ACP");
         })) {
-      error("register_path", n + "/S_AXI_LITE does not reach a general-purpose master port (M_AXI_GPn)");
+      k.error("memory_path", master + " does not reach a high-performance port (S_AXI_HPn) of the processing system");
     }
-    require_clock(n + "/s_axi_lite_aclk");
-    require_reset(n + "/axi_resetn");
+    k.require_clock(n + "/" + c.clock);
   }
-
-  void check_interconnect(const Cell& ic) {
-    static const std::regex port_re(R"(^([SM])(\d\d)_AXI$)");
-    const std::string n = ic.name;
-    bool any = false;
-    for (const auto& [pin, _] : intf_) {
-      std::smatch match;
-      const std::string port = port_of(pin);
-      if (cell_of(pin) != n || !std::regex_match(port, match, port_re)) continue;
-      any = true;
-      const int index = std::stoi(match[2].str());
-      const std::string count_key = match[1].str() == "S" ? "NUM_SI" : "NUM_MI";
-      const std::string count = config(ic, count_key, "");
-      if (!count.empty() && index >= std::atoi(count.c_str())) {
-        error("interconnect", pin + " is used but " + n + " has " + count_key + "=" + count);
-      }
-      if (ic.vlnv.find(":axi_interconnect:") != std::string::npos) {
-        require_clock(n + "/" + match[1].str() + match[2].str() + "_ACLK");
-        require_reset(n + "/" + match[1].str() + match[2].str() + "_ARESETN");
-      }
-    }
-    if (any) {
-      require_clock(n + "/" + (ic.vlnv.find(":smartconnect:") != std::string::npos ? "aclk" : "ACLK"));
-      require_reset(n + "/" + (ic.vlnv.find(":smartconnect:") != std::string::npos ? "aresetn" : "ARESETN"));
-    }
+  if (!k.g.reaches_gp_master(n + "/S_AXI_LITE")) {
+    k.error("register_path", n + "/S_AXI_LITE does not reach a general-purpose master port (M_AXI_GPn)");
   }
+  k.require_clock(n + "/s_axi_lite_aclk");
+  k.require_reset(n + "/axi_resetn");
+}
 
-  void check_kernel(const Cell& kernel) {
-    require_clock(kernel.name + "/ap_clk");
-    require_reset(kernel.name + "/ap_rst_n");
-    if (connected(kernel.name + "/s_axi_control") &&
-        !reaches(kernel.name + "/s_axi_control", [&](const std::string& p) {
-          return cell_of(p) == ps_ && port_of(p).rfind("M_AXI_GP", 0) == 0;
-        })) {
-      error("register_path", kernel.name + "/s_axi_control does not reach a general-purpose master port");
+void check_interconnect(Checks& k, const Cell& ic) {
+  static const std::regex port_re(R"(^([SM])(\d\d)_AXI$)");
+  const std::string n = ic.name;
+  const bool smartconnect = ic.vlnv.find(":smartconnect:") != std::string::npos;
+  bool any = false;
+  for (const auto& [pin, _] : k.g.interface_pins()) {
+    std::smatch match;
+    const std::string port = port_of(pin);
+    if (cell_of(pin) != n || !std::regex_match(port, match, port_re)) continue;
+    any = true;
+    const int index = std::stoi(match[2].str());
+    const std::string count_key = match[1].str() == "S" ? "NUM_SI" : "NUM_MI";
+    const std::string count = config(ic, count_key, "");
+    if (!count.empty() && index >= std::atoi(count.c_str())) {
+      k.error("interconnect", pin + " is used but " + n + " has " + count_key + "=" + count);
+    }
+    if (!smartconnect) {
+      k.require_clock(n + "/" + match[1].str() + match[2].str() + "_ACLK");
+      k.require_reset(n + "/" + match[1].str() + match[2].str() + "_ARESETN");
     }
   }
-
-  void check_reset_block(const Cell& reset) {
-    require_clock(reset.name + "/slowest_sync_clk");
-    if (!net_has(reset.name + "/ext_reset_in", [&](const std::string& p) {
-          return cell_of(p) == ps_ && port_of(p).rfind("FCLK_RESET", 0) == 0;
-        })) {
-      error("reset", reset.name + "/ext_reset_in is not driven by the processing system's FCLK_RESETn_N");
-    }
+  if (any) {
+    k.require_clock(n + "/" + (smartconnect ? "aclk" : "ACLK"));
+    k.require_reset(n + "/" + (smartconnect ? "aresetn" : "ARESETN"));
   }
+}
 
-  void check_against_manifest() {
-    const auto& m = *m_;
-    if (!d_.part.empty() && d_.part != m.part) error("project", "part " + d_.part + " differs from the manifest's " + m.part);
-    if (!d_.board_part.empty() && d_.board_part != m.board_part) {
-      error("project", "board_part " + d_.board_part + " differs from the manifest's " + m.board_part);
-    }
-    if (!ps_.empty()) {
-      const std::string freq = config(d_.cells.at(ps_), "PCW_FPGA0_PERIPHERAL_FREQMHZ", "");
-      if (freq.empty() || std::abs(std::atof(freq.c_str()) - m.clock_mhz) > 1e-6) {
-        error("clock", "FCLK_CLK0 is set to '" + freq + "' MHz, the manifest says " + std::to_string(m.clock_mhz));
-      }
-    }
-    auto kernel = d_.cells.find(m.control.instance);
-    if (kernel == d_.cells.end()) {
-      error("kernel", "no cell " + m.control.instance + " (the kernel instance the manifest names)");
-      return;
-    }
-    for (const auto& s : m.streams) {
-      const std::string port = m.control.instance + "/" + s.name;
-      const bool in = s.direction == "in";
-      const std::string expected = s.dma + (in ? "/M_AXIS_MM2S" : "/S_AXIS_S2MM");
-      if (!connected(port)) {
-        error("stream", "kernel stream port " + port + " is not connected (expected " + expected + ")");
-        continue;
-      }
-      const auto p = peers(port);
-      if (std::find(p.begin(), p.end(), expected) == p.end()) {
-        error("stream", "kernel stream port " + port + " is connected to " + p.front() + ", expected " + expected);
-        continue;
-      }
-      auto dma = d_.cells.find(s.dma);
-      if (dma == d_.cells.end()) continue;
-      const std::string width_key = in ? "c_m_axis_mm2s_tdata_width" : "c_s_axis_s2mm_tdata_width";
-      const std::string width = config(dma->second, width_key, "32");
-      if (std::atoi(width.c_str()) != s.stream_bits) {
-        error("stream", "width mismatch: kernel port " + port + " is " + std::to_string(s.stream_bits) + " bits, " +
-                            s.dma + " " + width_key + " is " + width);
-      }
-    }
-    for (const auto& dma : m.dmas) {
-      auto cell = d_.cells.find(dma.name);
-      if (cell == d_.cells.end()) {
-        error("dma", "no cell " + dma.name + " (listed in the manifest)");
-        continue;
-      }
-      const std::string lw = config(cell->second, "c_sg_length_width", "14");
-      if (std::atoi(lw.c_str()) != dma.length_width) {
-        error("dma", dma.name + ": c_sg_length_width is " + lw + ", the manifest says " + std::to_string(dma.length_width));
-      }
-      for (const auto& a : d_.addresses) {
-        if (a.segment.rfind(dma.name + "/S_AXI_LITE", 0) == 0 && a.offset && *a.offset != dma.base_address) {
-          error("address", dma.name + "/S_AXI_LITE is assigned a different base address than the manifest records");
+void check_kernel(Checks& k, const Cell& kernel) {
+  k.require_clock(kernel.name + "/ap_clk");
+  k.require_reset(kernel.name + "/ap_rst_n");
+  // A kernel the manifest drives through s_axi_control must have it wired.
+  const bool axilite = k.m && k.m->control.instance == kernel.name && k.m->control.mode == "axilite";
+  if ((axilite || k.g.connected(kernel.name + "/s_axi_control")) && !k.g.reaches_gp_master(kernel.name + "/s_axi_control")) {
+    k.error("register_path", kernel.name + "/s_axi_control does not reach a general-purpose master port");
+  }
+}
+
+void check_reset_block(Checks& k, const Cell& reset) {
+  k.require_clock(reset.name + "/slowest_sync_clk");
+  if (!k.g.net_has(reset.name + "/ext_reset_in", [&](const std::string& p) {
+        return cell_of(p) == k.g.ps() && port_of(p).rfind("FCLK_RESET", 0) == 0;
+      })) {
+    k.error("reset", reset.name + "/ext_reset_in is not driven by the processing system's FCLK_RESETn_N");
+  }
+}
+
+void check_addresses(Checks& k) {
+  const auto& addresses = k.d.addresses;
+  const bool assign_all =
+      std::any_of(addresses.begin(), addresses.end(), [](const AddressAssignment& a) { return a.segment.empty(); });
+  auto assigned = [&](const std::string& prefix) {
+    return assign_all || std::any_of(addresses.begin(), addresses.end(),
+                                     [&](const AddressAssignment& a) { return a.segment.rfind(prefix, 0) == 0; });
+  };
+  auto space_assigned = [&](const std::string& space) {
+    return assign_all ||
+           std::any_of(addresses.begin(), addresses.end(), [&](const AddressAssignment& a) { return a.space == space; });
+  };
+  for (const auto& [name, cell] : k.d.cells) {
+    if (kind_of(cell) == Kind::dma) {
+      if (!assigned(name + "/S_AXI_LITE")) k.error("address", name + "/S_AXI_LITE has no address assigned");
+      for (const char* channel : {"MM2S", "S2MM"}) {
+        if (config(cell, std::string("c_include_") + lower(channel), "1") == "1" &&
+            !space_assigned("/" + name + "/Data_" + channel)) {
+          k.error("address", name + "/Data_" + channel + " has no memory segment assigned");
         }
       }
     }
+    if (kind_of(cell) == Kind::kernel && k.g.connected(name + "/s_axi_control") && !assigned(name + "/s_axi_control")) {
+      k.error("address", name + "/s_axi_control has no address assigned");
+    }
   }
-
-  void check_addresses() {
-    const bool assign_all = std::any_of(d_.addresses.begin(), d_.addresses.end(),
-                                        [](const AddressAssignment& a) { return a.segment.empty(); });
-    auto assigned = [&](const std::string& prefix) {
-      return assign_all || std::any_of(d_.addresses.begin(), d_.addresses.end(), [&](const AddressAssignment& a) {
-               return a.segment.rfind(prefix, 0) == 0;
-             });
-    };
-    auto space_assigned = [&](const std::string& space) {
-      return assign_all || std::any_of(d_.addresses.begin(), d_.addresses.end(),
-                                       [&](const AddressAssignment& a) { return a.space == space; });
-    };
-    for (const auto& [name, cell] : d_.cells) {
-      if (kind_of(cell) == Kind::dma) {
-        if (!assigned(name + "/S_AXI_LITE")) error("address", name + "/S_AXI_LITE has no address assigned");
-        if (config(cell, "c_include_mm2s", "1") == "1" && !space_assigned("/" + name + "/Data_MM2S")) {
-          error("address", name + "/Data_MM2S has no memory segment assigned");
-        }
-        if (config(cell, "c_include_s2mm", "1") == "1" && !space_assigned("/" + name + "/Data_S2MM")) {
-          error("address", name + "/Data_S2MM has no memory segment assigned");
-        }
-      }
-      if (kind_of(cell) == Kind::kernel && connected(name + "/s_axi_control") && !assigned(name + "/s_axi_control")) {
-        error("address", name + "/s_axi_control has no address assigned");
-      }
+  // Explicit windows in one address space must not overlap and must be aligned.
+  std::vector<const AddressAssignment*> windows;
+  for (const auto& a : addresses) {
+    if (a.segment.empty() || !a.offset) continue;
+    if (!a.range) {
+      k.warning("address", a.segment + ": offset without a range; overlap not checked");
+      continue;
     }
-    // Explicit windows in one address space must not overlap and must be aligned.
-    std::vector<const AddressAssignment*> windows;
-    for (const auto& a : d_.addresses) {
-      if (a.segment.empty() || !a.offset) continue;
-      if (!a.range) {
-        warning("address", a.segment + ": offset without a range; overlap not checked");
-        continue;
-      }
-      if (*a.range == 0 || (*a.range & (*a.range - 1)) != 0) error("address", a.segment + ": range is not a power of two");
-      else if (*a.offset % *a.range != 0) error("address", a.segment + ": offset is not aligned to its range");
-      windows.push_back(&a);
+    if (*a.range == 0 || (*a.range & (*a.range - 1)) != 0) {
+      k.error("address", a.segment + ": range is not a power of two");
+    } else if (*a.offset % *a.range != 0) {
+      k.error("address", a.segment + ": offset is not aligned to its range");
     }
-    for (std::size_t i = 0; i < windows.size(); ++i) {
-      for (std::size_t j = i + 1; j < windows.size(); ++j) {
-        const auto& a = *windows[i];
-        const auto& b = *windows[j];
-        if (a.space != b.space) continue;
-        if (*a.offset < *b.offset + *b.range && *b.offset < *a.offset + *a.range) {
-          error("address", "address windows overlap in " + a.space + ": " + a.segment + " and " + b.segment);
-        }
+    windows.push_back(&a);
+  }
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    for (std::size_t j = i + 1; j < windows.size(); ++j) {
+      const auto& a = *windows[i];
+      const auto& b = *windows[j];
+      if (a.space == b.space && *a.offset < *b.offset + *b.range && *b.offset < *a.offset + *a.range) {
+        k.error("address", "address windows overlap in " + a.space + ": " + a.segment + " and " + b.segment);
       }
     }
   }
+}
 
-  void check_flow() {
-    auto has = [&](const std::string& step) { return std::find(d_.steps.begin(), d_.steps.end(), step) != d_.steps.end(); };
-    if (!has("validate_bd_design")) error("flow", "validate_bd_design is never called");
-    if (!has("make_wrapper")) warning("flow", "make_wrapper is never called (no HDL wrapper for synthesis)");
-    if (std::find(d_.launch_steps.begin(), d_.launch_steps.end(), "write_bitstream") == d_.launch_steps.end()) {
-      warning("flow", "no launch_runs ... -to_step write_bitstream");
-    }
+void check_flow(Checks& k) {
+  auto has = [&](const std::string& step) { return std::find(k.d.steps.begin(), k.d.steps.end(), step) != k.d.steps.end(); };
+  // Exported designs (write_bd_tcl) leave validation to whoever sources them.
+  if (!has("validate_bd_design")) k.strict("flow", "validate_bd_design is never called");
+  if (!has("make_wrapper")) k.warning("flow", "make_wrapper is never called (no HDL wrapper for synthesis)");
+  if (std::find(k.d.launch_steps.begin(), k.d.launch_steps.end(), "write_bitstream") == k.d.launch_steps.end()) {
+    k.warning("flow", "no launch_runs ... -to_step write_bitstream");
   }
-
-  const BlockDesign& d_;
-  const manifest::Manifest* m_;
-  std::string ps_;
-  std::map<std::string, std::vector<std::string>> intf_;
-  std::map<std::string, int> intf_uses_;
-  std::map<std::string, std::string> parent_;
-  std::vector<Finding> findings_;
-};
+}
 
 }  // namespace
 
-std::vector<Finding> check_block_design(const BlockDesign& design, const manifest::Manifest* manifest) {
-  return Checker(design, manifest).run();
+std::vector<Finding> check_block_design(const BlockDesign& design, const CheckContext& context) {
+  Checks checks(design, context);
+  check_script(checks);
+  check_project(checks);
+  check_processing_system(checks);
+  check_catalog(checks);
+  for (const auto& [name, cell] : design.cells) {
+    if (kind_of(cell) == Kind::dma) check_dma(checks, cell);
+    if (kind_of(cell) == Kind::interconnect) check_interconnect(checks, cell);
+    if (kind_of(cell) == Kind::kernel) check_kernel(checks, cell);
+    if (kind_of(cell) == Kind::reset) check_reset_block(checks, cell);
+  }
+  check_interrupts(checks);
+  if (checks.m) check_against_manifest(checks);
+  check_addresses(checks);
+  check_artifacts(checks);
+  check_flow(checks);
+  return checks.findings;
 }
 
 }  // namespace zynqnn::tclcheck

@@ -6,12 +6,30 @@
 # printed as JSON lines on stdout, one record per line. Commands without a definition here
 # are recorded as "unknown" and return an empty result, so the check can name them.
 # This models structure only: it knows nothing about IP parameter legality or timing.
+# Scripts exported by write_bd_tcl run too: hierarchies (paths relative to the current
+# instance), the version and IP-catalog checks (the catalog is taken to hold every VLNV;
+# the check judges VLNVs itself), and the implementation flow (runs, timing reports) as
+# recorded steps. Board files are taken to be absent (get_board_parts finds none), so a
+# script that configures the processing system explicitly in that case is checked that way.
 
 namespace eval ::zynqnn {
   variable records {}
   variable cells
   array set cells {}
   variable project ""
+  # The current hierarchy ("" is the root) and the design's files (for get_files).
+  variable instance ""
+  variable design ""
+  variable files {}
+  # Files the script copied (file exists answers 1 for them, 0 for any other).
+  variable copied {}
+}
+
+# An object path as Vivado resolves it: absolute when it starts with "/", otherwise relative
+# to the current instance. Returned without the leading "/".
+proc ::zynqnn::resolve {name} {
+  if {[string index $name 0] eq "/" || $::zynqnn::instance eq ""} { return [string trimleft $name /] }
+  return "$::zynqnn::instance/$name"
 }
 
 proc ::zynqnn::json_string {text} {
@@ -76,9 +94,9 @@ proc ::zynqnn::flatten {items} {
   return $out
 }
 
-proc ::zynqnn::object_cell {pin} {
-  set path [string trimleft $pin /]
-  return [lindex [split $path /] 0]
+# The cell a pin (cell/pin) or segment (cell/interface/segment) belongs to; "" at the root.
+proc ::zynqnn::object_cell {path {depth 1}} {
+  return [join [lrange [split $path /] 0 end-$depth] /]
 }
 
 proc create_project {args} {
@@ -89,37 +107,57 @@ proc create_project {args} {
   return "project:$::zynqnn::project"
 }
 proc current_project {args} { return "project:$::zynqnn::project" }
+proc get_projects {args} { return [expr {$::zynqnn::project eq "" ? "" : "project:$::zynqnn::project"}] }
+proc version {args} { return $::zynqnn::version }
+proc get_ipdefs {args} { return [lindex [::zynqnn::options $args {filter}] 1] }
+proc get_board_parts {args} { return "" }
 proc current_fileset {args} { return "fileset:sources_1" }
 proc update_ip_catalog {args} { ::zynqnn::record step name update_ip_catalog; return "" }
 
 proc create_bd_design {args} {
   lassign [::zynqnn::options $args {dir}] opts positional
-  ::zynqnn::record bd_design name [lindex $positional 0]
-  return [lindex $positional 0]
+  set ::zynqnn::design [lindex $positional 0]
+  lappend ::zynqnn::files "$::zynqnn::design.bd"
+  ::zynqnn::record bd_design name $::zynqnn::design
+  return $::zynqnn::design
 }
 proc open_bd_design {args} { return "" }
-proc current_bd_design {args} { return "" }
+proc current_bd_design {args} { return $::zynqnn::design }
+proc current_bd_instance {args} {
+  set target [lindex [lindex [::zynqnn::options $args {}] 1] 0]
+  if {$target ne "" && $target ne "."} {
+    set path [::zynqnn::resolve $target]
+    if {$path ne "" && ![info exists ::zynqnn::cells($path)]} { error "current_bd_instance: no cell '$target'" }
+    set ::zynqnn::instance $path
+  }
+  return "/$::zynqnn::instance"
+}
 proc save_bd_design {args} { ::zynqnn::record step name save_bd_design; return "" }
 proc regenerate_bd_layout {args} { return "" }
 
 proc create_bd_cell {args} {
   lassign [::zynqnn::options $args {type vlnv reference}] opts positional
-  set name [string trimleft [lindex $positional 0] /]
-  if {$name eq ""} { error "create_bd_cell: no cell name" }
+  if {[lindex $positional 0] eq ""} { error "create_bd_cell: no cell name" }
+  set name [::zynqnn::resolve [lindex $positional 0]]
   if {[info exists ::zynqnn::cells($name)]} { error "create_bd_cell: cell '$name' already exists" }
+  set type [expr {[dict exists $opts type] ? [dict get $opts type] : "ip"}]
   set vlnv [expr {[dict exists $opts vlnv] ? [dict get $opts vlnv] : ""}]
-  set ::zynqnn::cells($name) $vlnv
-  ::zynqnn::record cell name $name vlnv $vlnv
-  return $name
+  set ::zynqnn::cells($name) $type
+  ::zynqnn::record cell name $name vlnv $vlnv type $type
+  return "/$name"
 }
 
+# Cells by pattern (relative to the current instance); "/" is the root, a hierarchy.
 proc get_bd_cells {args} {
   lassign [::zynqnn::options $args {filter hierarchical of_objects}] opts positional
+  set patterns [::zynqnn::flatten $positional]
+  if {[llength $patterns] == 0 && ![dict exists $opts of_objects]} { set patterns {*} }
   set out {}
-  foreach pattern [::zynqnn::flatten $positional] {
-    set pattern [string trimleft $pattern /]
+  foreach pattern $patterns {
+    if {$pattern eq "/"} { lappend out "/"; continue }
+    set pattern [::zynqnn::resolve $pattern]
     foreach name [array names ::zynqnn::cells] {
-      if {[string match $pattern $name]} { lappend out $name }
+      if {[string match $pattern $name]} { lappend out "/$name" }
     }
   }
   return [lsort $out]
@@ -129,32 +167,51 @@ proc ::zynqnn::pins {kind arguments} {
   lassign [::zynqnn::options $arguments {filter of_objects}] opts positional
   set out {}
   foreach pin [::zynqnn::flatten $positional] {
-    set cell [::zynqnn::object_cell $pin]
-    if {![info exists ::zynqnn::cells($cell)]} {
+    set path [::zynqnn::resolve $pin]
+    set cell [::zynqnn::object_cell $path]
+    if {$cell ne "" && ![info exists ::zynqnn::cells($cell)]} {
       ::zynqnn::record missing_object kind $kind name $pin
       continue
     }
-    lappend out [string trimleft $pin /]
+    lappend out $path
   }
   return $out
 }
+# Pins of a hierarchy (the current instance). Nets through them join by name: the same
+# HIER/PIN is used outside the hierarchy and, as PIN, inside it.
+proc ::zynqnn::hier_pin {arguments} {
+  lassign [::zynqnn::options $arguments {dir type from to mode vlnv freq_hz}] opts positional
+  return [::zynqnn::resolve [lindex $positional 0]]
+}
+proc create_bd_pin {args} { return [::zynqnn::hier_pin $args] }
+proc create_bd_intf_pin {args} { return [::zynqnn::hier_pin $args] }
 proc get_bd_pins {args} { return [::zynqnn::pins pin $args] }
 proc get_bd_intf_pins {args} { return [::zynqnn::pins intf_pin $args] }
 proc get_bd_ports {args} { return [::zynqnn::flatten [lindex [::zynqnn::options $args {filter}] 1]] }
 proc get_bd_intf_ports {args} { return [::zynqnn::flatten [lindex [::zynqnn::options $args {filter}] 1]] }
 proc get_bd_nets {args} { return [::zynqnn::flatten [lindex [::zynqnn::options $args {filter}] 1]] }
 proc get_bd_intf_nets {args} { return [::zynqnn::flatten [lindex [::zynqnn::options $args {filter}] 1]] }
-proc get_bd_addr_spaces {args} { return [::zynqnn::flatten [lindex [::zynqnn::options $args {filter of_objects}] 1]] }
+# Address spaces and segments, named from the root with a leading "/" as Vivado prints them.
+proc get_bd_addr_spaces {args} {
+  set out {}
+  foreach space [::zynqnn::flatten [lindex [::zynqnn::options $args {filter of_objects}] 1]] {
+    lappend out "/[::zynqnn::resolve $space]"
+  }
+  return $out
+}
 proc get_bd_addr_segs {args} {
   lassign [::zynqnn::options $args {filter of_objects}] opts positional
   set out {}
   foreach seg [::zynqnn::flatten $positional] {
-    set cell [::zynqnn::object_cell $seg]
+    set path [::zynqnn::resolve $seg]
+    # Segments are cell/interface/segment (a cell's) or SEG_* (an assignment's own name).
+    if {[llength [split $path /]] < 3} { lappend out $path; continue }
+    set cell [::zynqnn::object_cell $path 2]
     if {![info exists ::zynqnn::cells($cell)]} {
       ::zynqnn::record missing_object kind addr_seg name $seg
       continue
     }
-    lappend out [string trimleft $seg /]
+    lappend out $path
   }
   return $out
 }
@@ -171,16 +228,28 @@ proc set_property {args} {
   if {[llength $objects] == 0} { error "set_property: no objects given (did a get_* command find nothing?)" }
   foreach object $objects {
     foreach {key value} $pairs {
-      ::zynqnn::record property object $object key $key value $value
+      ::zynqnn::record property object [string trimleft $object /] key $key value $value
     }
   }
   return ""
 }
 
-proc get_property {name object} {
-  switch -- $name {
+# Properties the scripts read back. Timing is not modeled: SLACK, WNS (STATS.WNS), WHS, TNS
+# and THS read as met (0).
+proc get_property {args} {
+  lassign [::zynqnn::options $args {}] opts positional
+  lassign $positional name object
+  switch -glob -- [string toupper $name] {
     PROGRESS { return "100%" }
+    STATUS { return "write_bitstream Complete!" }
     DIRECTORY { return "/tclcheck/runs/[string range $object 4 end]" }
+    TYPE {
+      set path [string trimleft $object /]
+      if {$path eq "" || ([info exists ::zynqnn::cells($path)] && $::zynqnn::cells($path) eq "hier")} { return hier }
+      return [expr {[info exists ::zynqnn::cells($path)] ? "ip" : ""}]
+    }
+    NAME { return [lindex [split $object /] end] }
+    *SLACK - *WNS - *WHS - *TNS - *THS { return 0.000 }
     default { return "" }
   }
 }
@@ -199,7 +268,7 @@ proc connect_bd_intf_net {args} {
   lassign [::zynqnn::options $args {intf_net boundary_type}] opts positional
   set ends [::zynqnn::flatten $positional]
   if {[llength $ends] != 2} { error "connect_bd_intf_net: expected two interface pins, got [llength $ends]" }
-  ::zynqnn::record intf_net a [lindex $ends 0] b [lindex $ends 1]
+  ::zynqnn::record intf_net a [string trimleft [lindex $ends 0] /] b [string trimleft [lindex $ends 1] /]
   return ""
 }
 
@@ -207,7 +276,9 @@ proc connect_bd_net {args} {
   lassign [::zynqnn::options $args {net boundary_type}] opts positional
   set ends [::zynqnn::flatten $positional]
   if {[llength $ends] < 2} { error "connect_bd_net: expected at least two pins, got [llength $ends]" }
-  ::zynqnn::record net list:pins $ends
+  set pins {}
+  foreach end $ends { lappend pins [string trimleft $end /] }
+  ::zynqnn::record net list:pins $pins
   return ""
 }
 
@@ -238,15 +309,33 @@ proc assign_bd_address {args} {
   }
   return ""
 }
+# The exported form: create_bd_addr_seg -range R -offset O SPACE SEGMENT NAME.
+proc create_bd_addr_seg {args} {
+  lassign [::zynqnn::options $args {range offset}] opts positional
+  lassign $positional space seg
+  set offset [expr {[dict exists $opts offset] ? [dict get $opts offset] : ""}]
+  set range [expr {[dict exists $opts range] ? [dict get $opts range] : ""}]
+  ::zynqnn::record address space $space segment $seg offset $offset range $range
+  return [lindex $positional 2]
+}
 
 proc validate_bd_design {args} { ::zynqnn::record step name validate_bd_design; return "" }
 proc make_wrapper {args} {
   ::zynqnn::record step name make_wrapper
   return "/tclcheck/hdl/wrapper.v"
 }
+# The design's files: the block designs created so far; with -of_objects, the products
+# generated from them (as the flow would produce them).
 proc get_files {args} {
   lassign [::zynqnn::options $args {of_objects filter}] opts positional
-  return [::zynqnn::flatten $positional]
+  set out {}
+  foreach pattern [::zynqnn::flatten $positional] {
+    if {[dict exists $opts of_objects]} { lappend out "/tclcheck/generated/[file tail $pattern]"; continue }
+    foreach f $::zynqnn::files {
+      if {[string match [file tail $pattern] $f]} { lappend out "/tclcheck/bd/$f" }
+    }
+  }
+  return $out
 }
 proc add_files {args} { return "" }
 proc import_files {args} { return "" }
@@ -260,6 +349,10 @@ proc launch_runs {args} {
   return ""
 }
 proc wait_on_run {args} { return "" }
+proc open_run {args} { ::zynqnn::record step name open_run; return "" }
+proc close_project {args} { return "" }
+# Timing and reports: recorded; their results are not modeled (see get_property).
+proc get_timing_paths {args} { ::zynqnn::record step name get_timing_paths; return "timing_path:worst" }
 proc write_hw_platform {args} { ::zynqnn::record step name write_hw_platform; return "" }
 proc write_bd_tcl {args} { return "" }
 
@@ -269,18 +362,26 @@ proc ::zynqnn::file {subcommand args} {
   switch -- $subcommand {
     copy - delete - rename - mkdir - link {
       ::zynqnn::record file operation $subcommand list:arguments $args
+      if {$subcommand eq "copy"} { lappend ::zynqnn::copied [::file normalize [lindex $args end]] }
       return ""
     }
-    join - dirname - tail - extension - rootname - split - normalize - exists - isfile - isdirectory {
-      if {$subcommand in {exists isfile isdirectory}} { return 0 }
+    exists - isfile { return [expr {[::file normalize [lindex $args 0]] in $::zynqnn::copied}] }
+    isdirectory { return 0 }
+    join - dirname - tail - extension - rootname - split - normalize {
       return [::file $subcommand {*}$args]
     }
     default { error "file $subcommand: not available in the check" }
   }
 }
 proc ::zynqnn::puts {args} { return "" }
+# write_bd_tcl's messages; errors are recorded so the check can report them.
+proc ::zynqnn::send_msg_id {id severity message} {
+  if {[string toupper $severity] eq "ERROR"} { ::zynqnn::record message id $id text $message }
+  return ""
+}
 proc ::zynqnn::exit {args} { ::zynqnn::record step name exit; return -code error "::zynqnn::exit" }
 proc ::zynqnn::unknown {args} {
+  if {[string match report_* [lindex $args 0]]} { return "" }
   ::zynqnn::record unknown name [lindex $args 0]
   return ""
 }
@@ -294,6 +395,11 @@ set channel [open $::zynqnn::script r]
 set ::zynqnn::text [read $channel]
 close $channel
 
+# The Vivado version the script says it was written for, so that write_bd_tcl's version
+# check passes: the check is not about the Vivado release.
+set ::zynqnn::version 2020.2
+regexp {set scripts_vivado_version\s+(\S+)} $::zynqnn::text -> ::zynqnn::version
+
 set child [interp create -safe]
 foreach command {
   create_project current_project current_fileset update_ip_catalog create_bd_design open_bd_design
@@ -303,12 +409,16 @@ foreach command {
   create_bd_port create_bd_intf_port make_bd_pins_external make_bd_intf_pins_external
   assign_bd_address validate_bd_design make_wrapper get_files add_files import_files
   generate_target get_runs reset_run launch_runs wait_on_run write_hw_platform write_bd_tcl
+  get_projects version get_ipdefs get_board_parts current_bd_instance create_bd_pin create_bd_intf_pin
+  create_bd_addr_seg open_run close_project get_timing_paths
 } {
   interp alias $child $command {} $command
 }
 foreach command {file puts exit unknown} {
   interp alias $child $command {} ::zynqnn::$command
 }
+$child eval {namespace eval ::common {}}
+interp alias $child ::common::send_msg_id {} ::zynqnn::send_msg_id
 # A bound on the work a script may do, so that a loop in it ends the check, not the machine.
 interp limit $child command -value 5000000
 $child eval [list info script $::zynqnn::script]
@@ -316,4 +426,6 @@ set ::zynqnn::status [catch {$child eval $::zynqnn::text} ::zynqnn::message ::zy
 if {$::zynqnn::status == 1 && $::zynqnn::message ne "::zynqnn::exit"} {
   ::zynqnn::record script_error message $::zynqnn::message trace [dict get $::zynqnn::options_dict -errorinfo]
 }
+# A top-level `return VALUE` (write_bd_tcl's scripts return non-zero when they give up).
+if {$::zynqnn::status == 2 && $::zynqnn::message ni {"" 0}} { ::zynqnn::record returned value $::zynqnn::message }
 foreach line $::zynqnn::records { puts $line }

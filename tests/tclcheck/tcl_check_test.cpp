@@ -2,25 +2,20 @@
 
 #include <gtest/gtest.h>
 
-#include "../codegen/test_support.hpp"
-#include "zynqnn/codegen/generator.hpp"
+#include "tcl_check_support.hpp"
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn::tclcheck {
 namespace {
 
 using namespace zynqnn::testing;
+using namespace zynqnn::tclcheck::testing;
 
 class TclCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = scratch_dir(std::string("tclcheck_") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    for (const char* name : {"passthrough", "mixer", "adder"}) {
-      codegen::GenerateOptions options;
-      options.output_dir = dir_ / name;
-      options.build_sim = false;
-      codegen::generate(spec::load_kernel_spec(example_spec(name)), options);
-    }
+    for (const char* name : {"passthrough", "mixer", "adder"}) generate_kernel(dir_, name);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -28,29 +23,13 @@ class TclCheckTest : public ::testing::Test {
 
   // Replaces `from` (which must occur) by `to` in the kernel's block-design script.
   void edit(const std::string& kernel, const std::string& from, const std::string& to) const {
-    std::string text = read_text(script(kernel));
-    const auto at = text.find(from);
-    ASSERT_NE(at, std::string::npos) << from;
-    text.replace(at, from.size(), to);
-    write_text(script(kernel), text);
+    write_text(script(kernel), edited(read_text(script(kernel)), {{from, to}}));
   }
 
   Report check(const std::string& kernel) const {
     Options options;
     options.script = script(kernel);
     return run_tcl_check(options);
-  }
-
-  static bool has_error(const Report& report, const std::string& check, const std::string& text) {
-    for (const auto& f : report.findings) {
-      if (f.severity == "error" && f.check == check && f.message.find(text) != std::string::npos) return true;
-    }
-    return false;
-  }
-  static std::string describe(const Report& report) {
-    std::string out;
-    for (const auto& f : report.findings) out += f.severity + " [" + f.check + "] " + f.message + "\n";
-    return out;
   }
 
   std::filesystem::path dir_;
@@ -105,7 +84,7 @@ TEST_F(TclCheckTest, CatchesAMissingMemoryPathClockAndReset) {
   edit("mixer", "connect_bd_net [get_bd_pins rst_ps7_0/peripheral_aresetn] [get_bd_pins mixer_0/ap_rst_n]\n", "");
   const Report report = check("mixer");
   EXPECT_TRUE(has_error(report, "memory_path", "axi_dma_0/M_AXI_MM2S does not reach")) << describe(report);
-  EXPECT_TRUE(has_error(report, "clock", "axi_dma_1/s_axi_lite_aclk is not connected to a PL clock")) << describe(report);
+  EXPECT_TRUE(has_error(report, "clock", "axi_dma_1/s_axi_lite_aclk is not connected to FCLK_CLK0")) << describe(report);
   EXPECT_TRUE(has_error(report, "reset", "mixer_0/ap_rst_n is not connected")) << describe(report);
 }
 
@@ -153,17 +132,122 @@ TEST_F(TclCheckTest, ARunawayScriptTimesOut) {
   }
 }
 
+// Run from the script's own folder with a bare file name, the manifest is still found.
+TEST_F(TclCheckTest, ARelativePathStillFindsTheManifest) {
+  edit("passthrough", "CONFIG.c_m_axis_mm2s_tdata_width {32}", "CONFIG.c_m_axis_mm2s_tdata_width {64}");
+  const auto before = std::filesystem::current_path();
+  std::filesystem::current_path(script("passthrough").parent_path());
+  Options options;
+  options.script = "build_bd.tcl";
+  const Report report = run_tcl_check(options);
+  std::filesystem::remove(dir_ / "passthrough/manifest.json");
+  const Report without = run_tcl_check(options);
+  std::filesystem::current_path(before);
+  ASSERT_TRUE(report.manifest);
+  EXPECT_EQ(*report.manifest, dir_ / "passthrough/manifest.json");
+  EXPECT_TRUE(has_error(report, "stream", "width mismatch")) << describe(report);
+  EXPECT_FALSE(without.passed());
+  EXPECT_TRUE(has_error(without, "manifest", "names zynqnn as its generator but its manifest")) << describe(without);
+}
+
+// The style of a design that configures the processing system itself when the board files are
+// absent, routes the DMA interrupts through an axi_intc, and checks timing after implementation.
+TEST_F(TclCheckTest, AcceptsAnInterruptControllerAndAnExplicitProcessingSystem) {
+  edit("passthrough", "set_property board_part tul.com.tw:pynq-z2:part0:1.0 [current_project]\n",
+       "if {[get_board_parts -quiet tul.com.tw:pynq-z2:part0:*] ne \"\"} {\n"
+       "  set_property board_part tul.com.tw:pynq-z2:part0:1.0 [current_project]\n}\n");
+  edit("passthrough", "  CONFIG.PCW_USE_M_AXI_GP0 {1} \\\n",
+       "  CONFIG.PCW_USE_M_AXI_GP0 {1} \\\n  CONFIG.PCW_FCLK0_PERIPHERAL_DIVISOR0 {5} \\\n"
+       "  CONFIG.PCW_FCLK0_PERIPHERAL_DIVISOR1 {2} \\\n  CONFIG.PCW_UART1_PERIPHERAL_ENABLE {1} \\\n");
+  edit("passthrough", "CONFIG.NUM_MI {1}] [get_bd_cells ps7_0_axi_periph]", "CONFIG.NUM_MI {2}] [get_bd_cells ps7_0_axi_periph]");
+  edit("passthrough", "connect_bd_net [get_bd_pins irq_concat/dout] [get_bd_pins processing_system7_0/IRQ_F2P]\n",
+       "create_bd_cell -type ip -vlnv xilinx.com:ip:axi_intc:4.1 axi_intc_0\n"
+       "set_property -dict [list CONFIG.C_IRQ_CONNECTION {1}] [get_bd_cells axi_intc_0]\n"
+       "connect_bd_intf_net [get_bd_intf_pins ps7_0_axi_periph/M01_AXI] [get_bd_intf_pins axi_intc_0/s_axi]\n"
+       "connect_bd_net [get_bd_pins processing_system7_0/FCLK_CLK0] [get_bd_pins ps7_0_axi_periph/M01_ACLK] "
+       "[get_bd_pins axi_intc_0/s_axi_aclk]\n"
+       "connect_bd_net [get_bd_pins rst_ps7_0/peripheral_aresetn] [get_bd_pins ps7_0_axi_periph/M01_ARESETN] "
+       "[get_bd_pins axi_intc_0/s_axi_aresetn]\n"
+       "connect_bd_net [get_bd_pins irq_concat/dout] [get_bd_pins axi_intc_0/intr]\n"
+       "connect_bd_net [get_bd_pins axi_intc_0/irq] [get_bd_pins processing_system7_0/IRQ_F2P]\n"
+       "assign_bd_address -target_address_space /processing_system7_0/Data -offset 0x41800000 -range 64K "
+       "[get_bd_addr_segs axi_intc_0/S_AXI/Reg]\n");
+  edit("passthrough", "file copy -force",
+       "open_run impl_1\nreport_timing_summary -max_paths 10 -file [file join $script_dir timing.rpt]\n"
+       "set wns [get_property SLACK [get_timing_paths -max_paths 1 -nworst 1 -setup]]\n"
+       "if {![string is double -strict $wns] || $wns < 0 || [get_property STATS.WHS [get_runs impl_1]] < 0} {\n"
+       "  error \"timing not met\"\n}\n"
+       "if {![file exists [file join $project_dir passthrough.gen]]} { puts \"before 2020.2\" }\nfile copy -force");
+  edit("passthrough", "puts \"passthrough: wrote",
+       "if {![file exists [file join $script_dir passthrough.bit]]} { error \"no bitstream\" }\nputs \"passthrough: wrote");
+  const Report report = check("passthrough");
+  EXPECT_TRUE(report.passed()) << describe(report);
+  EXPECT_TRUE(report.design.unknown_commands.empty());
+  EXPECT_EQ(report.design.cells.size(), 8u);
+  EXPECT_EQ(report.design.cells.at("processing_system7_0").config.at("PCW_FCLK0_PERIPHERAL_DIVISOR1"), "2");
+  EXPECT_TRUE(report.design.board_part.empty());  // no board files under the check
+
+  edit("passthrough", "connect_bd_net [get_bd_pins axi_intc_0/irq] [get_bd_pins processing_system7_0/IRQ_F2P]\n", "");
+  const Report undriven = check("passthrough");
+  EXPECT_TRUE(has_error(undriven, "interrupt", "axi_intc_0/irq does not drive the processing system's IRQ_F2P")) << describe(undriven);
+  EXPECT_TRUE(has_error(undriven, "interrupt", "nothing drives it")) << describe(undriven);
+}
+
+// Hierarchies as write_bd_tcl writes them: cells made inside a hierarchy are named from it,
+// and pins of the hierarchy join the nets outside and inside. Without a manifest any FCLK
+// clocks the fabric.
+TEST(TclCheckHierarchy, NamesCellsInsideAHierarchyFromIt) {
+  const auto dir = scratch_dir("tclcheck_hierarchy");
+  write_text(dir / "hier.tcl", R"(create_project p d -part xc7z020clg400-1
+create_bd_design d
+proc create_hier_cell_dma { parentCell name } {
+  set oldCurInst [current_bd_instance .]
+  current_bd_instance [get_bd_cells $parentCell]
+  set hier_obj [create_bd_cell -type hier $name]
+  current_bd_instance $hier_obj
+  create_bd_pin -dir I -type clk aclk
+  create_bd_intf_pin -mode Master -vlnv xilinx.com:interface:aximm_rtl:1.0 M_AXI
+  create_bd_cell -type ip -vlnv xilinx.com:ip:axi_dma:7.1 axi_dma
+  connect_bd_net [get_bd_pins aclk] [get_bd_pins axi_dma/s_axi_lite_aclk]
+  connect_bd_intf_net [get_bd_intf_pins M_AXI] [get_bd_intf_pins axi_dma/M_AXI_MM2S]
+  current_bd_instance $oldCurInst
+}
+create_hier_cell_dma [current_bd_instance .] dma_hier
+create_bd_cell -type ip -vlnv xilinx.com:ip:processing_system7:5.5 ps
+connect_bd_net [get_bd_pins ps/FCLK_CLK1] [get_bd_pins dma_hier/aclk]
+connect_bd_intf_net [get_bd_intf_pins dma_hier/M_AXI] [get_bd_intf_pins ps/S_AXI_HP0]
+create_bd_addr_seg -range 0x00010000 -offset 0x40400000 [get_bd_addr_spaces ps/Data] [get_bd_addr_segs dma_hier/axi_dma/S_AXI_LITE/Reg] SEG_dma
+)");
+  Options options;
+  options.script = dir / "hier.tcl";
+  const Report report = run_tcl_check(options);
+  std::filesystem::remove_all(dir);
+  EXPECT_FALSE(report.design.script_error) << *report.design.script_error;
+  EXPECT_EQ(report.design.cells.at("dma_hier").type, "hier");
+  EXPECT_EQ(report.design.cells.at("dma_hier/axi_dma").vlnv, "xilinx.com:ip:axi_dma:7.1");
+  ASSERT_EQ(report.design.addresses.size(), 1u);
+  EXPECT_EQ(report.design.addresses[0].space, "/ps/Data");
+  EXPECT_EQ(report.design.addresses[0].segment, "dma_hier/axi_dma/S_AXI_LITE/Reg");
+  EXPECT_FALSE(has_error(report, "clock", "dma_hier/axi_dma/s_axi_lite_aclk")) << describe(report);
+  EXPECT_FALSE(has_error(report, "interface", "dma_hier/M_AXI")) << describe(report);
+}
+
 TEST(TclCheckRecording, ParsesModelOutput) {
   const BlockDesign d = parse_recording(
       R"({"kind":"project","name":"p","part":"xc7z020clg400-1"}
 {"kind":"cell","name":"axi_dma_0","vlnv":"xilinx.com:ip:axi_dma:7.1"}
 {"kind":"property","object":"axi_dma_0","key":"CONFIG.c_include_sg","value":"0"}
-{"kind":"property","object":"project:p","key":"board_part","value":"tul.com.tw:pynq-z2:part0:1.0"}
+{"kind":"property","object":"project:p","key":"BOARD_PART","value":"tul.com.tw:pynq-z2:part0:1.0"}
+{"kind":"file","operation":"copy","arguments":["-force","/r/x_wrapper.bit","/o/k.bit"]}
+{"kind":"returned","value":"3"}
 {"kind":"net","pins":["a/x","b/y"]}
 {"kind":"address","space":"/ps/Data","segment":"axi_dma_0/S_AXI_LITE/Reg","offset":"0x40400000","range":"64K"}
 )");
   EXPECT_EQ(d.part, "xc7z020clg400-1");
-  EXPECT_EQ(d.board_part, "tul.com.tw:pynq-z2:part0:1.0");
+  EXPECT_EQ(d.board_part, "tul.com.tw:pynq-z2:part0:1.0");  // Vivado's property names are not case-sensitive
+  ASSERT_EQ(d.file_copies.size(), 1u);
+  EXPECT_EQ(d.file_copies[0], std::make_pair(std::string("/r/x_wrapper.bit"), std::string("/o/k.bit")));
+  EXPECT_EQ(d.returned, "3");
   EXPECT_EQ(d.cells.at("axi_dma_0").config.at("c_include_sg"), "0");
   ASSERT_EQ(d.addresses.size(), 1u);
   EXPECT_EQ(*d.addresses[0].offset, 0x40400000u);
