@@ -178,8 +178,10 @@ proc set_property {args} {
 }
 
 proc get_property {name object} {
+  # A run is taken as complete and its timing as met: the model implements nothing.
   switch -- $name {
     PROGRESS { return "100%" }
+    SLACK { return "0.000" }
     DIRECTORY { return "/tclcheck/runs/[string range $object 4 end]" }
     default { return "" }
   }
