@@ -88,7 +88,7 @@ constexpr std::array pynq_z2_settings{
 
 // The PYNQ-Z1 has the same processing-system side as the PYNQ-Z2 (50 MHz PS_CLK, a 16-bit
 // DDR3 of 512 MB, the same MIO assignment), so it gets the same settings; its own DDR trace
-// delays are not among the recorded values (the DDR training steps stay enabled).
+// delays were not available, so the PYNQ-Z2's are used (the DDR training steps stay on).
 constexpr Ps7Board pynq{1000.0, pynq_z2_settings};
 
 }  // namespace
