@@ -37,9 +37,9 @@ MEASUREMENT_FILES = ("summary.json", "confusion.json", "latency.json", "campaign
 
 # The build scripts `zynqnn compile` writes for the board, in the order they run.
 BUILD_SCRIPTS = (
-    ("vivado/build.sh", "runs both steps below (needs vitis_hls and vivado on PATH)"),
+    ("vivado/build.sh", "runs both steps below (needs vitis-run, vitis_hls or vivado_hls, and vivado on PATH)"),
     ("hls/run_hls.tcl", "Vitis HLS: C simulation, synthesis and IP export of the kernel"),
-    ("vivado/build_bd.tcl", "Vivado: block design with the Zynq PS and the AXI DMA, implementation, .bit and .hwh"),
+    ("vivado/build_bd.tcl", "Vivado: block design with the Zynq PS and the AXI DMAs, implementation, a timing check, .bit and .hwh"),
 )
 
 

@@ -190,7 +190,7 @@ def next_step_section(compiled):
     if any(exists for _, _, exists in compiled["scripts"]):
         body.append(f"<p>On a machine with Vitis HLS and Vivado (source the Xilinx settings64.sh first):</p>"
                     f"<pre>sh {_esc(folder / 'vivado' / 'build.sh')}\n# or step by step:\n"
-                    f"(cd {_esc(folder / 'hls')} &amp;&amp; vitis_hls -f run_hls.tcl) &amp;&amp; "
+                    f"(cd {_esc(folder / 'hls')} &amp;&amp; vitis-run --mode hls --tcl run_hls.tcl) &amp;&amp; "
                     f"(cd {_esc(folder / 'vivado')} &amp;&amp; vivado -mode batch -source build_bd.tcl)</pre>")
     body.append(f"<p>Then on the board, with the folder copied there:</p><pre>import zynqnn\n"
                 f"acc = zynqnn.Accelerator(\"{_esc(folder)}\", board=\"{_esc(folder / hwh[0])}\")</pre>")

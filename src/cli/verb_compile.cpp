@@ -131,6 +131,7 @@ void add_compile_verb(CLI::App& app) {
                          {"fits_estimate", e.fits()},
                          {"ddr_weight_bytes_per_frame", e.ddr_weight_bytes},
                          {"folding", folding},
+                         {"clock_note", result.clock_note},
                          {"passes", passes}};
       fmt::print("{}\n", out.dump());
       return;
@@ -138,6 +139,7 @@ void add_compile_verb(CLI::App& app) {
     fmt::print("compiled {} ({}{}) into {}\n", o->model, result.plan.precision.name(),
                result.plan.quantization == "model" ? ", the model's own quantization (QDQ)" : "", o->output);
     fmt::print("  board {}{}\n", o->board, board_assumed ? " (assumed: no --board given)" : "");
+    if (!result.clock_note.empty()) fmt::print("  {}\n", result.clock_note);
     for (const auto& line : compiler::describe(result.plan)) fmt::print("  {}\n", line);
     if (!result.plan.uses_pl()) {
       fmt::print("no operator needs the PL: the whole model runs on the PS (plan.json)\n");

@@ -50,8 +50,12 @@ void add_generate_verb(CLI::App& app) {
       nlohmann::json out{{"kernel", spec.kernel},
                          {"output", options->output},
                          {"files", files},
-                         {"sim_built", result.sim_built}};
+                         {"sim_built", result.sim_built},
+                         {"clock_mhz", result.clock_mhz},
+                         {"requested_clock_mhz", result.requested_clock_mhz},
+                         {"block_design_checked", result.block_design_checked}};
       if (!result.sim_built) out["sim_skipped"] = result.sim_skipped_reason;
+      if (!result.block_design_checked) out["block_design_check_skipped"] = result.block_design_skipped_reason;
       fmt::print("{}\n", out.dump());
       return;
     }
@@ -62,6 +66,12 @@ void add_generate_verb(CLI::App& app) {
     } else {
       fmt::print("host build not run: {}\n", result.sim_skipped_reason);
     }
+    if (const std::string note = codegen::clock_note(result.requested_clock_mhz, result.clock_mhz); !note.empty()) {
+      fmt::print("{}\n", note);
+    }
+    fmt::print("block design: {}\n", result.block_design_checked
+                                         ? "structural check passed (tcl-check; Vivado itself did not run)"
+                                         : "structural check not run: " + result.block_design_skipped_reason);
     fmt::print("bitstream: run vivado/build.sh where Vitis HLS and Vivado are installed\n");
   });
 }

@@ -9,10 +9,13 @@
 #include <iomanip>
 #include <sstream>
 
+#include "codegen/block_design_check.hpp"
 #include "codegen/quoting.hpp"
 #include "codegen/render.hpp"
 #include "zynqnn/codegen/output_folder.hpp"
 #include "zynqnn/core/error.hpp"
+#include "zynqnn/spec/board_ps7.hpp"
+#include "zynqnn/spec/fclk.hpp"
 #include "zynqnn/spec/name_rules.hpp"
 
 namespace zynqnn::codegen {
@@ -60,6 +63,12 @@ Layout layout_of(const spec::KernelSpec& spec) {
 
 std::string dma_name(std::size_t index) { return "axi_dma_" + std::to_string(index); }
 
+constexpr const char* kInterruptController = "axi_intc_0";
+
+spec::FclkChoice fclk_of(const spec::KernelSpec& spec) {
+  return spec::reachable_fclk(spec.clock_mhz, spec::ps7_board(spec.board).io_pll_mhz);
+}
+
 // Where a constant stream's frame lives in the output folder (the manifest's "constant").
 std::string constant_path(const spec::StreamSpec& s) { return "constants/" + s.name + ".bin"; }
 
@@ -76,7 +85,8 @@ manifest::Manifest build_manifest(const spec::KernelSpec& spec) {
   m.board = spec.board.name;
   m.part = spec.board.part;
   m.board_part = spec.board.board_part;
-  m.clock_mhz = spec.clock_mhz;
+  m.clock_mhz = fclk_of(spec).actual_mhz;
+  m.requested_clock_mhz = spec.clock_mhz;
   m.control.mode = std::string(spec::to_string(spec.control));
   m.control.instance = spec.kernel + "_0";
   if (spec.control == spec::Control::axilite) {
@@ -122,7 +132,10 @@ manifest::Manifest build_manifest(const spec::KernelSpec& spec) {
     m.frame_latency_cycles = *spec.frame_latency_cycles;
     for (auto& stream : m.streams) stream.frame_latency_cycles = *spec.frame_latency_cycles;
   }
-  // Interrupt lines on IRQ_F2P, in the order the block design concatenates them.
+  // Interrupt controller inputs, in the order the block design concatenates the DMA
+  // interrupts in front of it.
+  m.interrupt_controller = manifest::InterruptControllerInfo{kInterruptController, interrupt_controller_base_address,
+                                                             register_window};
   int irq = 0;
   for (auto& dma : m.dmas) {
     if (dma.include_mm2s) dma.mm2s_interrupt = irq++;
@@ -191,8 +204,24 @@ data template_data(const spec::KernelSpec& spec, const manifest::Manifest& m, co
   root.set("board", spec.board.name);
   root.set("part", spec.board.part);
   root.set("board_part", spec.board.board_part);
-  root.set("clock_mhz", number(spec.clock_mhz));
-  root.set("clock_period_ns", number(1000.0 / spec.clock_mhz));
+  const spec::FclkChoice fclk = fclk_of(spec);
+  root.set("clock_mhz", number(fclk.actual_mhz));
+  root.set("clock_period_ns", number(1000.0 / fclk.actual_mhz));
+  root.set("clock_note", fclk.actual_mhz == spec.clock_mhz
+                             ? std::string("as requested")
+                             : "requested " + number(spec.clock_mhz) + " MHz, the nearest the FCLK dividers reach at or below");
+  root.set("fclk_divisor0", std::to_string(fclk.divisor0));
+  root.set("fclk_divisor1", std::to_string(fclk.divisor1));
+  const spec::Ps7Board& ps7 = spec::ps7_board(spec.board);
+  root.set("io_pll_mhz", number(ps7.io_pll_mhz));
+  data ps7_settings{data::type::list};
+  for (const auto& setting : ps7.settings) {
+    data d;
+    d.set("name", std::string(setting.name));
+    d.set("value", std::string(setting.value));
+    ps7_settings.push_back(d);
+  }
+  root.set("ps7_settings", ps7_settings);
   root.set("ctrl_none", spec.control == spec::Control::none);
   root.set("ctrl_axilite", spec.control == spec::Control::axilite);
   root.set("has_compute", spec.compute.has_value());
@@ -269,8 +298,24 @@ data template_data(const spec::KernelSpec& spec, const manifest::Manifest& m, co
     d.set("include_s2mm", std::string(dma.include_s2mm ? "1" : "0"));
     d.set("has_mm2s", dma.include_mm2s);
     d.set("has_s2mm", dma.include_s2mm);
-    d.set("mm2s_bits", std::to_string(dma.include_mm2s ? dma.mm2s_bits : 32));
-    d.set("s2mm_bits", std::to_string(dma.include_s2mm ? dma.s2mm_bits : 32));
+    // The width properties of the included channels, as one list: a section per channel in
+    // the template would leave a blank line inside the continued Tcl list.
+    data widths{data::type::list};
+    auto width = [&widths](const char* key, int bits) {
+      data w;
+      w.set("key", std::string(key));
+      w.set("bits", std::to_string(bits));
+      widths.push_back(w);
+    };
+    if (dma.include_mm2s) {
+      width("c_m_axis_mm2s_tdata_width", dma.mm2s_bits);
+      width("c_m_axi_mm2s_data_width", dma.mm2s_bits);
+    }
+    if (dma.include_s2mm) {
+      width("c_s_axis_s2mm_tdata_width", dma.s2mm_bits);
+      width("c_m_axi_s2mm_data_width", dma.s2mm_bits);
+    }
+    d.set("channel_widths", widths);
     d.set("length_width", std::to_string(dma.length_width));
     d.set("base_address", hex(dma.base_address));
     d.set("lite_port", two(lite_port));
@@ -300,6 +345,10 @@ data template_data(const spec::KernelSpec& spec, const manifest::Manifest& m, co
     l.set("target", m.control.instance + "/s_axi_control");
     lite.push_back(l);
   }
+  data intc_port;
+  intc_port.set("port", two(lite_port++));
+  intc_port.set("target", std::string(kInterruptController) + "/s_axi");
+  lite.push_back(intc_port);
   root.set("dmas", dmas);
   root.set("lite_ports", lite);
   root.set("master_ports", masters);
@@ -308,6 +357,8 @@ data template_data(const spec::KernelSpec& spec, const manifest::Manifest& m, co
   root.set("num_masters", std::to_string(master_port));
   root.set("num_irqs", std::to_string(irq_port));
   root.set("control_base_address", hex(kernel_control_base_address));
+  root.set("intc", std::string(kInterruptController));
+  root.set("intc_base_address", hex(interrupt_controller_base_address));
   return root;
 }
 
@@ -401,6 +452,15 @@ void write_output(const std::vector<OutputFile>& files, const std::filesystem::p
   }
 }
 
+// The written folder's block design passes the structural check (or the check cannot run).
+void check_block_design(const std::filesystem::path& folder, const spec::KernelSpec& spec, GenerateResult& result) {
+  const std::optional<std::string> skipped = check_written_block_design(folder);
+  result.block_design_checked = !skipped;
+  result.block_design_skipped_reason = skipped.value_or("");
+  result.requested_clock_mhz = spec.clock_mhz;
+  result.clock_mhz = fclk_of(spec).actual_mhz;
+}
+
 bool compiler_available() {
   const char* cxx = std::getenv("CXX");
   const std::string probe = std::string("command -v ") + (cxx && *cxx ? "\"$CXX\"" : "g++") + " >/dev/null 2>&1";
@@ -421,11 +481,18 @@ std::pair<int, std::string> run_script(const std::filesystem::path& script) {
 
 }  // namespace
 
+std::string clock_note(double requested_mhz, double actual_mhz) {
+  if (actual_mhz == requested_mhz) return "";
+  return "note: the PL clock is " + number(actual_mhz) + " MHz, not the requested " + number(requested_mhz) +
+         " MHz: the nearest the processing system's FCLK dividers reach at or below it (manifest.json records both)";
+}
+
 GenerateResult write_generated_files(const spec::KernelSpec& spec, const GenerateOptions& options,
                                      const std::filesystem::path& folder) {
   const std::vector<OutputFile> files = render_output(spec, options);
   GenerateResult result;
   write_output(files, folder, result);
+  check_block_design(folder, spec, result);
   return result;
 }
 
@@ -435,6 +502,7 @@ GenerateResult generate(const spec::KernelSpec& spec, const GenerateOptions& opt
   const std::filesystem::path& out = staged.path();
   GenerateResult result;
   write_output(files, out, result);
+  check_block_design(out, spec, result);
 
   if (!options.build_sim) {
     result.sim_skipped_reason = "skipped on request (--no-build)";

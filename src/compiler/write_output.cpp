@@ -201,6 +201,7 @@ std::string write_output_pass(CompileState& state) {
   gen.command = "zynqnn compile";
   auto generated = codegen::write_generated_files(spec, gen, out);
   for (auto& f : generated.files) result.files.push_back(f);
+  result.clock_note = codegen::clock_note(generated.requested_clock_mhz, generated.clock_mhz);
   record_folding(out / "manifest.json", plan);
   return fmt::format("{} files staged ({} weight streams for DDR)", result.files.size(), constant_streams);
 }

@@ -208,8 +208,9 @@ DmaInfo read_dma(const Reader& r) {
   d.length_width = static_cast<int>(r.integer("length_width", 8, 26));
   d.include_sg = r.boolean("include_sg");
   if (d.include_sg) r.fail("include_sg", "scatter-gather DMAs are not supported (direct register mode only)");
-  if (r.has("mm2s_interrupt")) d.mm2s_interrupt = static_cast<int>(r.integer("mm2s_interrupt", 0, 15));
-  if (r.has("s2mm_interrupt")) d.s2mm_interrupt = static_cast<int>(r.integer("s2mm_interrupt", 0, 15));
+  // An axi_intc has at most 32 inputs.
+  if (r.has("mm2s_interrupt")) d.mm2s_interrupt = static_cast<int>(r.integer("mm2s_interrupt", 0, 31));
+  if (r.has("s2mm_interrupt")) d.s2mm_interrupt = static_cast<int>(r.integer("s2mm_interrupt", 0, 31));
   return d;
 }
 
@@ -291,6 +292,11 @@ Manifest parse_manifest(std::string_view json_text, std::string_view origin) {
   m.board_part = root.string("board_part");
   m.clock_mhz = root.number("clock_mhz");
   if (!(m.clock_mhz > 0 && m.clock_mhz <= 1000)) root.fail("clock_mhz", "must be a positive frequency in MHz");
+  // Older manifests recorded one frequency: the requested one was the one written.
+  m.requested_clock_mhz = root.has("requested_clock_mhz") ? root.number("requested_clock_mhz") : m.clock_mhz;
+  if (!(m.requested_clock_mhz >= m.clock_mhz && m.requested_clock_mhz <= 1000)) {
+    root.fail("requested_clock_mhz", "must be a frequency in MHz at or above clock_mhz (the reachable one)");
+  }
 
   const Reader control = root.object("control");
   m.control.mode = control.one_of("mode", {"none", "axilite"});
@@ -307,6 +313,24 @@ Manifest parse_manifest(std::string_view json_text, std::string_view origin) {
     m.dmas.push_back(read_dma(root.element("dmas", i)));
     if (!dma_names.insert(m.dmas.back().name).second) {
       root.element("dmas", i).fail("name", "duplicate DMA name");
+    }
+  }
+
+  if (root.has("interrupt_controller")) {
+    const Reader r = root.object("interrupt_controller");
+    InterruptControllerInfo intc;
+    intc.name = r.name("name");
+    intc.base_address = r.address("base_address");
+    intc.address_range = r.address("address_range");
+    if (intc.address_range == 0) r.fail("address_range", "the register window must be non-empty");
+    m.interrupt_controller = intc;
+  }
+  std::set<int> interrupt_inputs;
+  for (std::size_t i = 0; i < m.dmas.size(); ++i) {
+    for (const auto& [key, input] : {std::pair{"mm2s_interrupt", m.dmas[i].mm2s_interrupt},
+                                     std::pair{"s2mm_interrupt", m.dmas[i].s2mm_interrupt}}) {
+      if (!input) continue;
+      if (!interrupt_inputs.insert(*input).second) root.element("dmas", i).fail(key, "another channel uses this interrupt input");
     }
   }
 
@@ -396,6 +420,7 @@ std::string to_json(const Manifest& m) {
   doc["part"] = m.part;
   doc["board_part"] = m.board_part;
   doc["clock_mhz"] = m.clock_mhz;
+  doc["requested_clock_mhz"] = m.requested_clock_mhz;
   ordered_json control;
   control["mode"] = m.control.mode;
   control["instance"] = m.control.instance;
@@ -442,6 +467,11 @@ std::string to_json(const Manifest& m) {
     dmas.push_back(j);
   }
   doc["dmas"] = dmas;
+  if (m.interrupt_controller) {
+    doc["interrupt_controller"] = ordered_json{{"name", m.interrupt_controller->name},
+                                               {"base_address", hex(m.interrupt_controller->base_address)},
+                                               {"address_range", hex(m.interrupt_controller->address_range)}};
+  }
   doc["frame_latency_cycles"] = m.frame_latency_cycles;
   doc["latency_is_estimate"] = m.latency_is_estimate;
   doc["pl_kernel_abi"] = m.pl_kernel_abi;

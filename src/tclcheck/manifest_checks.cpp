@@ -19,8 +19,10 @@ std::string hex(std::uint64_t value) {
 // A register window as the manifest records it: an explicit offset (Vivado's own choice
 // may differ) equal to the recorded base, and the recorded range.
 void check_window(Checks& k, const std::string& interface, std::uint64_t base, std::optional<std::uint64_t> range) {
+  bool assigned = false;
   for (const auto& a : k.d.addresses) {
     if (a.segment.rfind(interface + "/", 0) != 0) continue;
+    assigned = true;
     if (!a.offset) {
       k.error("address", interface + " has no explicit offset; the manifest records " + hex(base));
     } else if (*a.offset != base) {
@@ -31,6 +33,7 @@ void check_window(Checks& k, const std::string& interface, std::uint64_t base, s
       k.error("address", interface + " has range " + hex(*a.range) + ", the manifest records " + hex(*range));
     }
   }
+  if (!assigned) k.error("address", interface + " is given no address; the manifest records " + hex(base));
 }
 
 void check_interrupt_line(Checks& k, const std::string& pin, std::optional<int> line) {
@@ -124,6 +127,14 @@ void check_against_manifest(Checks& checks) {
   check_kernel(checks, m, kernel->second);
   check_streams(checks, m);
   check_dmas(checks, m);
+  if (const auto& controller = m.interrupt_controller) {
+    if (checks.d.cells.count(controller->name) == 0) {
+      checks.error("interrupt", "no cell " + controller->name + " (the interrupt controller the manifest names)");
+    } else {
+      check_window(checks, controller->name + "/S_AXI", controller->base_address,
+                   controller->address_range ? std::optional<std::uint64_t>(controller->address_range) : std::nullopt);
+    }
+  }
 }
 
 // The bitstream and its handoff must share a stem (PYNQ finds the .hwh by the .bit's name),

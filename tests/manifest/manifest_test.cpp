@@ -97,6 +97,10 @@ TEST(Manifest, InconsistentFieldsAreNamed) {
            Case{"/dmas/0/length_width", 27, "manifest.json:/dmas/0/length_width"},
            Case{"/control/mode", "sometimes", "manifest.json:/control/mode"},
            Case{"/kernel", "a b", "manifest.json:/kernel"},
+           Case{"/requested_clock_mhz", 100.0, "manifest.json:/requested_clock_mhz"},
+           Case{"/dmas/1/mm2s_interrupt", 0, "manifest.json:/dmas/1/mm2s_interrupt"},
+           Case{"/dmas/0/s2mm_interrupt", 32, "manifest.json:/dmas/0/s2mm_interrupt"},
+           Case{"/interrupt_controller/address_range", "0x0", "manifest.json:/interrupt_controller/address_range"},
        }) {
     json bad = good;
     bad[json::json_pointer(c.pointer)] = c.value;
@@ -105,6 +109,24 @@ TEST(Manifest, InconsistentFieldsAreNamed) {
   json bad = good;
   bad.erase("dmas");
   EXPECT_EQ(error_of(bad).where(), "manifest.json:/dmas");
+}
+
+TEST(Manifest, ClockAndInterruptController) {
+  const Manifest m = example();
+  EXPECT_DOUBLE_EQ(m.clock_mhz, 125.0);
+  EXPECT_DOUBLE_EQ(m.requested_clock_mhz, 125.0);
+  ASSERT_TRUE(m.interrupt_controller);
+  EXPECT_EQ(m.interrupt_controller->name, "axi_intc_0");
+  EXPECT_EQ(m.interrupt_controller->base_address, 0x41800000u);
+  EXPECT_EQ(m.interrupt_controller->address_range, 0x10000u);
+  // A manifest written before both were recorded: the one clock is the requested one, and
+  // there is no controller.
+  json old = json::parse(to_json(m));
+  old.erase("requested_clock_mhz");
+  old.erase("interrupt_controller");
+  const Manifest back = parse_manifest(old.dump());
+  EXPECT_DOUBLE_EQ(back.requested_clock_mhz, 125.0);
+  EXPECT_FALSE(back.interrupt_controller);
 }
 
 TEST(Manifest, ReconfigurableRegionNeedsItsPartialBitstream) {

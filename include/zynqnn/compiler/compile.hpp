@@ -55,6 +55,8 @@ struct CompileResult {
   double sim_build_seconds = 0;
   std::vector<std::filesystem::path> files;
   std::vector<PassRecord> passes;  // in the order they ran
+  // Says so when the PL clock the block design makes differs from the requested one.
+  std::string clock_note;
 };
 
 // Runs compile_passes() in order. The output folder is written whole, as `generate` writes its own (codegen/output_folder.hpp):

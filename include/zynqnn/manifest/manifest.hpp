@@ -53,8 +53,17 @@ struct DmaInfo {
   int s2mm_bits = 0;
   int length_width = 26;           // C_SG_LENGTH_WIDTH
   bool include_sg = false;
-  std::optional<int> mm2s_interrupt;  // index on the processing system's IRQ_F2P
+  // The channel's interrupt: its input on the interrupt controller (Manifest::interrupts).
+  std::optional<int> mm2s_interrupt;
   std::optional<int> s2mm_interrupt;
+};
+
+// The AXI interrupt controller (axi_intc) that gathers the DMA interrupts onto the processing
+// system's IRQ_F2P[0], the one fabric interrupt PYNQ's Linux image serves.
+struct InterruptControllerInfo {
+  std::string name;                // Vivado instance name
+  std::uint64_t base_address = 0;  // S_AXI register window
+  std::uint64_t address_range = 0;
 };
 
 struct ControlInfo {
@@ -79,10 +88,15 @@ struct Manifest {
   std::string board;
   std::string part;
   std::string board_part;
+  // FCLK_CLK0 as the block design makes it (the IO PLL divided by integers); the virtual
+  // board's modeled time runs at it.
   double clock_mhz = 0;
+  // The frequency the spec asked for; clock_mhz is the reachable one at or below it.
+  double requested_clock_mhz = 0;
   ControlInfo control;
   std::vector<StreamInfo> streams;
   std::vector<DmaInfo> dmas;
+  std::optional<InterruptControllerInfo> interrupt_controller;
   std::uint64_t frame_latency_cycles = 0;
   bool latency_is_estimate = true;
   std::string pl_kernel_abi = "zynqnn_pl_kernel_v1";  // sim library entry point
