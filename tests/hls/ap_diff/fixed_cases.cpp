@@ -79,7 +79,8 @@ void comparisons(int n) {
     const int k = below(21) - 10;
     emit("fixed_compare", binary(a, "<", k), text(a < k));
     if (!mixed_equality_defect(a, ap_int<32>(k))) emit("fixed_compare", binary(a, "==", k), text(a == k));
-    const double d = std::ldexp(static_cast<double>(below(201) - 100), -below(8));
+    const double mantissa = static_cast<double>(below(201) - 100);  // one draw per statement
+    const double d = std::ldexp(mantissa, -below(8));
     emit("fixed_compare", binary(a, "<", d), text(a < d));
     emit("fixed_compare", binary(a, ">=", d), text(a >= d));
   }

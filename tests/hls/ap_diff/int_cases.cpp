@@ -87,14 +87,18 @@ void conversions(int n) {
     emit("int_convert", "(bool)" + text(a), text(static_cast<bool>(a)));
     // Doubles and floats around the range, with fractions: truncation toward zero, then wrap.
     const int span = W + 2 < 60 ? W + 2 : 60;
-    double d = static_cast<double>(static_cast<long long>(next_random() >> (64 - span))) *
-               (below(2) ? 1.0 : -1.0) / static_cast<double>(1 << below(4));
+    // One draw per statement: the order of operands' evaluation is unspecified, and the two
+    // builds must draw the same sequence.
+    const double magnitude = static_cast<double>(static_cast<long long>(next_random() >> (64 - span)));
+    const double sign = below(2) ? 1.0 : -1.0;
+    double d = sign * magnitude / static_cast<double>(1 << below(4));
     // Xilinx's C model turns negative values above -0.5 into -1 (yet -0.5 into 0): C and
     // UG1399 truncate toward zero, so those are left out.
     if (d < 0 && d > -0.5) d = -d;
     emit("int_convert", ap<A>::name() + "(" + text(d) + ")", text(A(d)));
     emit("int_convert", ap<A>::name() + "(" + text(static_cast<float>(d)) + ")", text(A(static_cast<float>(d))));
-    const long long k = static_cast<long long>(next_random()) >> below(64);
+    const long long wide = static_cast<long long>(next_random());
+    const long long k = wide >> below(64);
     emit("int_convert", ap<A>::name() + "(" + text(k) + ")", text(A(k)));
     emit("int_convert", ap<A>::name() + "(" + text(static_cast<int>(k)) + ")", text(A(static_cast<int>(k))));
   }
