@@ -57,8 +57,13 @@ void check_script(Checks& k) {
 
 void check_project(Checks& k) {
   if (k.d.part.empty()) k.error("project", "no part set (create_project -part)");
-  if (k.d.board_part.empty()) k.warning("project", "no board_part set on the project");
-  if (k.g.ps().empty()) k.error("processing_system", "no processing_system7 cell");
+  if (k.g.ps().empty()) {
+    k.error("processing_system", "no processing_system7 cell");
+  } else if (k.d.board_part.empty() &&
+             config(k.d.cells.at(k.g.ps()), "PCW_UIPARAM_DDR_PARTNO", "").empty()) {
+    // Without board files the processing system must be configured explicitly (DDR first).
+    k.warning("project", "no board_part set and the processing system's DDR part (PCW_UIPARAM_DDR_PARTNO) not configured");
+  }
 }
 
 void check_processing_system(Checks& k) {
