@@ -145,7 +145,7 @@ void add_compile_verb(CLI::App& app) {
       fmt::print("no operator needs the PL: the whole model runs on the PS (plan.json)\n");
       return;
     }
-    fmt::print("estimate at {} MHz (analytical, not synthesis):\n", e.clock_mhz);
+    fmt::print("estimate at {:g} MHz (analytical, not synthesis):\n", e.clock_mhz);
     for (const auto& l : e.layers)
       fmt::print("  {:<32} {:<22} PE={:<3} SIMD={:<3} cycles~{:<9} DSP~{:<4} BRAM18~{:<4} LUT~{}{}\n", l.id, l.ops, l.pe,
                  l.simd, l.cycles, l.dsp, l.bram18, l.lut,

@@ -19,6 +19,7 @@ struct CompileState {
 
   const CompileOptions& options;
   spec::BoardInfo board;
+  double pl_clock_mhz = 0;  // the FCLK the board's PS reaches for options.clock_mhz
   std::string name;  // the kernel's name, from the model file (or its folder)
   graph::Graph graph;
   std::optional<Partition> partition;  // from the partition pass until lowering

@@ -119,7 +119,7 @@ std::string quantize_pass(CompileState& state) {
 std::string place_weights_pass(CompileState& state) {
   LayerPlan& plan = state.plan();
   if (!plan.uses_pl()) return "no PL layer";
-  place_weights(plan, state.options.weights, state.options.clock_mhz);
+  place_weights(plan, state.options.weights, state.pl_clock_mhz);
   const auto in_ddr = std::count_if(plan.layers.begin(), plan.layers.end(),
                                     [](const PlLayer& l) { return !l.ddr_weight_port.empty(); });
   return fmt::format("weights of {} layers streamed from DDR, the rest on chip", in_ddr);
@@ -135,7 +135,7 @@ std::string fold_pass(CompileState& state) {
       throw Error(ErrorCode::invalid_argument, "the model has no PL layer to fold", "folding of " + options.folding.front().layer);
     return "no PL layer";
   }
-  fold_for_target(plan, options.clock_mhz, options.target_fps);
+  fold_for_target(plan, state.pl_clock_mhz, options.target_fps);
   apply_folding(plan, options.folding);
   std::vector<std::string> folded;
   for (const auto& l : plan.layers)
@@ -144,7 +144,7 @@ std::string fold_pass(CompileState& state) {
 }
 
 std::string estimate_pass(CompileState& state) {
-  state.result.estimate = estimate(state.plan(), state.options.clock_mhz);
+  state.result.estimate = estimate(state.plan(), state.pl_clock_mhz);
   const NetworkEstimate& e = state.result.estimate;
   return fmt::format("interval ~{} cycles ({:.1f} frames/s), DSP ~{}, BRAM18 ~{}, LUT ~{} (estimates)",
                      e.interval_cycles, e.fps, e.dsp, e.bram18, e.lut);

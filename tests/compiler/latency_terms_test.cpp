@@ -46,5 +46,21 @@ TEST(LatencyTerms, ManifestIsTheLayerStagesPlusThePortPacking) {
   EXPECT_EQ(plan.at("port_cycles_estimate").get<std::uint64_t>(), e.port_cycles);
 }
 
+// 150 MHz is not a clock the PS7 makes from its 1000 MHz IO PLL: the design runs at 1000/7 MHz,
+// and the estimate (frames per second) is of that clock, as the manifest records it.
+TEST(LatencyTerms, TheEstimateIsAtTheClockTheBoardReaches) {
+  testing::GraphBuilder b;
+  b.input("x", {1, 4}).random_constant("w", {4, 3}).node({"MatMul", "fc", {"x", "w"}, {"y"}, {}}).output("y");
+  auto options = testing::options_for("reached_clock");
+  options.build_sim = false;
+  options.clock_mhz = 150;
+  const auto compiled = compile_graph(b.build(), options);
+  EXPECT_DOUBLE_EQ(compiled.estimate.clock_mhz, 1000.0 / 7);
+  EXPECT_DOUBLE_EQ(compiled.estimate.fps, 1000.0 / 7 * 1e6 / static_cast<double>(compiled.estimate.interval_cycles));
+  const auto manifest = read_json(options.output_dir / "manifest.json");
+  EXPECT_DOUBLE_EQ(manifest.at("clock_mhz").get<double>(), 1000.0 / 7);
+  EXPECT_DOUBLE_EQ(manifest.at("requested_clock_mhz").get<double>(), 150.0);
+}
+
 }  // namespace
 }  // namespace zynqnn::compiler
