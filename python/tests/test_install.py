@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import venv
+from pathlib import Path
 
 import pytest
 
@@ -12,12 +13,29 @@ from conftest import REPO
 TORCH_MODEL = REPO / "tests" / "models" / "torch" / "dynamo" / "softmax_cnn.onnx"  # weights in a .data file
 
 
+def development_build_compilers():
+    """CC and CXX as the development build found them (its CMakeCache.txt). The package's build
+    would otherwise take Python's own (x86_64-linux-gnu-g++), and ccache, which tells compilers
+    apart by the name they are called by, would serve it none of the objects make build compiled."""
+    cache = Path(os.environ.get("ZYNQNN_CLI", "")).parent.parent / "CMakeCache.txt"
+    if not cache.is_file():
+        return {}
+    compilers = {}
+    for line in cache.read_text().splitlines():
+        for entry, variable in (("CMAKE_CXX_COMPILER:", "CXX"), ("CMAKE_C_COMPILER:", "CC")):
+            if line.startswith(entry):
+                compilers[variable] = line.split("=", 1)[1]
+    return compilers
+
+
 @pytest.mark.skipif(os.environ.get("ZYNQNN_SKIP_INSTALL_TEST") == "1", reason="ZYNQNN_SKIP_INSTALL_TEST=1")
 def test_pip_install_into_a_fresh_venv(tmp_path, kernels):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    compilers = development_build_compilers()
     environment = {k: v for k, v in os.environ.items() if k not in ("ZYNQNN_LIBRARY", "ZYNQNN_CLI", "PYTHONPATH")}
+    environment.update({k: v for k, v in compilers.items() if k not in environment})
     # The README's command: pip install . (from the repository root), with the versions the
     # suite pins, for the package's dependencies and for its build (scikit-build-core).
     constraints = str(REPO / "python" / "constraints" / "dev.txt")
