@@ -15,7 +15,6 @@
 #include "zynqnn/codegen/output_folder.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/spec/board_ps7.hpp"
-#include "zynqnn/spec/fclk.hpp"
 #include "zynqnn/spec/name_rules.hpp"
 
 namespace zynqnn::codegen {
@@ -65,9 +64,7 @@ std::string dma_name(std::size_t index) { return "axi_dma_" + std::to_string(ind
 
 constexpr const char* kInterruptController = "axi_intc_0";
 
-spec::FclkChoice fclk_of(const spec::KernelSpec& spec) {
-  return spec::reachable_fclk(spec.clock_mhz, spec::ps7_board(spec.board).io_pll_mhz);
-}
+spec::FclkChoice fclk_of(const spec::KernelSpec& spec) { return spec::board_fclk(spec.board, spec.clock_mhz); }
 
 // Where a constant stream's frame lives in the output folder (the manifest's "constant").
 std::string constant_path(const spec::StreamSpec& s) { return "constants/" + s.name + ".bin"; }

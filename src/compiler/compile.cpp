@@ -3,7 +3,6 @@
 #include "compiler/compile_state.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/spec/board_ps7.hpp"
-#include "zynqnn/spec/fclk.hpp"
 
 namespace zynqnn::compiler {
 namespace {
@@ -15,7 +14,7 @@ void start(CompileState& state) {
   if (!board) throw Error(ErrorCode::invalid_argument, "unknown board (supported: pynq-z1, pynq-z2)", "--board " + options.board);
   state.board = *board;
   // Folding and estimates are for the clock the generated design really runs at.
-  state.pl_clock_mhz = spec::reachable_fclk(options.clock_mhz, spec::ps7_board(*board).io_pll_mhz).actual_mhz;
+  state.pl_clock_mhz = spec::board_fclk(*board, options.clock_mhz).actual_mhz;
   // The kernel is named after the model file, or after its folder for a file named model.onnx.
   state.name = options.model.stem().string();
   if (state.name.empty() || state.name == "model") state.name = options.model.parent_path().filename().string();

@@ -98,4 +98,8 @@ const Ps7Board& ps7_board(const BoardInfo& board) {
   throw Error(ErrorCode::unsupported, "no processing-system settings for board '" + board.name + "'", "ps7_board");
 }
 
+FclkChoice board_fclk(const BoardInfo& board, double requested_mhz) {
+  return reachable_fclk(requested_mhz, ps7_board(board).io_pll_mhz);
+}
+
 }  // namespace zynqnn::spec

@@ -5,6 +5,7 @@
 #include <span>
 #include <string_view>
 
+#include "zynqnn/spec/fclk.hpp"
 #include "zynqnn/spec/kernel_spec.hpp"
 
 namespace zynqnn::spec {
@@ -22,5 +23,8 @@ struct Ps7Board {
 
 // The processing system of a supported board; Error(unsupported) for another.
 const Ps7Board& ps7_board(const BoardInfo& board);
+
+// The FCLK_CLK0 the board's processing system makes for a requested PL clock.
+FclkChoice board_fclk(const BoardInfo& board, double requested_mhz);
 
 }  // namespace zynqnn::spec
