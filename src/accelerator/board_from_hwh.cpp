@@ -45,8 +45,16 @@ BoardAndDmas open_board_from_hwh(const manifest::Manifest& manifest, const std::
     config.base = binding.dma_base;
     config.has_mm2s = dma->mm2s.has_value();
     config.has_s2mm = dma->s2mm.has_value();
-    if (dma->mm2s) config.mm2s_stream_bits = dma->mm2s->stream_width_bits;
-    if (dma->s2mm) config.s2mm_stream_bits = dma->s2mm->stream_width_bits;
+    if (dma->mm2s) {
+      config.mm2s_stream_bits = dma->mm2s->stream_width_bits;
+      config.mm2s_memory_bits = dma->mm2s->mem_width_bits;
+      config.mm2s_realignment = dma->mm2s->realignment;
+    }
+    if (dma->s2mm) {
+      config.s2mm_stream_bits = dma->s2mm->stream_width_bits;
+      config.s2mm_memory_bits = dma->s2mm->mem_width_bits;
+      config.s2mm_realignment = dma->s2mm->realignment;
+    }
     config.length_width = dma->length_width;
     config.scatter_gather = dma->scatter_gather;
   }

@@ -14,8 +14,9 @@ void inject_fault(Board& board, std::string_view kind, bool persistent) {
     throw Error(ErrorCode::unsupported, "fault injection needs the virtual board, not \"" + board.name() + "\"",
                 "zynqnn_inject_fault");
   using virtual_board::FaultKind;
-  constexpr std::array kinds{FaultKind::hang,        FaultKind::stall,          FaultKind::missing_tlast,
-                             FaultKind::extra_words, FaultKind::corrupt_output, FaultKind::bus_error};
+  constexpr std::array kinds{FaultKind::hang,           FaultKind::stall,     FaultKind::missing_tlast,
+                             FaultKind::extra_words,    FaultKind::corrupt_output, FaultKind::bus_error,
+                             FaultKind::load_failure};
   for (FaultKind candidate : kinds) {
     if (kind == virtual_board::to_string(candidate)) {
       virtual_board::Fault fault{candidate};
@@ -26,7 +27,7 @@ void inject_fault(Board& board, std::string_view kind, bool persistent) {
   }
   throw Error(ErrorCode::invalid_argument,
               "unknown fault kind \"" + std::string(kind) +
-                  "\" (hang, stall, missing_tlast, extra_words, corrupt_output, bus_error)",
+                  "\" (hang, stall, missing_tlast, extra_words, corrupt_output, bus_error, load_failure)",
               "zynqnn_inject_fault");
 }
 

@@ -276,13 +276,15 @@ class Parser {
 
   std::optional<DmaChannel> parse_channel(const Design& design, pugi::xml_node node, const Module& module,
                                           const char* include, const char* mem_width, const char* stream_width,
-                                          const char* port) const {
+                                          const char* realignment, const char* port) const {
     // The width parameters exist for a disabled channel too: C_INCLUDE_* decides.
     if (dma_parameter(node, module, include, 0, 1) == 0) return std::nullopt;
     DmaChannel channel;
     channel.port = port;
     channel.mem_width_bits = dma_parameter(node, module, mem_width, 8, 1024);
     channel.stream_width_bits = dma_parameter(node, module, stream_width, 8, 1024);
+    channel.realignment =
+        module.parameter(realignment) != nullptr && dma_parameter(node, module, realignment, 0, 1) == 1;
     if (const auto* axis = module.axis_port(port)) channel.busname = axis->busname;
     auto ends = design.stream_ends(channel.busname, Endpoint{module.instance, port});
     if (ends.size() == 1) channel.peer = ends.front();
@@ -298,9 +300,9 @@ class Parser {
     dma.scatter_gather = dma_parameter(node, module, "C_INCLUDE_SG", 0, 1) == 1;
     dma.length_width = dma_parameter(node, module, "C_SG_LENGTH_WIDTH", 8, 26);
     dma.mm2s = parse_channel(design, node, module, "C_INCLUDE_MM2S", "C_M_AXI_MM2S_DATA_WIDTH",
-                             "C_M_AXIS_MM2S_TDATA_WIDTH", "M_AXIS_MM2S");
+                             "C_M_AXIS_MM2S_TDATA_WIDTH", "C_INCLUDE_MM2S_DRE", "M_AXIS_MM2S");
     dma.s2mm = parse_channel(design, node, module, "C_INCLUDE_S2MM", "C_M_AXI_S2MM_DATA_WIDTH",
-                             "C_S_AXIS_S2MM_TDATA_WIDTH", "S_AXIS_S2MM");
+                             "C_S_AXIS_S2MM_TDATA_WIDTH", "C_INCLUDE_S2MM_DRE", "S_AXIS_S2MM");
     return dma;
   }
 

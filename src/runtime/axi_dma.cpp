@@ -50,16 +50,22 @@ AxiDma::AxiDma(Board& board, AxiDmaConfig config, AxiDmaOptions options)
   channels_[0].id = DmaChannel::mm2s;
   channels_[0].offset = axi_dma::mm2s_channel_offset;
   channels_[0].present = config_.has_mm2s;
-  channels_[0].alignment = config_.mm2s_stream_bits / 8;
+  // No data realignment engine: PG021 wants the memory-map width (as PYNQ and XAxiDma check);
+  // a transfer is also whole stream beats, so the wider of the two.
+  channels_[0].alignment =
+      config_.mm2s_realignment ? 1 : std::max(config_.mm2s_stream_bits, config_.mm2s_memory_bits) / 8;
   channels_[1].id = DmaChannel::s2mm;
   channels_[1].offset = axi_dma::s2mm_channel_offset;
   channels_[1].present = config_.has_s2mm;
-  channels_[1].alignment = config_.s2mm_stream_bits / 8;
+  channels_[1].alignment =
+      config_.s2mm_realignment ? 1 : std::max(config_.s2mm_stream_bits, config_.s2mm_memory_bits) / 8;
 }
 
 AxiDma::~AxiDma() = default;
 
-bool AxiDma::ready() const noexcept { return initialised_ && board_.generation() == generation_; }
+bool AxiDma::ready() const noexcept {
+  return initialised_ && board_.pl_up() && board_.generation() == generation_;
+}
 
 void AxiDma::refuse(ErrorCode code, const Channel* channel, std::string_view register_name,
                     std::string message) const {
@@ -85,6 +91,7 @@ void AxiDma::soft_reset() {
   for (Channel& each : channels_) {
     each.in_flight = false;
     each.buffer = nullptr;
+    each.failed = false;
   }
   if (!completed) {
     initialised_ = false;
@@ -133,6 +140,7 @@ void AxiDma::init() {
   }
   for (Channel& channel : channels_) channel.line.reset();
   soft_reset();
+  refuse_scatter_gather();
   if (options_.wait_strategy == WaitStrategy::interrupt) {
     for (Channel& channel : channels_) {
       if (!channel.present) continue;
@@ -156,7 +164,25 @@ void AxiDma::init() {
   initialised_ = true;
 }
 
+void AxiDma::refuse_scatter_gather() {
+  for (const Channel& channel : channels_) {
+    if (!channel.present) continue;
+    const std::uint32_t status = read(channel, axi_dma::reg::dmasr);
+    if ((status & axi_dma::dmasr::sg_included) != 0) {
+      refuse(ErrorCode::unsupported, &channel, status_register_name(channel.id),
+             fmt::format("the engine was built with scatter-gather ({} = {:#010x}: {}); this driver needs "
+                         "direct-register mode (C_INCLUDE_SG = 0)",
+                         status_register_name(channel.id), status, describe_dma_status(status)));
+    }
+  }
+}
+
 void AxiDma::abort() {
+  if (registers_ && !board_.pl_up()) {
+    refuse(ErrorCode::bad_state, nullptr, {},
+           fmt::format("the PL is down ({}): no register is touched; init() once a load succeeds",
+                       to_string(board_.pl_condition())));
+  }
   if (registers_ && board_.generation() != generation_) {
     refuse(ErrorCode::bad_state, nullptr, {},
            "the board was reconfigured since init(): re-init after reconfiguration (the old "
@@ -229,8 +255,13 @@ const AxiDma::RegisteredBuffer* AxiDma::find_containing(std::uint64_t address, s
 void AxiDma::check_usable(const Channel& channel) const {
   if (!initialised_) {
     refuse(ErrorCode::bad_state, &channel, {},
-           registers_ ? "the driver was aborted: call init() before the next transfer"
+           registers_ ? "the driver was aborted or its last init() failed: call init() before the next transfer"
                       : "the driver is not initialised: call init() first");
+  }
+  if (!board_.pl_up()) {
+    refuse(ErrorCode::bad_state, &channel, {},
+           fmt::format("the PL is down ({}): no register is touched; init() once a load succeeds",
+                       to_string(board_.pl_condition())));
   }
   if (board_.generation() != generation_) {
     refuse(ErrorCode::bad_state, &channel, {},
@@ -254,10 +285,18 @@ void AxiDma::start(Channel& channel, const RegisteredBuffer& entry, std::size_t 
            fmt::format("length {} bytes is outside 1..{} (C_SG_LENGTH_WIDTH = {})", length, max_length_,
                        config_.length_width));
   }
+  if (channel.failed) {
+    refuse(ErrorCode::bad_state, &channel, status_register_name(channel.id),
+           fmt::format("the channel's last transfer ended in error ({} = {:#010x}: {}); abort() and init() "
+                       "to restart it",
+                       status_register_name(channel.id), channel.failed_status,
+                       describe_dma_status(channel.failed_status)));
+  }
   const std::uint64_t address = entry.physical_address + offset;
   if ((address & (channel.alignment - 1)) != 0) {
     refuse(ErrorCode::invalid_argument, &channel, address_register_name(channel.id),
-           fmt::format("address {:#x} is not aligned to the {}-byte stream width (no data realignment engine)",
+           fmt::format("address {:#x} is not aligned to {} bytes, the wider of the stream and memory-map "
+                       "widths (no data realignment engine)",
                        address, channel.alignment));
   }
   const std::uint64_t last = address + length - 1;  // cannot wrap: the range lies in a registered buffer

@@ -22,6 +22,13 @@ void check_stream_bits(const AxiDmaConfig& config, std::string_view field, unsig
   }
 }
 
+void check_memory_bits(const AxiDmaConfig& config, std::string_view field, unsigned bits) {
+  // PG021: memory-map data widths 32..1024 bits, powers of two.
+  if (bits < 32 || bits > 1024 || !std::has_single_bit(bits)) {
+    reject(config, field, fmt::format("memory-map width {} bits is not one of 32, 64, ..., 1024", bits));
+  }
+}
+
 struct BitName {
   std::uint32_t bit;
   std::string_view name;
@@ -65,6 +72,8 @@ void validate(const AxiDmaConfig& config) {
   }
   if (config.has_mm2s) check_stream_bits(config, "mm2s_stream_bits", config.mm2s_stream_bits);
   if (config.has_s2mm) check_stream_bits(config, "s2mm_stream_bits", config.s2mm_stream_bits);
+  if (config.has_mm2s) check_memory_bits(config, "mm2s_memory_bits", config.mm2s_memory_bits);
+  if (config.has_s2mm) check_memory_bits(config, "s2mm_memory_bits", config.s2mm_memory_bits);
   if (config.length_width < 8 || config.length_width > 26) {
     reject(config, "length_width (C_SG_LENGTH_WIDTH)",
            fmt::format("length width {} bits is outside 8..26", config.length_width));

@@ -45,6 +45,8 @@ DmaWaitResult AxiDma::finish(Channel& channel, std::uint32_t status) {
     ++stats_.transfers_done;
   } else {
     ++stats_.errors;
+    channel.failed = true;
+    channel.failed_status = status;
   }
   if (channel.line) channel.line->enable();
   return result;
@@ -113,10 +115,13 @@ DmaWaitResult AxiDma::wait_interrupt(Channel& channel, Nanoseconds deadline) {
       const std::uint32_t status = read(channel, axi_dma::reg::dmasr);
       return terminal(status) ? finish(channel, status) : time_out(channel, status);
     }
-    // A UIO line masks itself when it fires: unmask before looking, so that a completion
-    // that comes after this look still wakes the next wait.
+    // A UIO line masks itself when it fires. finish() clears the IRQ bits before it unmasks
+    // the line: unmasked first, a level interrupt would fire once more for nothing.
+    std::uint32_t status = read(channel, axi_dma::reg::dmasr);
+    if (terminal(status)) return finish(channel, status);
+    // Not this channel's completion: unmask, then look again for one that came in between.
     channel.line->enable();
-    const std::uint32_t status = read(channel, axi_dma::reg::dmasr);
+    status = read(channel, axi_dma::reg::dmasr);
     if (terminal(status)) return finish(channel, status);
     if (clock_.now() >= deadline) return time_out(channel, status);  // a line that keeps firing
   }

@@ -100,16 +100,12 @@ void InstantAxiDmaRegisters::do_write32(std::uint32_t offset, std::uint32_t valu
 
 NullBoard::NullBoard(Clock& clock) : clock_(clock) {}
 
-std::unique_ptr<RegisterSpace> NullBoard::map_registers(std::uint64_t, std::size_t size) {
+std::unique_ptr<RegisterSpace> NullBoard::map_device_registers(std::uint64_t, std::size_t size) {
   return std::make_unique<InstantAxiDmaRegisters>(size);
 }
 
 std::unique_ptr<InterruptLine> NullBoard::open_interrupt(std::uint64_t, unsigned) {
   return std::make_unique<ImmediateInterruptLine>();
 }
-
-void NullBoard::reconfigure() { generation_.fetch_add(1, std::memory_order_acq_rel); }
-
-std::uint64_t NullBoard::generation() const { return generation_.load(std::memory_order_acquire); }
 
 }  // namespace zynqnn

@@ -14,4 +14,21 @@ void RegisterSpace::refuse_access(std::uint32_t offset) const {
               "RegisterSpace");
 }
 
+void RegisterSpace::refuse_while_down(std::uint32_t offset) const {
+  throw Error(ErrorCode::bad_state,
+              fmt::format("register access at offset {:#x} refused: the PL is down ({}); nothing is touched "
+                          "until a load succeeds",
+                          offset, to_string(pl_->condition())),
+              "RegisterSpace");
+}
+
+std::string_view to_string(PlCondition condition) noexcept {
+  switch (condition) {
+    case PlCondition::up: return "up";
+    case PlCondition::loading: return "a load is in progress";
+    case PlCondition::load_failed: return "the last load failed";
+  }
+  return "unknown";
+}
+
 }  // namespace zynqnn

@@ -77,25 +77,24 @@ class ModelAccelerator::ModelBoard final : public Board {
  public:
   ModelBoard(ModelAccelerator& owner) : owner_(owner) {}
   std::string name() const override { return "model"; }
-  std::unique_ptr<RegisterSpace> map_registers(std::uint64_t base, std::size_t) override {
-    throw Error(ErrorCode::unsupported, "the behavioural model has no registers", fmt::format("0x{:x}", base));
-  }
   std::unique_ptr<InterruptLine> open_interrupt(std::uint64_t, unsigned) override { return nullptr; }
   DmaMemory& memory() override { return memory_; }
   Clock& clock() override { return owner_.clock_; }
-  void reconfigure() override {
+
+ protected:
+  std::unique_ptr<RegisterSpace> map_device_registers(std::uint64_t base, std::size_t) override {
+    throw Error(ErrorCode::unsupported, "the behavioural model has no registers", fmt::format("0x{:x}", base));
+  }
+  void load_configuration() override {
     owner_.clock_.advance(owner_.config_.reconfigure_time);
     // A full load resets the PL: what was wrong in it is gone (unless the fault is outside it).
     std::erase_if(owner_.persistent_, [](const InjectedFault& f) { return !f.survives_reconfigure; });
     owner_.pending_.clear();
-    ++generation_;
   }
-  std::uint64_t generation() const override { return generation_; }
 
  private:
   ModelAccelerator& owner_;
   HeapMemory memory_;
-  std::uint64_t generation_ = 0;
 };
 
 ModelAccelerator::ModelAccelerator(ModelAcceleratorConfig config)

@@ -500,16 +500,20 @@ void Watchdog::process_locked(std::uint64_t index, const InputViews& inputs, Cal
     } else if (result.outcome == Outcome::slow) {
       report.detail = result.detail;
     }
-    while (is_failure(result.outcome) && report.attempts <= config_.max_retries) {
-      const std::size_t rung = std::min<std::size_t>(report.attempts, config_.ladder.size()) - 1;
-      Action step = config_.ladder[rung];
+    // One rung per retry; a rung that fails (a reload that failed leaves the PL down) is
+    // climbed past without an attempt on a PL that is not there.
+    for (std::size_t rungs = 0; is_failure(result.outcome) && rungs < config_.max_retries; ++rungs) {
+      Action step = config_.ladder[std::min(rungs, config_.ladder.size() - 1)];
       // A DMA reset does not reset the kernel: words of a frame broken mid-way may still sit in
       // its streams and come out as the retry's answer. Only a reload clears them.
       if (step == Action::abort && config_.reload_after_broken_frame &&
           (result.outcome == Outcome::dma_error || result.outcome == Outcome::bad_output)) {
         step = Action::reconfigure;
       }
-      if (!heal(step, needs_abort(result.outcome), report.actions)) break;
+      if (!heal(step, needs_abort(result.outcome), report.actions)) {
+        report.detail = fmt::format("{}; the reload of the PL failed", result.detail);
+        continue;
+      }
       report.actions.push_back(Action::retry);
       result = attempt(inputs);
       report.attempt_outcomes.push_back(result.outcome);

@@ -341,10 +341,41 @@ TEST_F(AxiDmaTest, RefusesMisalignedAddresses) {
   AxiDmaConfig config = config_named();
   config.s2mm_stream_bits = 64;
   make_initialised({}, config);
-  expect_refused([&] { dma->start_send(*in, 2, 64); }, ErrorCode::invalid_argument, "4-byte stream width");
-  expect_refused([&] { dma->start_receive(*out, 4, 64); }, ErrorCode::invalid_argument, "8-byte stream width");
+  expect_refused([&] { dma->start_send(*in, 2, 64); }, ErrorCode::invalid_argument, "aligned to 4 bytes");
+  expect_refused([&] { dma->start_receive(*out, 4, 64); }, ErrorCode::invalid_argument, "aligned to 8 bytes");
   expect_refused([&] { dma->start_receive_at(out->physical_address() + 1, 8); }, ErrorCode::invalid_argument,
                  "not aligned");
+}
+
+TEST_F(AxiDmaTest, AlignsToTheWiderOfTheStreamAndMemoryMapWidths) {
+  // PG021 (and PYNQ's and XAxiDma's checks): without DRE the address follows the memory-map
+  // width; the stream width still decides the beat, so the wider of the two.
+  AxiDmaConfig config = config_named();
+  config.mm2s_memory_bits = 64;   // 32-bit stream, 64-bit memory map
+  config.s2mm_stream_bits = 64;   // 64-bit stream, 32-bit memory map
+  make_initialised({}, config);
+  expect_refused([&] { dma->start_send(*in, 4, 64); }, ErrorCode::invalid_argument, "aligned to 8 bytes");
+  expect_refused([&] { dma->start_receive(*out, 4, 64); }, ErrorCode::invalid_argument, "aligned to 8 bytes");
+  dma->start_send(*in, 8, 64);
+  EXPECT_TRUE(dma->wait(DmaChannel::mm2s, deadline()).done());
+
+  AxiDmaConfig realigned = config_named();
+  realigned.mm2s_memory_bits = 64;
+  realigned.mm2s_realignment = true;  // C_INCLUDE_MM2S_DRE = 1: any byte address
+  board.device.log.clear();
+  make_initialised({}, realigned);
+  dma->start_send(*in, 3, 64);
+  EXPECT_TRUE(dma->wait(DmaChannel::mm2s, deadline()).done());
+}
+
+TEST_F(AxiDmaTest, RefusesAnEngineBuiltWithScatterGather) {
+  // A .hwh may say C_INCLUDE_SG = 0 while the loaded design has it: DMASR says which.
+  board.device.sg_included = true;
+  make();
+  expect_error([&] { dma->init(); }, ErrorCode::unsupported, "scatter-gather");
+  EXPECT_FALSE(dma->ready());
+  EXPECT_EQ(find_entry(board.device.log, "W MM2S_DMACR 0x10001"), -1) << "no channel was started";
+  expect_refused([&] { dma->start_send(*in, 0, 64); }, ErrorCode::bad_state, "its last init() failed");
 }
 
 TEST_F(AxiDmaTest, RefusesRangesOutsideKnownBuffers) {
@@ -428,6 +459,40 @@ TEST_F(AxiDmaTest, StaleDriverRefusesEverythingWithoutTouchingRegisters) {
   EXPECT_TRUE(dma->wait(DmaChannel::s2mm, deadline()).done());
 }
 
+TEST_F(AxiDmaTest, AFailedLoadLeavesThePlDownAndNoRegisterIsTouchedUntilALoadSucceeds) {
+  make_initialised();
+  board.device.channel[1].completion = FakeChannel::Completion::never;
+  dma->start_receive(*out, 0, 64);
+  auto raw = board.map_registers(0x40400000, 0x10000);  // another driver's mapping
+  board.next_load_fails = true;
+  expect_error([&] { board.reconfigure(); }, ErrorCode::io, "the load failed");
+  EXPECT_FALSE(board.pl_up());
+  EXPECT_EQ(board.pl_condition(), PlCondition::load_failed);
+  EXPECT_FALSE(dma->ready());
+  board.device.log.clear();
+  const int reads = board.device.register_reads;
+  const int writes = board.device.register_writes;
+  expect_refused([&] { dma->start_send(*in, 0, 64); }, ErrorCode::bad_state, "the PL is down");
+  expect_refused([&] { (void)dma->wait(DmaChannel::s2mm, deadline()); }, ErrorCode::bad_state, "the PL is down");
+  expect_refused([&] { dma->abort(); }, ErrorCode::bad_state, "the PL is down");
+  expect_refused([&] { (void)dma->read_status(DmaChannel::mm2s); }, ErrorCode::bad_state, "the last load failed");
+  expect_error([&] { dma->init(); }, ErrorCode::bad_state, "the PL is down");
+  expect_error([&] { (void)raw->read32(reg::s2mm_dmasr); }, ErrorCode::bad_state, "the PL is down");
+  expect_error([&] { raw->write32(reg::mm2s_dmacr, 4); }, ErrorCode::bad_state, "the PL is down");
+  expect_error([&] { (void)board.map_registers(0x40400000, 0x10000); }, ErrorCode::bad_state, "the PL is down");
+  EXPECT_EQ(board.device.register_reads, reads);
+  EXPECT_EQ(board.device.register_writes, writes);
+  EXPECT_TRUE(board.device.log.empty());
+
+  board.reconfigure();  // the next load succeeds: up again, the old driver re-inits
+  EXPECT_TRUE(board.pl_up());
+  dma->init();
+  board.device.channel[1].completion = FakeChannel::Completion::instant;
+  dma->start_receive(*out, 0, 64);
+  EXPECT_TRUE(dma->wait(DmaChannel::s2mm, deadline()).done());
+  EXPECT_EQ(raw->read32(reg::s2mm_length), 64u) << "an old mapping works again once the PL is up";
+}
+
 TEST_F(AxiDmaTest, BufferRegistry) {
   make();
   expect_error([&] { dma->register_buffer(*in); }, ErrorCode::invalid_argument, "already registered");
@@ -446,7 +511,7 @@ TEST_F(AxiDmaTest, BufferRegistry) {
 
 // ---- outcomes ------------------------------------------------------------------------------
 
-TEST_F(AxiDmaTest, DmaErrorIsDecodedClearedAndLeavesTheChannelHaltedUntilAbortAndInit) {
+TEST_F(AxiDmaTest, DmaErrorIsDecodedClearedAndLeavesTheChannelRefusedUntilAbortAndInit) {
   make_initialised();
   board.device.channel[1].error_bits = reg::dmasr::dma_internal_error;  // packet longer than LENGTH
   dma->start_receive(*out, 0, 64);
@@ -461,11 +526,30 @@ TEST_F(AxiDmaTest, DmaErrorIsDecodedClearedAndLeavesTheChannelHaltedUntilAbortAn
   EXPECT_EQ(find_entry(board.device.log, "R S2MM_LENGTH 0x40"), -1) << "no length read as data";
   EXPECT_EQ(dma->statistics().errors, 1u);
   EXPECT_FALSE(dma->in_flight(DmaChannel::s2mm));
-  expect_refused([&] { dma->start_receive(*out, 0, 64); }, ErrorCode::bad_state, "halted");
+  expect_refused([&] { dma->start_receive(*out, 0, 64); }, ErrorCode::bad_state, "ended in error");
 
   board.device.channel[1].error_bits = 0;
   dma->abort();
   expect_refused([&] { dma->start_receive(*out, 0, 64); }, ErrorCode::bad_state, "aborted");
+  dma->init();
+  dma->start_receive(*out, 0, 64);
+  EXPECT_TRUE(dma->wait(DmaChannel::s2mm, deadline()).done());
+}
+
+TEST_F(AxiDmaTest, AChannelThatEndedInErrorStaysRefusedWhateverHaltedSays) {
+  make_initialised();
+  board.device.channel[1].error_bits = reg::dmasr::dma_slave_error;
+  board.device.channel[1].halted_lags = true;  // Halted not yet set when the error is seen
+  dma->start_receive(*out, 0, 64);
+  ASSERT_EQ(dma->wait(DmaChannel::s2mm, deadline()).outcome, DmaOutcome::error);
+  ASSERT_EQ(board.device.channel[1].dmasr & reg::dmasr::halted, 0u);
+  const int reads = board.device.register_reads;
+  expect_refused([&] { dma->start_receive(*out, 0, 64); }, ErrorCode::bad_state, "ended in error");
+  EXPECT_EQ(board.device.register_reads, reads) << "refused before reading DMASR";
+  dma->start_send(*in, 0, 64);  // the other channel is unaffected
+  EXPECT_TRUE(dma->wait(DmaChannel::mm2s, deadline()).done());
+  board.device.channel[1].error_bits = 0;
+  dma->abort();
   dma->init();
   dma->start_receive(*out, 0, 64);
   EXPECT_TRUE(dma->wait(DmaChannel::s2mm, deadline()).done());
@@ -578,6 +662,8 @@ TEST_F(AxiDmaTest, InterruptWaitCompletesAndClearsBeforeUnmasking) {
   ASSERT_NE(waited, -1);
   ASSERT_NE(cleared, -1);
   EXPECT_GT(find_entry(log, "irq1 enable", cleared), cleared) << "unmasked after the W1C";
+  EXPECT_EQ(std::find(log.begin() + waited, log.begin() + cleared, "irq1 enable"), log.begin() + cleared)
+      << "not unmasked before the W1C (a level interrupt would fire once more)";
 }
 
 TEST_F(AxiDmaTest, InterruptWaitTimesOutAtTheDeadline) {

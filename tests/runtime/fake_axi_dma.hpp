@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "zynqnn/core/error.hpp"
 #include "zynqnn/runtime/axi_dma_registers.hpp"
 #include "zynqnn/runtime/board.hpp"
 #include "zynqnn/runtime/null_board.hpp"
@@ -40,6 +42,7 @@ struct FakeChannel {
   int reads_until_done = 0;          // after_reads: DMASR reads before completion
   std::uint32_t short_bytes = 0;     // S2MM: complete with this many bytes (0 = as armed)
   std::uint32_t error_bits = 0;      // complete with these DMASR error bits (the channel halts)
+  bool halted_lags = false;          // an error sets Halted only later (PG021 allows the lag)
   // State.
   std::uint32_t dmacr = 1u << reg::dmacr::irq_threshold_shift;
   std::uint32_t dmasr = reg::dmasr::halted;
@@ -53,6 +56,7 @@ class FakeDmaDevice {
   FakeChannel channel[2];          // [0] MM2S, [1] S2MM
   int reset_reads_to_clear = 0;    // DMACR reads before Reset reads back 0; -1 = never
   bool halted_sticks = false;      // RS=1 does not clear Halted
+  bool sg_included = false;        // DMASR SGIncld reads 1 (C_INCLUDE_SG = 1)
   std::vector<std::string> log;    // "W S2MM_LENGTH 0x40", "R MM2S_DMASR 0x2", "sync_for_device 0 64"...
   int register_writes = 0;
   int register_reads = 0;
@@ -64,7 +68,7 @@ class FakeDmaDevice {
     if (!ch.busy) return;
     ch.busy = false;
     if (ch.error_bits != 0) {
-      ch.dmasr |= ch.error_bits | reg::dmasr::error_irq | reg::dmasr::halted;
+      ch.dmasr |= ch.error_bits | reg::dmasr::error_irq | (ch.halted_lags ? 0u : reg::dmasr::halted);
       ch.dmasr &= ~reg::dmasr::idle;
       return;
     }
@@ -87,7 +91,7 @@ class FakeDmaDevice {
         break;
       case reg::reg::dmasr:
         if (ch.busy && ch.completion == FakeChannel::Completion::after_reads && ch.reads_left-- <= 0) complete(c);
-        value = ch.dmasr;
+        value = ch.dmasr | (sg_included ? reg::dmasr::sg_included : 0u);
         break;
       case reg::reg::address: value = ch.address; break;
       case reg::reg::address_msb: value = ch.address_msb; break;
@@ -214,25 +218,27 @@ class FakeBoard final : public Board {
   FakeBoard() { device.clock = &clock_; }
 
   std::string name() const override { return "fake"; }
-  std::unique_ptr<RegisterSpace> map_registers(std::uint64_t, std::size_t size) override {
-    ++maps;
-    return std::make_unique<FakeRegisters>(device, size);
-  }
   std::unique_ptr<InterruptLine> open_interrupt(std::uint64_t, unsigned line) override {
     if (!has_interrupts) return nullptr;
     return std::make_unique<FakeInterruptLine>(device, clock_, static_cast<int>(line), interrupts_complete_transfers);
   }
   DmaMemory& memory() override { return memory_; }
   Clock& clock() override { return clock_; }
-  void reconfigure() override {
-    ++generation_;
-    device.reset_engine();
+  // Set: the next load fails (the PL stays down).
+  bool next_load_fails = false;
+
+ protected:
+  std::unique_ptr<RegisterSpace> map_device_registers(std::uint64_t, std::size_t size) override {
+    ++maps;
+    return std::make_unique<FakeRegisters>(device, size);
   }
-  std::uint64_t generation() const override { return generation_; }
+  void load_configuration() override {
+    device.reset_engine();
+    if (std::exchange(next_load_fails, false)) throw Error(ErrorCode::io, "the load failed", "fake board");
+  }
 
  private:
   FakeMemory memory_{device.log};
-  std::uint64_t generation_ = 0;
 };
 
 }  // namespace zynqnn::testing

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "zynqnn/accelerator/cpu_fallback.hpp"
+#include "zynqnn/board/virtual/virtual_board.hpp"
 #include "zynqnn/codegen/generator.hpp"
 #include "zynqnn/core/error.hpp"
 #include "zynqnn/spec/kernel_spec.hpp"
@@ -193,6 +194,26 @@ TEST_F(Fixture, APersistentHangIsHealedByTheReconfigureRung) {
   EXPECT_TRUE(correct(report));
   EXPECT_EQ(target->accelerator().board().generation(), generation + 1);
   EXPECT_FALSE(target->fault_active());
+}
+
+TEST_F(Fixture, AReloadThatFailsIsAFailedRungAndTheNextRungReloadsAgain) {
+  WatchdogConfig config = preset(Policy::fixed);
+  config.expert_threshold = target->nominal_latency() * 5 / 4;
+  config.max_retries = 3;  // abort, reconfigure, reconfigure
+  Watchdog w(target->accelerator(), config, std::nullopt, "passthrough");
+  auto& board = dynamic_cast<virtual_board::VirtualBoard&>(target->accelerator().board());
+  const auto generation = board.generation();
+  target->inject({FaultKind::hang, true});                    // healed only by a reload
+  board.inject(virtual_board::Fault{virtual_board::FaultKind::load_failure});  // the first reload fails
+  const CallReport report = w.process(1, input(1));
+  const std::vector<Action> ladder{Action::abort, Action::retry, Action::reconfigure, Action::reconfigure,
+                                   Action::retry};
+  EXPECT_EQ(report.actions, ladder);
+  EXPECT_EQ(report.attempt_outcomes, (std::vector<Outcome>{Outcome::hang, Outcome::hang, Outcome::ok}));
+  EXPECT_TRUE(correct(report));
+  EXPECT_TRUE(board.pl_up());
+  EXPECT_EQ(board.generation(), generation + 1) << "one load succeeded";
+  EXPECT_EQ(board.stats().reconfigurations, 2u);
 }
 
 TEST_F(Fixture, AFaultThatSurvivesReconfigurationIsAnsweredByTheCpuUntilItIsGone) {

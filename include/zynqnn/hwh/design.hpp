@@ -54,6 +54,7 @@ struct DmaChannel {
   std::string busname;  // empty when the stream port is not connected
   unsigned mem_width_bits = 0;
   unsigned stream_width_bits = 0;
+  bool realignment = false;      // C_INCLUDE_*_DRE (absent: 0, as Vivado's default)
   std::optional<Endpoint> peer;  // the other end of the stream
 };
 

@@ -9,7 +9,8 @@
 //   dma.start_send(in, 0, in_bytes);        // MM2S: SA, then LENGTH (buffer synced for device)
 //   auto sent = dma.wait(DmaChannel::mm2s, deadline);
 //   auto got = dma.wait(DmaChannel::s2mm, deadline);   // got.bytes = S2MM_LENGTH
-// Refusals (bad length, alignment, unknown buffer, double start, halted or stale driver) are
+// Refusals (bad length, alignment, unknown buffer, double start, a channel halted or ended in
+// error, a stale driver, a PL that is down) are
 // thrown as zynqnn::Error before any register is written. Hardware conditions (completion,
 // deadline, DMA error) are returned by wait() as a DmaWaitResult, never thrown.
 //
@@ -44,6 +45,10 @@ struct AxiDmaConfig {
   bool has_s2mm = true;                // C_INCLUDE_S2MM
   unsigned mm2s_stream_bits = 32;      // C_M_AXIS_MM2S_TDATA_WIDTH
   unsigned s2mm_stream_bits = 32;      // C_S_AXIS_S2MM_TDATA_WIDTH
+  unsigned mm2s_memory_bits = 32;      // C_M_AXI_MM2S_DATA_WIDTH
+  unsigned s2mm_memory_bits = 32;      // C_M_AXI_S2MM_DATA_WIDTH
+  bool mm2s_realignment = false;       // C_INCLUDE_MM2S_DRE: any byte address is accepted
+  bool s2mm_realignment = false;       // C_INCLUDE_S2MM_DRE
   unsigned length_width = 14;          // C_SG_LENGTH_WIDTH: 8..26, max transfer 2^w - 1 bytes
   unsigned address_width = 32;         // C_ADDR_WIDTH: 32..64; above 32 the *_MSB registers are used
   bool scatter_gather = false;         // C_INCLUDE_SG: this driver needs it off
@@ -108,14 +113,15 @@ class AxiDma {
   AxiDma(const AxiDma&) = delete;
   AxiDma& operator=(const AxiDma&) = delete;
 
-  // Maps the registers, soft-resets the engine (bounded by reset_timeout), sets RS on each
-  // channel and checks Halted clears; with the interrupt strategy opens and enables the
-  // channels' interrupt lines. Also the way back after abort() or a reconfiguration.
+  // Maps the registers, soft-resets the engine (bounded by reset_timeout), refuses an engine
+  // built with scatter-gather (DMASR SGIncld), sets RS on each channel and checks Halted
+  // clears; with the interrupt strategy opens and enables the channels' interrupt lines.
+  // Also the way back after abort(), an error or a reconfiguration. Refused while the PL is down.
   void init();
   // Soft reset (bounded): stops in-flight transfers. The driver then needs init() again;
   // registered buffers stay registered.
   void abort();
-  // Initialised, not aborted, and the board not reconfigured since.
+  // Initialised, not aborted, the board not reconfigured since and its PL up.
   bool ready() const noexcept;
 
   // The buffers transfers may use. A buffer must outlive its registration.
@@ -153,8 +159,12 @@ class AxiDma {
     DmaChannel id;
     std::uint32_t offset;           // of its register block
     bool present = false;
-    std::uint32_t alignment = 4;    // bytes of one stream beat
+    std::uint32_t alignment = 4;    // bytes: the wider of a stream beat and a memory-map beat
     bool in_flight = false;
+    // The last transfer ended in error: refused until init(), whatever Halted reads (PG021
+    // lets Halted follow the error bits after a delay).
+    bool failed = false;
+    std::uint32_t failed_status = 0;  // its DMASR
     std::uint32_t requested = 0;    // LENGTH written
     DmaBuffer* buffer = nullptr;    // in flight: the buffer and offset in use
     std::size_t buffer_offset = 0;
@@ -178,6 +188,7 @@ class AxiDma {
   DmaWaitResult wait_interrupt(Channel& channel, Nanoseconds deadline);
 
   void soft_reset();
+  void refuse_scatter_gather();
   void run_channel(Channel& channel);
   std::uint32_t read(const Channel& channel, std::uint32_t reg) const { return registers_->read32(channel.offset + reg); }
   void write(Channel& channel, std::uint32_t reg, std::uint32_t value) { registers_->write32(channel.offset + reg, value); }

@@ -45,18 +45,18 @@ class NullBoard final : public Board {
  public:
   explicit NullBoard(Clock& clock = steady_clock());
   std::string name() const override { return "null"; }
-  std::unique_ptr<RegisterSpace> map_registers(std::uint64_t base, std::size_t size) override;
   // A line that reports "fired" at once: on this board every transfer is already complete.
   std::unique_ptr<InterruptLine> open_interrupt(std::uint64_t base, unsigned line) override;
   DmaMemory& memory() override { return memory_; }
   Clock& clock() override { return clock_; }
-  void reconfigure() override;
-  std::uint64_t generation() const override;
+
+ protected:
+  std::unique_ptr<RegisterSpace> map_device_registers(std::uint64_t base, std::size_t size) override;
+  void load_configuration() override {}
 
  private:
   Clock& clock_;
   HostDmaMemory memory_;
-  std::atomic<std::uint64_t> generation_{0};
 };
 
 }  // namespace zynqnn

@@ -1,9 +1,13 @@
 #pragma once
 // 32-bit registers at byte offsets. The board maps them from /dev/mem or /dev/uioN; the
 // virtual board implements them with the device model. Every access is checked against the
-// mapped range first: an access outside it is refused with an Error, never performed.
+// mapped range first: an access outside it is refused with an Error, never performed; so is
+// every access while the PL behind a board's mapping is down (see pl_state.hpp).
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+
+#include "zynqnn/runtime/pl_state.hpp"
 
 namespace zynqnn {
 
@@ -22,6 +26,8 @@ class RegisterSpace {
     do_write32(offset, value);
   }
   std::size_t size_bytes() const noexcept { return size_bytes_; }
+  // From now on every access is refused while `pl` is not up (Board::map_registers does it).
+  void watch(std::shared_ptr<const PlState> pl) noexcept { pl_ = std::move(pl); }
 
  protected:
   explicit RegisterSpace(std::size_t size_bytes) : size_bytes_(size_bytes) {}
@@ -33,10 +39,13 @@ class RegisterSpace {
   void check_access(std::uint32_t offset) const {
     // Written so that it cannot overflow where size_t is 32 bits.
     if ((offset & 3u) != 0 || size_bytes_ < 4 || offset > size_bytes_ - 4) refuse_access(offset);
+    if (pl_ && !pl_->up()) refuse_while_down(offset);
   }
   [[noreturn]] void refuse_access(std::uint32_t offset) const;
+  [[noreturn]] void refuse_while_down(std::uint32_t offset) const;
 
   std::size_t size_bytes_;
+  std::shared_ptr<const PlState> pl_;
 };
 
 }  // namespace zynqnn

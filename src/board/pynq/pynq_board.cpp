@@ -21,7 +21,9 @@ UdmabufOptions udmabuf_options(const PynqBoardConfig& config) {
 }  // namespace
 
 PynqBoard::PynqBoard(PynqBoardConfig config) : config_(std::move(config)), memory_(udmabuf_options(config_)) {
-  if (!config_.bitstream.empty() && config_.load_bitstream_on_open) fpga_manager().load_full(config_.bitstream);
+  if (!config_.bitstream.empty() && config_.load_bitstream_on_open) {
+    run_load([this] { fpga_manager().load_full(config_.bitstream); }, /*counts=*/false);
+  }
 }
 
 PynqBoard::~PynqBoard() = default;
@@ -40,7 +42,7 @@ FpgaManager& PynqBoard::fpga_manager() {
   return *fpga_manager_;
 }
 
-std::unique_ptr<RegisterSpace> PynqBoard::map_registers(std::uint64_t base, std::size_t size) {
+std::unique_ptr<RegisterSpace> PynqBoard::map_device_registers(std::uint64_t base, std::size_t size) {
   if (config_.register_access == RegisterAccess::dev_mem) {
     return MmapRegisterSpace::map_physical(config_.dev_root / "mem", base, size);
   }
@@ -63,25 +65,31 @@ std::unique_ptr<InterruptLine> PynqBoard::open_interrupt(std::uint64_t base, uns
   return nullptr;  // not wired: the driver polls the status register instead
 }
 
-void PynqBoard::reconfigure() {
+void PynqBoard::check_load_possible() const {
   if (!config_.reload_region.empty()) {
-    reconfigure_region(config_.reload_region);
-    return;
-  }
-  if (config_.bitstream.empty()) {
+    check_region(config_.reload_region);
+  } else if (config_.bitstream.empty()) {
     throw Error(ErrorCode::bad_state, "cannot reconfigure: no bitstream is configured", config_.name);
   }
-  fpga_manager().load_full(config_.bitstream);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void PynqBoard::load_configuration() {
+  if (!config_.reload_region.empty()) {
+    fpga_manager().load_partial(config_.partial_bitstreams.at(config_.reload_region));
+  } else {
+    fpga_manager().load_full(config_.bitstream);
+  }
+}
+
+void PynqBoard::check_region(const std::string& region) const {
+  if (!config_.partial_bitstreams.contains(region)) {
+    throw Error(ErrorCode::not_found, fmt::format("no partial bitstream for region '{}'", region), config_.name);
+  }
 }
 
 void PynqBoard::reconfigure_region(const std::string& region) {
-  auto found = config_.partial_bitstreams.find(region);
-  if (found == config_.partial_bitstreams.end()) {
-    throw Error(ErrorCode::not_found, fmt::format("no partial bitstream for region '{}'", region), config_.name);
-  }
-  fpga_manager().load_partial(found->second);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  check_region(region);  // refused before the PL goes down
+  run_load([&] { fpga_manager().load_partial(config_.partial_bitstreams.at(region)); });
 }
 
 }  // namespace zynqnn::pynq_board

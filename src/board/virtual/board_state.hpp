@@ -36,11 +36,13 @@ class FaultState {
     transient_.clear();
     persistent_.clear();
   }
-  // A PL reload: every fault goes except those that survive it.
+  // A PL reload: every fault goes except those that survive it (a persistent load failure
+  // is one: no load can clear it).
   void clear_on_reconfigure() {
     std::lock_guard lock(mutex_);
     transient_.clear();
-    std::erase_if(persistent_, [](const Fault& f) { return !f.survives_reconfigure; });
+    std::erase_if(persistent_,
+                  [](const Fault& f) { return !f.survives_reconfigure && f.kind != FaultKind::load_failure; });
   }
   // A bus error for a transfer of this channel of DMA `dma` (persistent, or the oldest
   // matching transient one).

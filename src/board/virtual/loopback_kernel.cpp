@@ -56,6 +56,7 @@ const char* to_string(FaultKind kind) noexcept {
     case FaultKind::corrupt_output: return "corrupt_output";
     case FaultKind::bus_error: return "bus_error";
     case FaultKind::early_tlast: return "early_tlast";
+    case FaultKind::load_failure: return "load_failure";
   }
   return "unknown";
 }

@@ -131,7 +131,7 @@ VirtualBoard::~VirtualBoard() {
   for (auto& dma : dmas_) dma->shut_down();
 }
 
-std::unique_ptr<RegisterSpace> VirtualBoard::map_registers(std::uint64_t base, std::size_t size) {
+std::unique_ptr<RegisterSpace> VirtualBoard::map_device_registers(std::uint64_t base, std::size_t size) {
   for (auto& dma : dmas_) {
     if (dma->config().base != base) continue;
     if (size == 0 || size > kDmaRegisterWindow)
@@ -142,7 +142,7 @@ std::unique_ptr<RegisterSpace> VirtualBoard::map_registers(std::uint64_t base, s
     return std::make_unique<DmaRegisterSpace>(dma, size);
   }
   throw Error(ErrorCode::not_found, fmt::format("no device at physical address {:#x} on the virtual board", base),
-              "VirtualBoard::map_registers");
+              "VirtualBoard::map_device_registers");
 }
 
 std::unique_ptr<InterruptLine> VirtualBoard::open_interrupt(std::uint64_t base, unsigned line) {
@@ -160,7 +160,6 @@ std::unique_ptr<InterruptLine> VirtualBoard::open_interrupt(std::uint64_t base, 
 
 DmaMemory& VirtualBoard::memory() { return *ddr_; }
 Clock& VirtualBoard::clock() { return *clock_; }
-std::uint64_t VirtualBoard::generation() const { return generation_.load(); }
 
 void VirtualBoard::inject(Fault fault) {
   if (fault.kind == FaultKind::stall && !(fault.stall_factor >= 1.0))
@@ -187,18 +186,23 @@ Stats VirtualBoard::stats() const {
   return s;
 }
 
-void VirtualBoard::reconfigure() {
+void VirtualBoard::load_configuration() {
   std::lock_guard lock(reconfigure_mutex_);
-  stop_pl_thread();
+  stop_pl_thread();  // after a failed load nothing runs: only the DMAs are reset again
   for (auto& dma : dmas_) dma->wait_engines_released();
   for (auto& dma : dmas_) dma->finish_pl_reset();
-  for (auto& port : inputs_) port.reopen();
-  for (auto& port : outputs_) port.reopen();
-  counters_->ports_closed_by_dma.store(0);
+  const bool fails = !faults_->take({FaultKind::load_failure}).empty();
   faults_->clear_on_reconfigure();
   clock_->advance(config_.reconfigure_time);
   counters_->reconfigurations.fetch_add(1);
-  generation_.fetch_add(1);
+  if (fails) {
+    // The streams stay closed and the PL thread stopped: a PL without a configuration.
+    throw Error(ErrorCode::io, "the PL load failed (injected load_failure): the PL stays down until a load succeeds",
+                "VirtualBoard::reconfigure");
+  }
+  for (auto& port : inputs_) port.reopen();
+  for (auto& port : outputs_) port.reopen();
+  counters_->ports_closed_by_dma.store(0);
   start_pl_thread();
 }
 

@@ -88,6 +88,7 @@ TEST(PynqBoard, ReconfigureReloadsTheDeclaredRegionAlone) {
   PynqBoard misconfigured(config);
   EXPECT_THROW(misconfigured.reconfigure(), Error);
   EXPECT_EQ(misconfigured.generation(), 0u);
+  EXPECT_TRUE(misconfigured.pl_up()) << "nothing was loaded: the PL keeps its configuration";
 }
 
 TEST(PynqBoard, FailedReconfigurationDoesNotCountAsOne) {
@@ -96,6 +97,20 @@ TEST(PynqBoard, FailedReconfigurationDoesNotCountAsOne) {
   fake.tree.write("sys/class/fpga_manager/fpga0/state", "write error\n");
   EXPECT_THROW(board.reconfigure(), Error);
   EXPECT_EQ(board.generation(), 0u);
+  // Down until a load succeeds: not a single register is mapped or touched meanwhile.
+  EXPECT_FALSE(board.pl_up());
+  EXPECT_EQ(board.pl_condition(), PlCondition::load_failed);
+  try {
+    (void)board.map_registers(0x40400000, 0x10000);
+    FAIL() << "registers were mapped while the PL is down";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::bad_state);
+    EXPECT_NE(std::string(error.what()).find("the PL is down"), std::string::npos) << error.what();
+  }
+  fake.tree.write("sys/class/fpga_manager/fpga0/state", "operating\n");
+  board.reconfigure();
+  EXPECT_TRUE(board.pl_up());
+  EXPECT_EQ(board.generation(), 1u);
 }
 
 TEST(PynqBoard, WithoutABitstreamThePlIsLeftAloneAndReconfigureIsRefused) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "dma_test_support.hpp"
+#include "zynqnn/core/error.hpp"
 
 namespace zynqnn::virtual_board::testing {
 namespace {
@@ -52,6 +53,46 @@ bool clean_frame(VirtualBoard& board, DmaDriverForTest& dma, DmaBuffer& in, DmaB
   dma.write(reg::MM2S_DMASR, reg::IOC_IRQ);
   (void)board;
   return dma.read(reg::S2MM_LENGTH) == bytes && same_bytes(in, out, bytes);
+}
+
+TEST(Reconfigure, AFailedLoadLeavesThePlDownUntilALoadSucceeds) {
+  VirtualBoard board(exact_config(), make_loopback_kernel());
+  DmaDriverForTest dma(board);  // mapped while the PL is up
+  auto in = board.memory().allocate(1024), out = board.memory().allocate(1024);
+  fill_words(*in, 3);
+  dma.run_both();
+  board.inject({FaultKind::load_failure});
+  try {
+    board.reconfigure();
+    FAIL() << "the injected load failure did not fail the load";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::io);
+    EXPECT_NE(std::string(error.what()).find("load_failure"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(board.pl_up());
+  EXPECT_EQ(board.generation(), 0u);
+  const Stats down = board.stats();
+  EXPECT_THROW((void)dma.read(reg::MM2S_DMASR), Error);
+  EXPECT_THROW(dma.write(reg::MM2S_DMACR, reg::RS), Error);
+  EXPECT_THROW((void)board.map_registers(0x40400000, 0x10000), Error);
+  EXPECT_EQ(board.stats().soft_resets, down.soft_resets);
+
+  board.reconfigure();  // a transient failure: the next load succeeds
+  EXPECT_TRUE(board.pl_up());
+  EXPECT_EQ(board.generation(), 1u);
+  dma.run_both();
+  EXPECT_TRUE(clean_frame(board, dma, *in, *out, 1024)) << "the kernel runs again after the good load";
+}
+
+TEST(Reconfigure, APersistentLoadFailureLastsUntilTheFaultsAreCleared) {
+  VirtualBoard board(exact_config(), make_loopback_kernel());
+  board.inject({FaultKind::load_failure, true});
+  EXPECT_THROW(board.reconfigure(), Error);
+  EXPECT_THROW(board.reconfigure(), Error);
+  EXPECT_FALSE(board.pl_up());
+  board.clear_faults();
+  board.reconfigure();
+  EXPECT_TRUE(board.pl_up());
 }
 
 TEST(Reconfigure, RestoresAWorkingBoardAfterAPersistentHang) {

@@ -57,27 +57,29 @@ class PynqBoard final : public Board {
   ~PynqBoard() override;
 
   std::string name() const override { return config_.name; }
-  std::unique_ptr<RegisterSpace> map_registers(std::uint64_t base, std::size_t size) override;
   std::unique_ptr<InterruptLine> open_interrupt(std::uint64_t base, unsigned line) override;
   DmaMemory& memory() override { return memory_; }
   Clock& clock() override;
-  // Reloads config.reload_region when set, else the full config.bitstream. Drivers bound
-  // before it are stale.
-  void reconfigure() override;
   // Partial reconfiguration of `region` (a key of config.partial_bitstreams). Also counts
-  // as a reconfiguration: the kernel behind the region's streams changed.
+  // as a reconfiguration: the kernel behind the region's streams changed. The PL is down
+  // meanwhile, as in reconfigure().
   void reconfigure_region(const std::string& region);
-  std::uint64_t generation() const override { return generation_.load(std::memory_order_acquire); }
 
   const PynqBoardConfig& config() const noexcept { return config_; }
 
+ protected:
+  std::unique_ptr<RegisterSpace> map_device_registers(std::uint64_t base, std::size_t size) override;
+  // Reloads config.reload_region when set, else the full config.bitstream.
+  void load_configuration() override;
+  void check_load_possible() const override;
+
  private:
+  void check_region(const std::string& region) const;
   FpgaManager& fpga_manager();
 
   PynqBoardConfig config_;
   UdmabufMemory memory_;
   std::optional<FpgaManager> fpga_manager_;
-  std::atomic<std::uint64_t> generation_{0};
 };
 
 }  // namespace zynqnn::pynq_board

@@ -49,7 +49,9 @@ struct VirtualBoardConfig {
   std::uint64_t seed = 1;
 };
 
-enum class FaultKind { hang, stall, missing_tlast, extra_words, corrupt_output, bus_error, early_tlast };
+// load_failure: the next load of the PL (reconfigure()) fails and leaves it down; persistent:
+// every load fails until clear_faults() (a load cannot clear it).
+enum class FaultKind { hang, stall, missing_tlast, extra_words, corrupt_output, bus_error, early_tlast, load_failure };
 const char* to_string(FaultKind kind) noexcept;
 
 // Which DMA channel a bus_error hits.
@@ -154,14 +156,10 @@ class VirtualBoard final : public Board {
   VirtualBoard& operator=(const VirtualBoard&) = delete;
 
   std::string name() const override { return "virtual"; }
-  // The register space of the DMA whose base matches (size at most 64 KiB); Error otherwise.
-  std::unique_ptr<RegisterSpace> map_registers(std::uint64_t base, std::size_t size) override;
   // line 0 = mm2s_introut, 1 = s2mm_introut of the DMA at `base`; nullptr if that channel is absent.
   std::unique_ptr<InterruptLine> open_interrupt(std::uint64_t base, unsigned line) override;
   DmaMemory& memory() override;
   Clock& clock() override;
-  void reconfigure() override;
-  std::uint64_t generation() const override;
 
   void inject(Fault fault);
   void clear_faults();
@@ -169,6 +167,12 @@ class VirtualBoard final : public Board {
   bool fault_pending() const;
   Stats stats() const;
   const VirtualBoardConfig& config() const { return config_; }
+
+ protected:
+  // The register space of the DMA whose base matches (size at most 64 KiB); Error otherwise.
+  std::unique_ptr<RegisterSpace> map_device_registers(std::uint64_t base, std::size_t size) override;
+  // A PL reload: every stream and DMA reset, the kernel restarted (modeled reconfigure_time).
+  void load_configuration() override;
 
  private:
   void start_pl_thread();
@@ -191,7 +195,6 @@ class VirtualBoard final : public Board {
   std::condition_variable pl_exited_cv_;
   bool pl_exited_ = true;
   std::atomic<bool> pl_stop_{false};
-  std::atomic<std::uint64_t> generation_{0};
 };
 
 }  // namespace zynqnn::virtual_board
