@@ -79,9 +79,11 @@ void DmaAccelerator::register_external_buffer(StreamDirection direction, std::si
                 fmt::format("[{:#x}, {:#x}] is beyond the {}-bit address space of {}", physical_address, last, width,
                             port.dma->config().name),
                 where);
-  // The same memory registered again (mapped anew): keep one entry with the new host pointer.
+  // An entry this one supersedes: the same memory mapped anew (same physical range), or the
+  // same host memory now backed elsewhere (same host pointer). One entry per stream is kept.
   auto same = std::find_if(port.externals.begin(), port.externals.end(), [&](const auto& external) {
-    return external->physical_address() == physical_address && external->size() == bytes;
+    return external->data() == data ||
+           (external->physical_address() == physical_address && external->size() == bytes);
   });
   const DmaBuffer* replaced = same != port.externals.end() ? same->get() : nullptr;
   if (const DmaBuffer* other = find_overlap(physical_address, bytes, replaced))

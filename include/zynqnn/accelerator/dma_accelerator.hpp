@@ -61,8 +61,8 @@ class DmaAccelerator final : public Accelerator {
   // Error(invalid_argument) when bytes is not the stream's byte count, the address is 0 or
   // not aligned to dma_buffer_alignment, or the range overlaps another buffer of the
   // accelerator (its own or registered); Error(out_of_range) when the range does not fit the
-  // DMA's address width. Registering the same physical range for the same stream again
-  // replaces the host pointer (the same memory mapped anew).
+  // DMA's address width. Registering the same physical range, or the same host pointer, for
+  // the same stream again replaces that entry (memory mapped anew, or remapped).
   void register_external_buffer(StreamDirection direction, std::size_t index, std::byte* data, std::size_t bytes,
                                 std::uint64_t physical_address);
   // Error(not_found) when no buffer at `data` is registered for the stream.
