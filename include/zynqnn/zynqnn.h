@@ -447,6 +447,46 @@ ZYNQNN_API int zynqnn_network_shutdown(zynqnn_network* network);
 /* zynqnn_network_shutdown, then frees the handle: once no other thread can still use it. */
 ZYNQNN_API void zynqnn_network_close(zynqnn_network* network);
 
+
+/* ======================================================================================
+ * External DMA buffers: memory the caller allocated (a pynq.allocate buffer beside PYNQ, or a
+ * buffer from zynqnn_dma_buffer_allocate) used by the DMA directly, without a copy.
+ *
+ *   zynqnn_register_buffer(acc, ZYNQNN_OUTPUT, 0, y_ptr, y_bytes, y_physical);
+ *   ... flush the inputs' caches (PynqBuffer.flush()) ...
+ *   zynqnn_run_buffers(acc, inputs, outputs, timeout_ns, &r);   // outputs[0] == y_ptr
+ *   ... invalidate y's cache (PynqBuffer.invalidate()), read it ...
+ *
+ * A registered buffer is used by zynqnn_run_buffers when it is passed as that stream's input or
+ * output pointer (the same host address): the DMA reads or writes it directly and nothing is
+ * copied. Any other pointer is copied through the stream's own buffer as before; zynqnn_run,
+ * zynqnn_run_named and zynqnn_start use the stream buffers. The caller keeps a registered
+ * buffer alive until zynqnn_unregister_buffer (or zynqnn_shutdown), and does its cache
+ * maintenance: flush before the call, invalidate after. ZYNQNN_UNSUPPORTED on an accelerator
+ * without DMA buffers.
+ * ====================================================================================== */
+
+/* Registers [data, data+bytes) at bus address physical_address for the stream. Checked:
+ * bytes equals the stream's byte count, the address is non-zero and 64-byte aligned
+ * (ZYNQNN_INVALID_ARGUMENT), the range fits the DMA's address width (ZYNQNN_OUT_OF_RANGE), and
+ * it overlaps no other buffer of the accelerator, own or registered (ZYNQNN_INVALID_ARGUMENT).
+ * The same physical range registered again for the same stream replaces the host pointer. */
+ZYNQNN_API int zynqnn_register_buffer(zynqnn_accelerator* accelerator, int direction, size_t index, void* data,
+                                      size_t bytes, uint64_t physical_address);
+/* ZYNQNN_NOT_FOUND when no buffer at data is registered for the stream. */
+ZYNQNN_API int zynqnn_unregister_buffer(zynqnn_accelerator* accelerator, int direction, size_t index,
+                                        const void* data);
+
+/* A buffer from the board's own DMA memory (u-dma-buf, XRT buffer objects, the virtual board's
+ * simulated DDR): what pynq.allocate is to PYNQ. It may outlive the accelerator. */
+typedef struct zynqnn_dma_buffer zynqnn_dma_buffer;
+ZYNQNN_API int zynqnn_dma_buffer_allocate(zynqnn_accelerator* accelerator, size_t bytes, size_t alignment,
+                                          zynqnn_dma_buffer** out, void** data, uint64_t* physical_address);
+/* direction ZYNQNN_INPUT: flush [offset, offset+length) before the DMA reads it; ZYNQNN_OUTPUT:
+ * invalidate it after the DMA wrote it. */
+ZYNQNN_API int zynqnn_dma_buffer_sync(zynqnn_dma_buffer* buffer, int direction, size_t offset, size_t length);
+ZYNQNN_API void zynqnn_dma_buffer_free(zynqnn_dma_buffer* buffer);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,7 @@
 import functools
 import os
 import threading
+import weakref
 
 import numpy as np
 
@@ -86,21 +87,69 @@ def _raise_fast_failure(state, status, elapsed_ns, dma_status, detail):
     _raise_call_failure(status, elapsed_ns, dma_status, detail, state.closed)
 
 
-def _input_pointer(stream, value, array):
-    """Where a verified input is copied from into the stream's DMA buffer (by the C ABI, under
-    the accelerator's lock). A buffer from ``pynq.allocate`` (any array with
-    ``physical_address``, ``flush``) that *is* the stream's DMA buffer (the same physical
-    address, taken as it is) is flushed and used in place: zero-copy (the C ABI skips the copy
-    of a buffer onto itself). Anything else, including a pynq buffer elsewhere in memory, is
-    copied once."""
-    physical = getattr(value, "physical_address", None)
-    if (physical is not None and array is value and stream.physical_address
-            and int(physical) == stream.physical_address):
+def _is_dma_buffer(value):
+    """A buffer from pynq.allocate (or Accelerator.allocate): an array with physical_address."""
+    return isinstance(value, np.ndarray) and getattr(value, "physical_address", None) is not None
+
+
+def _input_pointer(accelerator, stream, value, array):
+    """Where a verified input comes from. A DMA buffer (``pynq.allocate`` or
+    ``Accelerator.allocate``: an array with ``physical_address`` and ``flush``) taken as it is
+    (no conversion) is flushed and used in place: at the stream's own DMA buffer the C ABI
+    skips the copy of a buffer onto itself; anywhere else it is registered with the accelerator
+    (once) and the DMA reads it directly. Anything else, or a buffer the accelerator refuses to
+    register (misaligned, overlapping), is copied once into the stream's buffer."""
+    if array is value and _is_dma_buffer(value) and _in_place(accelerator, _INPUT, stream, value):
         flush = getattr(value, "flush", None)
         if flush is not None:
             flush()  # the DMA reads memory, not the CPU's cache
-        return ffi.cast("void *", stream.address)
+        if stream.physical_address and int(value.physical_address) == stream.physical_address:
+            return ffi.cast("void *", stream.address)
+        return ffi.cast("void *", value.ctypes.data)
     return ffi.from_buffer(np.ascontiguousarray(array, dtype=stream.wire_dtype))
+
+
+def _in_place(accelerator, direction, stream, buffer):
+    """At the stream's own buffer, or (with an accelerator) registered now or before."""
+    if stream.physical_address and int(buffer.physical_address) == stream.physical_address:
+        return True
+    return accelerator is not None and accelerator._registers(direction, stream, buffer)
+
+
+def _unregister_quietly(accelerator_ref, direction, index, address):
+    """weakref.finalize of a registered buffer: withdraw it before its memory can be reused."""
+    accelerator = accelerator_ref()
+    if accelerator is None or accelerator._closed:
+        return
+    accelerator._registered.pop((direction, index, address), None)
+    lib.zynqnn_unregister_buffer(accelerator._handle, direction, index, ffi.cast("void *", address))
+
+
+class DmaArray(np.ndarray):
+    """An array in the board's own DMA memory (``Accelerator.allocate``): what ``pynq.allocate``
+    returns, without PYNQ. ``physical_address`` is what the DMA uses; ``flush()`` before the DMA
+    reads it, ``invalidate()`` after it wrote it. The memory lives as long as any view of it."""
+
+    def __array_finalize__(self, obj):
+        self._dma = getattr(obj, "_dma", None)  # the zynqnn_dma_buffer (freed with the last view)
+        self._dma_address = getattr(obj, "_dma_address", 0)
+        self._dma_physical = getattr(obj, "_dma_physical", 0)
+        self.physical_address = None
+        if self._dma is not None:
+            self.physical_address = self._dma_physical + (self.ctypes.data - self._dma_address)
+
+    def _sync(self, direction):
+        status = lib.zynqnn_dma_buffer_sync(self._dma, direction, self.ctypes.data - self._dma_address, self.nbytes)
+        if status != lib.ZYNQNN_OK:
+            _raise_for(status)
+
+    def flush(self):
+        """Writes the CPU's cache back to memory: before the DMA reads the array."""
+        self._sync(_INPUT)
+
+    def invalidate(self):
+        """Drops the CPU's cached copy: after the DMA wrote the array."""
+        self._sync(_OUTPUT)
 
 
 def _address(cdata):
@@ -149,6 +198,7 @@ class Accelerator:
     def __init__(self, manifest, board="virtual", *, timeout=1.0, lossy=False):
         self._handle = None
         self._closed = True
+        self._registered = {}
         self._fast = None
         if not (timeout > 0):
             raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
@@ -167,6 +217,8 @@ class Accelerator:
         self._input_list = list(self.inputs.values())
         self._output_list = list(self.outputs.values())
         self._fixed_outputs = any(s.type.kind == "fixed" for s in self._output_list)
+        self._registered = {}  # (direction, index, host address) -> physical address
+        self._registration_lock = threading.Lock()
         self._fast = self._make_fast_call()
 
     def _make_fast_call(self):
@@ -220,48 +272,150 @@ class Accelerator:
             raise ClosedError("the accelerator is closed")
         return self._handle
 
+    # --- external DMA buffers ---
+    def allocate(self, shape, dtype):
+        """A ``DmaArray`` in the board's own DMA memory (u-dma-buf, XRT buffer objects, the virtual
+        board's simulated DDR): what ``pynq.allocate`` is to PYNQ. Passed as an input or ``out``,
+        the DMA uses it in place."""
+        dtype = np.dtype(dtype)
+        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        out, data, physical = ffi.new("zynqnn_dma_buffer **"), ffi.new("void **"), ffi.new("uint64_t *")
+        self._check(lib.zynqnn_dma_buffer_allocate(self._live(), max(nbytes, 1), 4096, out, data, physical))
+        handle = ffi.gc(out[0], lib.zynqnn_dma_buffer_free)
+        raw = np.frombuffer(ffi.buffer(data[0], max(nbytes, 1)), dtype=np.uint8, count=nbytes)
+        array = raw.view(dtype).reshape(shape).view(DmaArray)
+        array._dma, array._dma_address, array._dma_physical = handle, _address(data[0]), int(physical[0])
+        array.physical_address = int(physical[0])
+        return array
+
+    def register(self, name, buffer):
+        """Registers a DMA buffer (``pynq.allocate``, ``allocate``) for the stream ``name``: calls
+        given it as that stream's input or ``out`` run the DMA on it directly. Done automatically
+        for such buffers; explicitly it raises when the accelerator refuses the buffer (size,
+        alignment, address width, overlap). The buffer stays registered while it lives."""
+        direction, stream = self._stream_named(name)
+        if not _is_dma_buffer(buffer):
+            raise TypeError(f"stream {name!r}: a DMA buffer (with physical_address) is needed, got {type(buffer).__name__}")
+        self._register(direction, stream, buffer)
+
+    def unregister(self, name, buffer):
+        """Withdraws a buffer registered for the stream ``name``."""
+        direction, stream = self._stream_named(name)
+        address = buffer.ctypes.data
+        self._check(lib.zynqnn_unregister_buffer(self._live(), direction, stream.index, ffi.cast("void *", address)))
+        self._registered.pop((direction, stream.index, address), None)
+
+    def _stream_named(self, name):
+        if name in self.inputs:
+            return _INPUT, self.inputs[name]
+        if name in self.outputs:
+            return _OUTPUT, self.outputs[name]
+        raise KeyError(f"no stream named {name!r}; streams: {list(self.inputs) + list(self.outputs)}")
+
+    def _register(self, direction, stream, buffer):
+        address, physical = buffer.ctypes.data, int(buffer.physical_address)
+        key = (direction, stream.index, address)
+        with self._registration_lock:
+            if self._registered.get(key) == physical:
+                return
+            if not buffer.flags.c_contiguous:
+                raise Error(f"stream {stream.name!r}: a DMA buffer must be C-contiguous", "invalid_argument")
+            self._check(lib.zynqnn_register_buffer(self._live(), direction, stream.index, ffi.cast("void *", address),
+                                                   buffer.nbytes, physical))
+            first = key not in self._registered
+            self._registered[key] = physical
+        if first:  # withdrawn when the buffer goes, before its memory can be handed out again
+            weakref.finalize(buffer, _unregister_quietly, weakref.ref(self), direction, stream.index, address)
+
+    def _registers(self, direction, stream, buffer):
+        """Registers ``buffer`` for the stream if it can be; False (it is then copied) if refused."""
+        try:
+            self._register(direction, stream, buffer)
+        except Error:
+            return False
+        return True
+
+    def _out_list(self, out):
+        """``out`` of a call as one entry per output stream (None: a new array), checked."""
+        if out is None:
+            return None
+        if isinstance(out, np.ndarray):
+            if len(self._output_list) != 1:
+                raise TypeError(f"this kernel has {len(self._output_list)} outputs: give out as {{name: array}}")
+            out = {self._output_list[0].name: out}
+        unknown = [name for name in out if name not in self.outputs]
+        if unknown:
+            raise TypeError(f"out names unknown output streams {unknown}; outputs: {list(self.outputs)}")
+        outs = []
+        for stream in self._output_list:
+            given = out.get(stream.name)
+            if given is not None:
+                self._check_out(stream, given)
+                if _is_dma_buffer(given):
+                    _in_place(self, _OUTPUT, stream, given)  # registered when it can be: else copied into
+            outs.append(given)
+        return outs
+
+    @staticmethod
+    def _check_out(stream, array):
+        if not isinstance(array, np.ndarray):
+            raise TypeError(f"out for stream {stream.name!r}: an ndarray is needed, got {type(array).__name__}")
+        if stream.type.kind == "fixed":
+            raise TypeError(f"out for stream {stream.name!r}: a fixed-point output is decoded into a new array")
+        if array.dtype != stream.wire_dtype or array.shape != stream.shape:
+            raise TypeError(f"out for stream {stream.name!r}: expected {stream.wire_dtype} {stream.shape}, "
+                            f"got {array.dtype} {array.shape}")
+        if not (array.flags.c_contiguous and array.flags.writeable):
+            raise ValueError(f"out for stream {stream.name!r}: the array must be C-contiguous and writable")
+
     # --- calls ---
-    def __call__(self, x, *, timeout=None, lossy=None):
+    def __call__(self, x, *, timeout=None, lossy=None, out=None):
         """One call of a kernel with one input; returns the output array (a new array; a dict
-        when the kernel has several outputs)."""
+        when the kernel has several outputs). ``out``: the array (or {name: array}) to write the
+        output into, returned as it; a DMA buffer there (``pynq.allocate``) receives it directly
+        from the DMA and is invalidated after the call."""
         fast = self._fast
-        if fast is not None and timeout is None:
+        if fast is not None and timeout is None and out is None:
             y = fast(x)  # None unless x needs only a copy (its dtype, shape, C order, finite)
             if y is not None:
                 return y
-        return self._call(x, timeout, lossy)
+        return self._call(x, timeout, lossy, out)
 
-    def _call(self, x, timeout, lossy):
+    def _call(self, x, timeout, lossy, out=None):
         self._live()  # before any buffer is touched: a closed accelerator's buffers are freed
         if len(self._input_list) != 1:
             names = ", ".join(self.inputs)
             raise TypeError(f"this kernel has {len(self._input_list)} inputs ({names}): use run(name=array, ...)")
         stream = self._input_list[0]
         array = verify.prepare_input(stream, x, self._lossy if lossy is None else lossy)
-        outputs = self._run_copying([_input_pointer(stream, x, array)], timeout)
+        outputs = self._run_copying([_input_pointer(self, stream, x, array)], timeout, self._out_list(out))
         if len(outputs) == 1:
             return outputs[0]
         return {s.name: y for s, y in zip(self._output_list, outputs)}
 
-    def run(self, *, timeout=None, lossy=None, **inputs):
-        """One call with every input stream named; returns {output name: array}."""
+    def run(self, *, timeout=None, lossy=None, out=None, **inputs):
+        """One call with every input stream named; returns {output name: array}. ``out``:
+        {output name: array} to write those outputs into (as for ``__call__``)."""
         self._live()
         lossy = self._lossy if lossy is None else lossy
-        outputs = self._run_copying(self._named_input_pointers(inputs, lossy), timeout)
+        outputs = self._run_copying(self._named_input_pointers(inputs, lossy), timeout, self._out_list(out))
         return {s.name: y for s, y in zip(self._output_list, outputs)}
 
-    def _named_input_pointers(self, inputs, lossy):
+    def _named_input_pointers(self, inputs, lossy, register=True):
         """Every input stream named exactly once, verified before anything runs."""
         missing = [name for name in self.inputs if name not in inputs]
         extra = [name for name in inputs if name not in self.inputs]
         if missing or extra:
             raise TypeError(f"inputs must be exactly {list(self.inputs)}; missing {missing}, unknown {extra}")
-        return [_input_pointer(s, inputs[s.name], verify.prepare_input(s, inputs[s.name], lossy))
+        owner = self if register else None  # zynqnn_start copies every input: nothing to register
+        return [_input_pointer(owner, s, inputs[s.name], verify.prepare_input(s, inputs[s.name], lossy))
                 for s in self._input_list]
 
-    def _run_copying(self, input_pointers, timeout):
+    def _run_copying(self, input_pointers, timeout, outs=None):
         """One call through zynqnn_run_buffers: the inputs copied in, the call and the outputs
-        copied out under the accelerator's lock. Returns the decoded outputs in stream order."""
+        copied out under the accelerator's lock (registered DMA buffers are used in place).
+        Returns the decoded outputs in stream order; ``outs`` (one entry per output stream, None:
+        a new array) are the arrays the outputs go to."""
         timeout_ns = self._timeout_ns if timeout is None else int(timeout * 1e9)
         if timeout_ns <= 0:
             raise ValueError(f"timeout must be positive seconds, got {timeout!r}")
@@ -271,8 +425,10 @@ class Accelerator:
             result, in_array, out_array = self._per_thread.scratch = (
                 ffi.new("zynqnn_call_result *"), ffi.new("void *[]", len(self._input_list)),
                 ffi.new("void *[]", len(self._output_list)))
-        wires = [np.empty(s.shape, dtype=s.wire_dtype) for s in self._output_list]
-        output_pointers = [ffi.from_buffer(w) for w in wires]  # alive until the call returns
+        outs = outs or [None] * len(self._output_list)
+        wires = [np.empty(s.shape, dtype=s.wire_dtype) if o is None else o for s, o in zip(self._output_list, outs)]
+        output_pointers = [ffi.from_buffer(w) if o is None else ffi.cast("void *", w.ctypes.data)
+                           for w, o in zip(wires, outs)]  # alive until the call returns
         for i, pointer in enumerate(input_pointers):
             in_array[i] = pointer
         for j, pointer in enumerate(output_pointers):
@@ -280,6 +436,12 @@ class Accelerator:
         status = lib.zynqnn_run_buffers(self._live(), in_array, out_array, timeout_ns, result)
         if status != lib.ZYNQNN_OK:
             _raise_for(status, result, self._closed)
+        for given in outs:
+            if given is not None and _is_dma_buffer(given) and hasattr(given, "invalidate"):
+                given.invalidate()  # the DMA wrote memory: the CPU must not read stale cache lines
+        if any(o is not None for o in outs):
+            return [w if o is not None or s.type.kind != "fixed" else verify.decode_output(s, w)
+                    for s, w, o in zip(self._output_list, wires, outs)]
         return self._decode_outputs(wires)
 
     def _decode_outputs(self, wires):
@@ -305,11 +467,11 @@ class Accelerator:
                 names = ", ".join(self.inputs)
                 raise TypeError(f"this kernel has {len(self._input_list)} inputs ({names}): use start(name=array, ...)")
             stream, x = self._input_list[0], args[0]
-            pointers = [_input_pointer(stream, x, verify.prepare_input(stream, x, lossy))]
+            pointers = [_input_pointer(None, stream, x, verify.prepare_input(stream, x, lossy))]
             outputs = self._output_list
             shape = (lambda ys: ys[0]) if len(outputs) == 1 else (lambda ys: {s.name: y for s, y in zip(outputs, ys)})
         else:
-            pointers = self._named_input_pointers(inputs, lossy)
+            pointers = self._named_input_pointers(inputs, lossy, register=False)
             shape = lambda ys: {s.name: y for s, y in zip(self._output_list, ys)}  # noqa: E731
         timeout_ns = self._timeout_ns if timeout is None else int(timeout * 1e9)
         if timeout_ns <= 0:

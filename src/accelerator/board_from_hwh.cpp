@@ -61,6 +61,9 @@ BoardAndDmas open_board_from_hwh(const manifest::Manifest& manifest, const std::
 
   pynq_board::PynqBoardConfig board_config;
   board_config.name = manifest.board;
+  // DMA memory: u-dma-buf where its device exists, else XRT (a stock PYNQ 3.x image); the
+  // environment may force either (docs/board.md).
+  pynq_board::apply_memory_environment(board_config);
   if (!manifest.artifacts.bitstream.empty()) {
     board_config.bitstream = manifest_folder / manifest.artifacts.bitstream;
     // The design the .hwh describes is already loaded (by zynqnn or by a pynq.Overlay); the

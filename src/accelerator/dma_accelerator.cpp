@@ -56,7 +56,10 @@ DmaAccelerator::DmaAccelerator(std::unique_ptr<Board> board, std::vector<AxiDmaC
                     fmt::format("{} already serves another stream", channel_name(dma, channel)), stream.name);
       used[bindings[i].dma] = true;
       if (stream.bytes == 0) throw Error(ErrorCode::invalid_argument, "stream of 0 bytes", stream.name);
-      Port port{&dma, board_->memory().allocate(stream.bytes, dma_buffer_alignment), stream.bytes, false};
+      Port port;
+      port.dma = &dma;
+      port.buffer = board_->memory().allocate(stream.bytes, dma_buffer_alignment);
+      port.bytes = stream.bytes;
       dma.register_buffer(*port.buffer);
       ports.push_back(std::move(port));
     }
@@ -112,13 +115,20 @@ Nanoseconds DmaAccelerator::start_call() {
   result.output_bytes.assign(output_ports_.size(), 0);
   // Receive first, then send: the kernel's output must have somewhere to go before its input
   // arrives.
+  // Each port's buffer for this call: an external one when asked for, for this call only.
+  for (std::vector<Port>* ports : {&output_ports_, &input_ports_}) {
+    for (Port& port : *ports) {
+      port.in_use = port.next != nullptr ? port.next : port.buffer.get();
+      port.next = nullptr;
+    }
+  }
   for (Port& port : output_ports_) {
     port.ended = false;
-    port.dma->start_receive(*port.buffer, 0, port.bytes);
+    port.dma->start_receive(*port.in_use, 0, port.bytes);
   }
   for (Port& port : input_ports_) {
     port.ended = false;
-    port.dma->start_send(*port.buffer, 0, port.bytes);
+    port.dma->start_send(*port.in_use, 0, port.bytes);
   }
   for (Port& port : constant_ports_) {
     port.ended = false;
@@ -153,7 +163,7 @@ CallResult DmaAccelerator::wait_call(Nanoseconds deadline) {
   for (std::size_t j = 0; j < output_ports_.size(); ++j) {
     if (wait_channel(output_ports_[j], DmaChannel::s2mm, outputs_[j].name, wait)) {
       ended.output_bytes[j] = wait.bytes;
-      output_ports_[j].buffer->sync_for_cpu(0, output_ports_[j].bytes);
+      output_ports_[j].in_use->sync_for_cpu(0, output_ports_[j].bytes);
     }
   }
   for (std::size_t i = 0; i < input_ports_.size(); ++i)

@@ -15,6 +15,7 @@
 #include "zynqnn/accelerator/open_accelerator.hpp"
 #include "zynqnn/accelerator/shared_accelerator.hpp"
 #include "capi/accelerator_handle.hpp"
+#include "capi/external_buffers.hpp"
 #include "capi/fault_injection.hpp"
 #include "capi/last_error.hpp"
 
@@ -278,14 +279,18 @@ int zynqnn_run_buffers(zynqnn_accelerator* accelerator, const void* const* input
       if (!inputs || !inputs[i]) return fail(ZYNQNN_INVALID_ARGUMENT, "input " + std::to_string(i) + " is NULL");
     }
     const Session session = acquire(accelerator, timeout_ns);
+    // Registered external buffers are used in place: neither copied in nor out.
+    const zynqnn::capi::ExternalUse external(session, inputs, outputs);
     for (std::size_t i = 0; i < in_streams.size(); ++i) {
       void* buffer = session->input_buffer(i).data();
-      if (buffer != inputs[i]) std::memcpy(buffer, inputs[i], in_streams[i].bytes);
+      if (buffer != inputs[i] && !external.inputs[i]) std::memcpy(buffer, inputs[i], in_streams[i].bytes);
     }
     const int status = run_call(accelerator, session, timeout_ns, result);
     if (status != ZYNQNN_OK || !outputs) return status;  // never hand out a partial result
     for (std::size_t j = 0; j < out_streams.size(); ++j) {
-      if (outputs[j]) std::memcpy(outputs[j], session->output_buffer(j).data(), out_streams[j].bytes);
+      const void* buffer = session->output_buffer(j).data();
+      if (outputs[j] && outputs[j] != buffer && !external.outputs[j])
+        std::memcpy(outputs[j], buffer, out_streams[j].bytes);
     }
     return static_cast<int>(ZYNQNN_OK);
   });

@@ -132,4 +132,78 @@ TEST(CapiOpen, RefusesAnUnknownBoard) {
   EXPECT_NE(std::string(zynqnn_last_error()).find("board must be"), std::string::npos);
 }
 
+
+// External buffers (zynqnn_register_buffer): the checks, and a call that runs on a registered
+// output without copying into it (the null board moves no data: a copy would be visible).
+TEST_F(CapiTest, RegisteredBuffersAreCheckedAndUsedWithoutACopy) {
+  void* own = nullptr;
+  size_t bytes = 0;
+  ASSERT_EQ(zynqnn_stream_buffer(handle_, ZYNQNN_OUTPUT, 0, &own, &bytes), ZYNQNN_OK);
+  std::memset(own, 0x55, bytes);  // what a copy out of the stream's own buffer would deliver
+  uint64_t own_in = 0, own_out = 0;
+  ASSERT_EQ(zynqnn_stream_physical_address(handle_, ZYNQNN_INPUT, 0, &own_in), ZYNQNN_OK);
+  ASSERT_EQ(zynqnn_stream_physical_address(handle_, ZYNQNN_OUTPUT, 0, &own_out), ZYNQNN_OK);
+  std::vector<unsigned char> echo(784, 0x11), image(784, 3);
+  const uint64_t physical = 0x2000'0000;
+
+  auto refused = [&](int status, const char* text, int direction, size_t index, void* data, size_t size,
+                     uint64_t address) {
+    EXPECT_EQ(zynqnn_register_buffer(handle_, direction, index, data, size, address), status) << text;
+    EXPECT_NE(std::string(zynqnn_last_error()).find(text), std::string::npos) << zynqnn_last_error();
+  };
+  refused(ZYNQNN_INVALID_ARGUMENT, "700 bytes, the stream transfers 784", ZYNQNN_OUTPUT, 0, echo.data(), 700,
+          physical);
+  refused(ZYNQNN_INVALID_ARGUMENT, "not 64-byte aligned", ZYNQNN_OUTPUT, 0, echo.data(), 784, physical + 8);
+  refused(ZYNQNN_INVALID_ARGUMENT, "no physical address", ZYNQNN_OUTPUT, 0, echo.data(), 784, 0);
+  refused(ZYNQNN_OUT_OF_RANGE, "32-bit address space", ZYNQNN_OUTPUT, 0, echo.data(), 784, 0xFFFF'FF00);
+  refused(ZYNQNN_INVALID_ARGUMENT, "overlaps the buffer", ZYNQNN_OUTPUT, 0, echo.data(), 784, own_in + 64);
+  refused(ZYNQNN_INVALID_ARGUMENT, "the host pointer is NULL", ZYNQNN_OUTPUT, 0, nullptr, 784, physical);
+  refused(ZYNQNN_OUT_OF_RANGE, "output stream index 1 >= 1", ZYNQNN_OUTPUT, 1, echo.data(), 784, physical);
+  refused(ZYNQNN_INVALID_ARGUMENT, "direction must be", 5, 0, echo.data(), 784, physical);
+
+  ASSERT_EQ(zynqnn_register_buffer(handle_, ZYNQNN_OUTPUT, 0, echo.data(), 784, physical), ZYNQNN_OK)
+      << zynqnn_last_error();
+  // Another stream's buffer may not overlap it; the same range again for the same stream
+  // replaces the host pointer (the memory mapped anew).
+  refused(ZYNQNN_INVALID_ARGUMENT, "overlaps the buffer [0x20000000, 0x20000310)", ZYNQNN_INPUT, 0, image.data(), 784,
+          physical + 64);
+  std::vector<unsigned char> remapped(784, 0x22);
+  ASSERT_EQ(zynqnn_register_buffer(handle_, ZYNQNN_OUTPUT, 0, remapped.data(), 784, physical), ZYNQNN_OK);
+  ASSERT_EQ(zynqnn_register_buffer(handle_, ZYNQNN_OUTPUT, 0, echo.data(), 784, physical), ZYNQNN_OK);
+  EXPECT_EQ(zynqnn_unregister_buffer(handle_, ZYNQNN_OUTPUT, 0, remapped.data()), ZYNQNN_NOT_FOUND);
+
+  const void* ins[] = {image.data()};
+  void* outs[] = {echo.data()};
+  zynqnn_call_result result{};
+  ASSERT_EQ(zynqnn_run_buffers(handle_, ins, outs, 1'000'000'000, &result), ZYNQNN_OK) << zynqnn_last_error();
+  EXPECT_EQ(echo, std::vector<unsigned char>(784, 0x11));  // the DMA's, not a copy of 0x55
+
+  // An unregistered output buffer is copied into as before.
+  ASSERT_EQ(zynqnn_unregister_buffer(handle_, ZYNQNN_OUTPUT, 0, echo.data()), ZYNQNN_OK);
+  ASSERT_EQ(zynqnn_run_buffers(handle_, ins, outs, 1'000'000'000, &result), ZYNQNN_OK) << zynqnn_last_error();
+  EXPECT_EQ(echo, std::vector<unsigned char>(784, 0x55));
+  EXPECT_EQ(zynqnn_unregister_buffer(handle_, ZYNQNN_OUTPUT, 0, echo.data()), ZYNQNN_NOT_FOUND);
+}
+
+TEST_F(CapiTest, DmaBuffersComeFromTheBoardsMemory) {
+  zynqnn_dma_buffer* buffer = nullptr;
+  void* data = nullptr;
+  uint64_t physical = 0;
+  ASSERT_EQ(zynqnn_dma_buffer_allocate(handle_, 784, 4096, &buffer, &data, &physical), ZYNQNN_OK)
+      << zynqnn_last_error();
+  EXPECT_NE(data, nullptr);
+  EXPECT_EQ(physical % 4096, 0u);
+  uint64_t own_in = 0;
+  ASSERT_EQ(zynqnn_stream_physical_address(handle_, ZYNQNN_INPUT, 0, &own_in), ZYNQNN_OK);
+  EXPECT_NE(physical, own_in);
+  EXPECT_EQ(zynqnn_dma_buffer_sync(buffer, ZYNQNN_INPUT, 0, 784), ZYNQNN_OK);
+  EXPECT_EQ(zynqnn_dma_buffer_sync(buffer, ZYNQNN_OUTPUT, 0, 784), ZYNQNN_OK);
+  EXPECT_EQ(zynqnn_dma_buffer_sync(buffer, 9, 0, 784), ZYNQNN_INVALID_ARGUMENT);
+  EXPECT_EQ(zynqnn_register_buffer(handle_, ZYNQNN_INPUT, 0, data, 784, physical), ZYNQNN_OK) << zynqnn_last_error();
+  EXPECT_EQ(zynqnn_dma_buffer_allocate(handle_, 0, 64, &buffer, &data, &physical), ZYNQNN_INVALID_ARGUMENT);
+  EXPECT_EQ(zynqnn_dma_buffer_allocate(handle_, 64, 64, nullptr, &data, &physical), ZYNQNN_INVALID_ARGUMENT);
+  zynqnn_dma_buffer_free(buffer);
+  zynqnn_dma_buffer_free(nullptr);
+}
+
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "zynqnn/board/pynq/mmap_register_space.hpp"
 #include "zynqnn/board/pynq/uio.hpp"
 #include "zynqnn/core/error.hpp"
@@ -18,9 +20,35 @@ UdmabufOptions udmabuf_options(const PynqBoardConfig& config) {
   return options;
 }
 
+std::unique_ptr<DmaMemory> open_memory(const PynqBoardConfig& config, MemoryBackend backend) {
+  if (backend == MemoryBackend::udmabuf) return std::make_unique<UdmabufMemory>(udmabuf_options(config));
+  if (config.memory_backend != MemoryBackend::automatic) return std::make_unique<XrtMemory>(config.xrt);
+  try {
+    return std::make_unique<XrtMemory>(config.xrt);
+  } catch (const Error& error) {
+    // Chosen by the rule: say that u-dma-buf was looked for too.
+    throw Error(error.code(),
+                fmt::format("no DMA memory: no u-dma-buf device {} and XRT: {}",
+                            (config.dev_root / config.udmabuf_name).string(), error.message()),
+                error.where());
+  }
+}
+
 }  // namespace
 
-PynqBoard::PynqBoard(PynqBoardConfig config) : config_(std::move(config)), memory_(udmabuf_options(config_)) {
+void apply_memory_environment(PynqBoardConfig& config) {
+  if (const char* backend = std::getenv("ZYNQNN_DMA_MEMORY"); backend != nullptr && *backend != '\0') {
+    config.memory_backend = parse_memory_backend(backend, "ZYNQNN_DMA_MEMORY");
+  }
+  if (const char* library = std::getenv("ZYNQNN_XRT_LIBRARY"); library != nullptr && *library != '\0') {
+    config.xrt.library = library;
+  }
+}
+
+PynqBoard::PynqBoard(PynqBoardConfig config)
+    : config_(std::move(config)),
+      memory_backend_(resolve_memory_backend(config_.memory_backend, config_.dev_root, config_.udmabuf_name)),
+      memory_(open_memory(config_, memory_backend_)) {
   if (!config_.bitstream.empty() && config_.load_bitstream_on_open) {
     run_load([this] { fpga_manager().load_full(config_.bitstream); }, /*counts=*/false);
   }

@@ -4,9 +4,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "bit_file.hpp"
+#include "fake_xrt.hpp"
 #include "temp_tree.hpp"
 #include "zynqnn/board/pynq/mmap_register_space.hpp"
 #include "zynqnn/core/error.hpp"
@@ -14,6 +16,7 @@
 namespace zynqnn::pynq_board {
 namespace {
 
+using testing::FakeXrt;
 using testing::make_bit;
 using testing::sample_payload;
 using testing::TempTree;
@@ -182,9 +185,10 @@ TEST(PynqBoard, AllocatesFromTheUdmabuf) {
   EXPECT_GE(board.clock().now(), t0);
 }
 
-TEST(PynqBoard, MissingUdmabufFailsConstruction) {
+TEST(PynqBoard, AnExplicitUdmabufThatIsMissingFailsConstruction) {
   FakeBoard fake;
   auto config = fake.config();
+  config.memory_backend = MemoryBackend::udmabuf;
   config.udmabuf_name = "udmabuf3";
   try {
     PynqBoard board(config);
@@ -193,6 +197,96 @@ TEST(PynqBoard, MissingUdmabufFailsConstruction) {
     EXPECT_EQ(error.code(), ErrorCode::not_found);
     EXPECT_NE(std::string(error.what()).find("udmabuf3"), std::string::npos);
   }
+}
+
+TEST(PynqBoard, AutomaticMemoryIsTheUdmabufWhenItsDeviceExists) {
+  FakeBoard fake;
+  PynqBoard board(fake.config());
+  EXPECT_EQ(board.memory_backend(), MemoryBackend::udmabuf);
+  EXPECT_EQ(board.memory().allocate(64)->physical_address(), 0x16000000u);
+}
+
+TEST(PynqBoard, AutomaticMemoryIsXrtWithoutAUdmabufAsOnAStockPynq3Image) {
+  FakeBoard fake;
+  FakeXrt xrt;
+  std::filesystem::remove(fake.tree.path("dev/udmabuf0"));
+  auto config = fake.config();
+  config.xrt = xrt.options();
+  PynqBoard board(config);
+  EXPECT_EQ(board.memory_backend(), MemoryBackend::xrt);
+  auto buffer = board.memory().allocate(1000, 4096);
+  EXPECT_EQ(buffer->physical_address(), 0x30000000u);  // the stand-in XRT's first buffer
+  EXPECT_EQ(xrt.live_buffers(), 1);
+}
+
+TEST(PynqBoard, XrtCanBeForcedBesideAUdmabuf) {
+  FakeBoard fake;
+  FakeXrt xrt;
+  auto config = fake.config();
+  config.memory_backend = MemoryBackend::xrt;
+  config.xrt = xrt.options();
+  PynqBoard board(config);
+  EXPECT_EQ(board.memory_backend(), MemoryBackend::xrt);
+  EXPECT_EQ(board.memory().allocate(64)->physical_address(), 0x30000000u);
+}
+
+TEST(PynqBoard, WithNeitherUdmabufNorXrtTheErrorNamesBoth) {
+  FakeBoard fake;
+  std::filesystem::remove(fake.tree.path("dev/udmabuf0"));
+  auto config = fake.config();
+  config.xrt.library = "/nonexistent/libxrt_coreutil.so.2";
+  try {
+    PynqBoard board(config);
+    FAIL() << "opened a board without DMA memory";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::not_found);
+    const std::string message = error.what();
+    EXPECT_NE(message.find("no u-dma-buf device"), std::string::npos);
+    EXPECT_NE(message.find("udmabuf0"), std::string::npos);
+    EXPECT_NE(message.find("/nonexistent/libxrt_coreutil.so.2"), std::string::npos);
+  }
+}
+
+TEST(MemoryBackend, ParsesItsNamesAndRefusesOthers) {
+  EXPECT_EQ(parse_memory_backend("auto", "test"), MemoryBackend::automatic);
+  EXPECT_EQ(parse_memory_backend("udmabuf", "test"), MemoryBackend::udmabuf);
+  EXPECT_EQ(parse_memory_backend("xrt", "test"), MemoryBackend::xrt);
+  try {
+    parse_memory_backend("xlnk", "ZYNQNN_DMA_MEMORY");
+    FAIL() << "accepted an unknown backend";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::invalid_argument);
+    EXPECT_EQ(error.where(), "ZYNQNN_DMA_MEMORY");
+    EXPECT_NE(std::string(error.what()).find("xlnk"), std::string::npos);
+  }
+}
+
+TEST(MemoryBackend, TheRuleLooksForTheUdmabufDeviceOnly) {
+  TempTree tree;
+  EXPECT_EQ(resolve_memory_backend(MemoryBackend::automatic, tree.path("dev"), "udmabuf0"), MemoryBackend::xrt);
+  tree.sized_file("dev/udmabuf0", 64);
+  EXPECT_EQ(resolve_memory_backend(MemoryBackend::automatic, tree.path("dev"), "udmabuf0"), MemoryBackend::udmabuf);
+  EXPECT_EQ(resolve_memory_backend(MemoryBackend::automatic, tree.path("dev"), "udmabuf1"), MemoryBackend::xrt);
+  EXPECT_EQ(resolve_memory_backend(MemoryBackend::xrt, tree.path("dev"), "udmabuf0"), MemoryBackend::xrt);
+  EXPECT_EQ(resolve_memory_backend(MemoryBackend::udmabuf, tree.path("dev"), "udmabuf1"), MemoryBackend::udmabuf);
+}
+
+TEST(MemoryBackend, TheEnvironmentChoosesTheBackendAndTheXrtLibrary) {
+  PynqBoardConfig config;
+  ::unsetenv("ZYNQNN_DMA_MEMORY");
+  ::unsetenv("ZYNQNN_XRT_LIBRARY");
+  apply_memory_environment(config);
+  EXPECT_EQ(config.memory_backend, MemoryBackend::automatic);
+  EXPECT_EQ(config.xrt.library, "libxrt_coreutil.so.2");
+  ::setenv("ZYNQNN_DMA_MEMORY", "udmabuf", 1);
+  ::setenv("ZYNQNN_XRT_LIBRARY", "/opt/xilinx/xrt/lib/libxrt_coreutil.so.2", 1);
+  apply_memory_environment(config);
+  EXPECT_EQ(config.memory_backend, MemoryBackend::udmabuf);
+  EXPECT_EQ(config.xrt.library, "/opt/xilinx/xrt/lib/libxrt_coreutil.so.2");
+  ::setenv("ZYNQNN_DMA_MEMORY", "cma", 1);
+  EXPECT_THROW(apply_memory_environment(config), Error);
+  ::unsetenv("ZYNQNN_DMA_MEMORY");
+  ::unsetenv("ZYNQNN_XRT_LIBRARY");
 }
 
 }  // namespace
