@@ -88,8 +88,8 @@ echo "== one Python call (784-byte input, 40-byte output): zynqnn vs PYNQ's DMA 
 # Its own environment: pynq pins an older protobuf, which would break onnx in build/venv.
 venv="$build/pynq-bench-venv"
 { [ -x "$venv/bin/python" ] || python3 -m venv "$venv"; } &&
-  "$venv/bin/pip" install -q -c python/constraints/bench.txt pip numpy cffi &&
-  "$venv/bin/pip" install -q -c python/constraints/bench.txt -r python/requirements-bench.txt ||
+  "$venv/bin/pip" install -q -c python/constraints/pynq.txt pip numpy cffi &&
+  "$venv/bin/pip" install -q -c python/constraints/pynq.txt -r python/requirements-pynq.txt ||
   echo "bench: pynq could not be installed; the plain-Python register sequence stands in (labeled)"
 ZYNQNN_LIBRARY="$build/lib/libzynqnn_capi.so" ZYNQNN_CLI="$bin/zynqnn" PYTHONPATH="$PWD/python" \
   "$venv/bin/python" -m zynqnn.bench --calls 20000 --instructions --json | tee "$tmp/python-bench.json"

@@ -487,6 +487,98 @@ ZYNQNN_API int zynqnn_dma_buffer_allocate(zynqnn_accelerator* accelerator, size_
 ZYNQNN_API int zynqnn_dma_buffer_sync(zynqnn_dma_buffer* buffer, int direction, size_t offset, size_t length);
 ZYNQNN_API void zynqnn_dma_buffer_free(zynqnn_dma_buffer* buffer);
 
+/* ======================================================================================
+ * The virtual board as a bus (docs/pynq-on-virtual-board.md): a generated folder's design on
+ * the virtual board *without* zynqnn's driver on it, for another driver (PYNQ's own code,
+ * through zynqnn.pynq_device) or a test to drive register by register. The manifest's kernel
+ * C-simulation library runs on the PL thread, its AXI DMAs sit at the manifest's addresses,
+ * and DMA memory comes from the simulated DDR.
+ *
+ *   zynqnn_virtual_board_options options;
+ *   zynqnn_virtual_board_options_init(&options);
+ *   options.time_mode = "real";                           // a caller's busy-poll sees time pass
+ *   zynqnn_virtual_board* vb;
+ *   if (zynqnn_virtual_board_open("out/manifest.json", &options, &vb) != ZYNQNN_OK) puts(zynqnn_last_error());
+ *   void* data; uint64_t physical;
+ *   zynqnn_virtual_board_allocate(vb, 4096, 64, &data, &physical);
+ *   zynqnn_virtual_board_write32(vb, 0x40400000, 1);      // MM2S_DMACR.RS
+ *   uint32_t status;
+ *   zynqnn_virtual_board_read32(vb, 0x40400004, &status); // MM2S_DMASR
+ *   zynqnn_virtual_board_close(vb);
+ *
+ * Register accesses take a physical address and reach the device whose register window
+ * covers it; an address in no window is ZYNQNN_OUT_OF_RANGE naming the address and the
+ * windows (on a board such an access hangs the bus). A handle may be shared by threads: its
+ * calls run one at a time. After zynqnn_virtual_board_shutdown every call but
+ * zynqnn_virtual_board_free and _close returns ZYNQNN_BAD_STATE, and the DMA memory handed
+ * out stays valid until it is freed or the handle is closed.
+ * ====================================================================================== */
+
+typedef struct zynqnn_virtual_board zynqnn_virtual_board;
+
+typedef struct zynqnn_virtual_board_options {
+  /* "modeled" (time advances only when the board's threads wait: fast and deterministic for
+   * zynqnn's own driver) or "real" (the steady clock: a caller's busy-poll sees time pass). */
+  const char* time_mode;
+  double pl_clock_mhz;   /* the PL clock the modeled time runs at; 0: the manifest's clock_mhz */
+  uint64_t seed;         /* of the board's deterministic latency jitter */
+} zynqnn_virtual_board_options;
+
+/* A register window of the board: a device's base address and size in bytes. */
+typedef struct zynqnn_register_window {
+  const char* name;      /* the device's instance name (valid while the handle is open) */
+  uint64_t base;
+  uint64_t size;
+} zynqnn_register_window;
+
+typedef struct zynqnn_virtual_board_stats {
+  uint64_t frames;           /* frames the kernel completed */
+  uint64_t reconfigurations;
+  uint64_t mm2s_transfers;   /* completed without error */
+  uint64_t s2mm_transfers;
+  uint64_t bytes_moved;      /* by all DMA channels */
+  uint64_t dma_errors;       /* transfers that ended with DMAIntErr/DMASlvErr/DMADecErr */
+  uint64_t soft_resets;
+  uint64_t kernel_errors;
+  uint64_t register_reads;   /* through zynqnn_virtual_board_read32 */
+  uint64_t register_writes;
+  uint64_t bytes_allocated;  /* DMA memory handed out and not freed */
+} zynqnn_virtual_board_stats;
+
+/* Fills the defaults: time_mode "modeled", pl_clock_mhz 0 (the manifest's), seed 1. */
+ZYNQNN_API int zynqnn_virtual_board_options_init(zynqnn_virtual_board_options* options);
+/* manifest_path: a generated folder's manifest.json (the folder is checked against its stamp,
+ * as by zynqnn_open). options NULL: the defaults. */
+ZYNQNN_API int zynqnn_virtual_board_open(const char* manifest_path, const zynqnn_virtual_board_options* options,
+                                         zynqnn_virtual_board** out);
+/* One 32-bit register access at a physical address (4-byte aligned). */
+ZYNQNN_API int zynqnn_virtual_board_read32(zynqnn_virtual_board* board, uint64_t address, uint32_t* value);
+ZYNQNN_API int zynqnn_virtual_board_write32(zynqnn_virtual_board* board, uint64_t address, uint32_t value);
+/* The register windows, in the manifest's DMA order. */
+ZYNQNN_API int zynqnn_virtual_board_window_count(const zynqnn_virtual_board* board, size_t* count);
+ZYNQNN_API int zynqnn_virtual_board_window_get(const zynqnn_virtual_board* board, size_t index,
+                                               zynqnn_register_window* window);
+/* DMA memory from the simulated DDR: `bytes` (> 0) at a physical address aligned to
+ * `alignment` (a power of two), its host pointer in *data. The simulated DDR is coherent:
+ * no cache flush or invalidate is needed. ZYNQNN_OUT_OF_RANGE when no free region fits. */
+ZYNQNN_API int zynqnn_virtual_board_allocate(zynqnn_virtual_board* board, size_t bytes, size_t alignment, void** data,
+                                             uint64_t* physical_address);
+/* Frees the memory allocated at `physical_address`; ZYNQNN_NOT_FOUND for any other address. */
+ZYNQNN_API int zynqnn_virtual_board_free(zynqnn_virtual_board* board, uint64_t physical_address);
+/* The simulated DDR: physical addresses [base, base + bytes). */
+ZYNQNN_API int zynqnn_virtual_board_memory_range(const zynqnn_virtual_board* board, uint64_t* base, uint64_t* bytes);
+/* The board's clock (modeled or real, as opened), in nanoseconds since it was opened. */
+ZYNQNN_API int zynqnn_virtual_board_now(const zynqnn_virtual_board* board, int64_t* now_ns);
+/* Reloads the PL (what a bitstream download does): the DMAs reset, the kernel restarts, the
+ * streams empty. DMA memory is kept. */
+ZYNQNN_API int zynqnn_virtual_board_reconfigure(zynqnn_virtual_board* board);
+ZYNQNN_API int zynqnn_virtual_board_stats_get(const zynqnn_virtual_board* board, zynqnn_virtual_board_stats* stats);
+/* Stops the board (the PL thread ends); later calls return ZYNQNN_BAD_STATE except _free and
+ * _close. Idempotent. */
+ZYNQNN_API int zynqnn_virtual_board_shutdown(zynqnn_virtual_board* board);
+/* Shuts down and frees the handle and every DMA memory it handed out. */
+ZYNQNN_API void zynqnn_virtual_board_close(zynqnn_virtual_board* board);
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,17 +42,9 @@ virtual_board::VirtualBoardConfig virtual_board_config(const manifest::Manifest&
   return config;
 }
 
-namespace {
-
-std::unique_ptr<Board> make_virtual_board(const manifest::Manifest& manifest,
-                                          const std::filesystem::path& manifest_folder,
-                                          std::optional<Nanoseconds> latency_jitter, std::optional<std::uint64_t> seed) {
-  virtual_board::VirtualBoardConfig config = virtual_board_config(manifest);
-  if (latency_jitter) {
-    if (latency_jitter->count() < 0) throw Error(ErrorCode::invalid_argument, "negative latency jitter", "virtual board");
-    config.latency_jitter = *latency_jitter;
-  }
-  if (seed) config.seed = *seed;
+std::unique_ptr<virtual_board::VirtualBoard> make_virtual_board(const virtual_board::VirtualBoardConfig& config,
+                                                               const manifest::Manifest& manifest,
+                                                               const std::filesystem::path& manifest_folder) {
   if (manifest.artifacts.sim_library.empty())
     throw Error(ErrorCode::not_found, "the manifest names no C-simulation library (artifacts.sim_library)",
                 "virtual board");
@@ -64,6 +56,19 @@ std::unique_ptr<Board> make_virtual_board(const manifest::Manifest& manifest,
   return std::make_unique<virtual_board::VirtualBoard>(config, virtual_board::load_kernel_library(library.string()));
 }
 
+namespace {
+
+std::unique_ptr<Board> virtual_board_with(const manifest::Manifest& manifest, const std::filesystem::path& manifest_folder,
+                                          std::optional<Nanoseconds> latency_jitter, std::optional<std::uint64_t> seed) {
+  virtual_board::VirtualBoardConfig config = virtual_board_config(manifest);
+  if (latency_jitter) {
+    if (latency_jitter->count() < 0) throw Error(ErrorCode::invalid_argument, "negative latency jitter", "virtual board");
+    config.latency_jitter = *latency_jitter;
+  }
+  if (seed) config.seed = *seed;
+  return make_virtual_board(config, manifest, manifest_folder);
+}
+
 }  // namespace
 
 BoardAndDmas open_board(const manifest::Manifest& manifest, const std::filesystem::path& manifest_folder,
@@ -71,7 +76,7 @@ BoardAndDmas open_board(const manifest::Manifest& manifest, const std::filesyste
                         std::optional<std::uint64_t> seed) {
   BoardAndDmas result;
   if (board_name == "virtual") {
-    result.board = make_virtual_board(manifest, manifest_folder, latency_jitter, seed);
+    result.board = virtual_board_with(manifest, manifest_folder, latency_jitter, seed);
     result.dmas = dma_configs(manifest);
     result.options.wait_strategy = WaitStrategy::poll_with_backoff;
   } else if (board_name == "null") {

@@ -28,6 +28,13 @@ std::vector<AxiDmaConfig> dma_configs(const manifest::Manifest& manifest);
 // The virtual board's DMA models and PL clock as the manifest describes them.
 virtual_board::VirtualBoardConfig virtual_board_config(const manifest::Manifest& manifest);
 
+// The virtual board with `config` (virtual_board_config's, adjusted by the caller) running the
+// manifest's C-simulation library (artifacts.sim_library under `manifest_folder`); Error
+// not_found when the manifest names none or the file is missing.
+std::unique_ptr<virtual_board::VirtualBoard> make_virtual_board(const virtual_board::VirtualBoardConfig& config,
+                                                               const manifest::Manifest& manifest,
+                                                               const std::filesystem::path& manifest_folder);
+
 // `latency_jitter` and `seed` apply to the virtual board only.
 BoardAndDmas open_board(const manifest::Manifest& manifest, const std::filesystem::path& manifest_folder,
                         const std::string& board_name, std::optional<Nanoseconds> latency_jitter = {},
