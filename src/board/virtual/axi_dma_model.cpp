@@ -60,8 +60,16 @@ DmaDevice::Channel& DmaDevice::channel_at(std::uint32_t offset) { return channel
 // ------------------------------------------------------------------ registers
 
 std::uint32_t DmaDevice::read(std::uint32_t offset) {
+  // The bus transaction's time passes first, with no lock held (the engines may need to run
+  // to let modeled time reach the end of the access).
+  clock_->bus_access(Nanoseconds{cycles_to_ns(static_cast<double>(timing_.register_access_cycles))});
   std::lock_guard lock(mutex_);
+  if (!shut_down_) counters_.register_reads.fetch_add(1, std::memory_order_relaxed);
   finish_soft_reset_if_due();
+  return read_register(offset);
+}
+
+std::uint32_t DmaDevice::read_register(std::uint32_t offset) {
   if (offset >= 2 * kChannelStride) return 0;  // SG and reserved registers: not in direct mode
   Channel& ch = channel_at(offset);
   if (!ch.present) return 0;
@@ -76,7 +84,10 @@ std::uint32_t DmaDevice::read(std::uint32_t offset) {
 }
 
 void DmaDevice::write(std::uint32_t offset, std::uint32_t value) {
+  clock_->bus_access(Nanoseconds{cycles_to_ns(static_cast<double>(timing_.register_access_cycles))});
   std::unique_lock lock(mutex_);
+  // The counters belong to the board: a register space that outlives it counts nothing.
+  if (!shut_down_) counters_.register_writes.fetch_add(1, std::memory_order_relaxed);
   finish_soft_reset_if_due();
   // Ignored during a soft reset and while the PL is reloaded (the DMA is held in reset).
   if (offset >= 2 * kChannelStride || soft_reset_active_ || pl_resetting_ || shut_down_) return;

@@ -46,6 +46,7 @@ struct DmaTiming {
   std::uint64_t kernel_latency_cycles = 0;
   Nanoseconds jitter{0};
   std::uint64_t seed = 1;
+  std::uint64_t register_access_cycles = 0;
 };
 
 class DmaDevice {
@@ -64,6 +65,8 @@ class DmaDevice {
   const DmaConfig& config() const noexcept { return config_; }
   bool has_channel(unsigned channel) const noexcept;
 
+  // An AXI-Lite access from outside the simulation: modeled time passes for the bus
+  // transaction first, then the register is read or written.
   std::uint32_t read(std::uint32_t offset);
   void write(std::uint32_t offset, std::uint32_t value);
 
@@ -113,6 +116,7 @@ class DmaDevice {
   };
 
   Channel& channel_at(std::uint32_t offset);
+  std::uint32_t read_register(std::uint32_t offset);
   void write_dmacr(Channel& ch, std::uint32_t value);
   void write_length(Channel& ch, std::uint32_t value);
   void start_soft_reset();

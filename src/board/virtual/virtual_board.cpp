@@ -109,7 +109,8 @@ VirtualBoard::VirtualBoard(VirtualBoardConfig config, std::shared_ptr<PlKernel> 
     outputs_.emplace_back(receivers[j]->name + ".S_AXIS_S2MM", receivers[j]->s2mm_stream_bits, config_.stream_depth_words);
   }
 
-  DmaTiming timing{config_.pl_clock_mhz, kernel_->frame_latency_cycles(), config_.latency_jitter, config_.seed};
+  DmaTiming timing{config_.pl_clock_mhz, kernel_->frame_latency_cycles(), config_.latency_jitter, config_.seed,
+                   config_.register_access_cycles};
   std::size_t next_input = 0, next_output = 0;
   for (std::size_t d = 0; d < config_.dmas.size(); ++d) {
     const DmaConfig& dma = config_.dmas[d];
@@ -184,6 +185,8 @@ Stats VirtualBoard::stats() const {
   s.soft_resets = counters_->soft_resets.load();
   s.faults_applied = counters_->faults_applied.load();
   s.kernel_errors = counters_->kernel_errors.load();
+  s.register_reads = counters_->register_reads.load();
+  s.register_writes = counters_->register_writes.load();
   return s;
 }
 

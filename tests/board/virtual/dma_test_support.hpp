@@ -22,6 +22,10 @@ inline constexpr std::uint32_t HALTED = 1u << 0, IDLE = 1u << 1, DMA_INT_ERR = 1
 inline constexpr std::uint32_t DMACR_RESET_VALUE = 0x00010002;  // IRQThreshold 1, reserved bit 1 reads 1
 }  // namespace reg
 
+// One AXI-Lite register access at the default 8 PL cycles and 100 MHz: modeled time that
+// passes for every read and write (start_s2mm + start_mm2s: four accesses).
+inline constexpr Nanoseconds kRegisterAccess{80};
+
 inline VirtualBoardConfig exact_config() {
   VirtualBoardConfig config;
   config.latency_jitter = Nanoseconds{0};  // exact modeled times

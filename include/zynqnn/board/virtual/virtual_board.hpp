@@ -40,6 +40,9 @@ struct VirtualBoardConfig {
   std::size_t ddr_bytes = dma_memory_bytes;
   std::uint64_t ddr_base = 0x10000000;  // fake physical addresses of the simulated DDR
   double pl_clock_mhz = 100.0;
+  // PL cycles one AXI4-Lite register read or write takes (modeled time passes for the caller;
+  // an estimate, see docs/virtual-board.md). 0: register accesses take no modeled time.
+  unsigned register_access_cycles = 8;
   std::size_t stream_depth_words = 64;  // AXI4-Stream FIFO depth between a DMA and the kernel
   TimeMode time = TimeMode::modeled;
   Nanoseconds reconfigure_time = std::chrono::milliseconds(120);
@@ -139,6 +142,8 @@ struct Stats {
   std::uint64_t soft_resets = 0;
   std::uint64_t faults_applied = 0;    // fault occurrences that hit a frame or transfer
   std::uint64_t kernel_errors = 0;     // run_frame threw something other than a PL reset
+  std::uint64_t register_reads = 0;    // AXI-Lite reads and writes of any DMA's registers
+  std::uint64_t register_writes = 0;
 };
 
 class DmaDevice;
