@@ -107,6 +107,10 @@ class DmaDevice {
     bool busy = false;           // a command is queued or owned by the engine
     bool in_data_phase = false;  // the engine may be inside a stream operation
     bool port_closed = false;    // closed by a DMA reset/halt, to reopen when the engine lets go
+    std::int64_t halt_due_ns = -1;  // an error's Halted, set at this modeled time (halted_lag_cycles)
+    // Inside a packet with AXI transactions in flight: MM2S with a beat not yet accepted by
+    // the stream, S2MM after the first beat of a packet and before its TLAST.
+    std::atomic<bool> mid_packet{false};
     Transfer command;
     std::atomic<bool> command_ready{false};
     std::atomic<std::uint64_t> epoch{0};
@@ -121,6 +125,7 @@ class DmaDevice {
   void write_length(Channel& ch, std::uint32_t value);
   void start_soft_reset();
   void finish_soft_reset_if_due();
+  void set_due_halts();
   void abandon_transfer(Channel& ch, bool close_port);
   void reset_channel_registers(Channel& ch);
   void update_interrupt(Channel& ch);

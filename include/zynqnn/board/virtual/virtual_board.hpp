@@ -31,6 +31,17 @@ struct DmaConfig {
   unsigned mm2s_stream_bits = 32;  // 32 or 64
   unsigned s2mm_stream_bits = 32;  // 32 or 64
   unsigned length_width = 26;      // C_SG_LENGTH_WIDTH, 8..26
+  // Hardware variations a driver must cope with (PG021; all off by default):
+  // Halted is set this many PL cycles after an error bit (RS clears at once); 0: together.
+  unsigned halted_lag_cycles = 0;
+  // A soft reset waits for the AXI transactions in flight, as the hardware does: with a stream
+  // stuck mid-packet (MM2S unable to push a beat, S2MM inside a packet without TLAST) it does
+  // not complete until that stream moves again or the PL is reloaded. false: the reset always
+  // completes after its 64 cycles (the engine lets go of the stream).
+  bool soft_reset_waits_for_streams = false;
+  // The DMA was built with scatter-gather (C_INCLUDE_SG = 1): DMASR.SGIncld (bit 3) reads 1.
+  // The model still behaves as direct-register mode; a driver for direct mode must refuse it.
+  bool sg_included = false;
 };
 
 enum class TimeMode { modeled, real };
