@@ -140,6 +140,10 @@ void DmaDevice::write_length(Channel& ch, std::uint32_t value) {
   ch.command.address = (static_cast<std::uint64_t>(ch.address_msb) << 32) | ch.address;
   ch.command.length = length;
   ch.command.start = clock_->now();
+  // MM2S books its reads on the memory path now, in the order the driver starts transfers
+  // (S2MM books when its packet has ended and its length is known).
+  if (ch.id == mm2s && timing_.memory_path)
+    ch.command.memory_done_ns = timing_.memory_path->book(false, ch.command.start.count(), length);
   ch.busy = true;
   ch.command_ready.store(true, std::memory_order_release);
   clock_->notify();
@@ -366,8 +370,11 @@ DmaDevice::Outcome DmaDevice::run_mm2s(Channel& ch, const Transfer& t, std::uint
   }
   ch.mid_packet.store(false, std::memory_order_release);
   out.bytes = sent;
-  const std::int64_t duration = cycles_to_ns(static_cast<double>(out.beats));
-  out.complete_at = std::max(t.start.count() + duration, clock_->now().count());
+  // PG021: the first beat 6 cycles after the read address, then 99.76 % of a beat per cycle;
+  // and no earlier than the memory path delivers the bytes.
+  const std::int64_t duration =
+      cycles_to_ns(kMm2sLatencyCycles + static_cast<double>(out.beats) / kMm2sEfficiency);
+  out.complete_at = std::max({t.start.count() + duration, t.memory_done_ns, clock_->now().count()});
   return out;
 }
 
@@ -438,12 +445,16 @@ DmaDevice::Outcome DmaDevice::run_s2mm(Channel& ch, const Transfer& t, std::uint
     out.complete_at = clock_->now().count() + cycles_to_ns(static_cast<double>(kErrorResponseCycles));
     return out;
   }
-  // A frame's modeled time: the stream beats at one per PL cycle plus the kernel's latency,
-  // stretched by a stall fault, plus jitter.
-  const double cycles = static_cast<double>(out.beats + timing_.kernel_latency_cycles) * stall;
+  // A frame's modeled time from its first beat: PG021's 39 cycles from tvalid to the first
+  // write address, the kernel's latency and the beats at S2MM's 74.64 % of a beat per cycle,
+  // stretched by a stall fault, plus jitter; and no earlier than the memory path takes the bytes.
+  const double cycles = (kS2mmLatencyCycles + static_cast<double>(timing_.kernel_latency_cycles) +
+                         static_cast<double>(out.beats) / kS2mmEfficiency) *
+                        stall;
   const double duration = std::max(static_cast<double>(cycles_to_ns(1.0)),
                                    static_cast<double>(cycles_to_ns(cycles)) + jitter_ns(ch));
-  out.complete_at = std::max(first_beat_at + static_cast<std::int64_t>(duration), clock_->now().count());
+  const std::int64_t memory_done = timing_.memory_path ? timing_.memory_path->book(true, first_beat_at, out.bytes) : 0;
+  out.complete_at = std::max({first_beat_at + static_cast<std::int64_t>(duration), memory_done, clock_->now().count()});
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "board_state.hpp"
 #include "simulated_ddr.hpp"
+#include "transfer_timing.hpp"
 #include "zynqnn/board/virtual/virtual_board.hpp"
 
 namespace zynqnn::virtual_board {
@@ -47,6 +48,7 @@ struct DmaTiming {
   Nanoseconds jitter{0};
   std::uint64_t seed = 1;
   std::uint64_t register_access_cycles = 0;
+  std::shared_ptr<MemoryPath> memory_path;  // shared by every DMA of the board
 };
 
 class DmaDevice {
@@ -88,6 +90,7 @@ class DmaDevice {
     std::uint64_t address = 0;
     std::uint32_t length = 0;
     Nanoseconds start{0};
+    std::int64_t memory_done_ns = 0;  // MM2S: the end of its booking on the memory path
   };
   struct Outcome {
     bool aborted = false;

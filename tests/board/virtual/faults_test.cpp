@@ -54,7 +54,7 @@ TEST_F(Faults, CleanFrameBaseline) {
   EXPECT_EQ(f.mm2s_status, reg::IDLE | reg::IOC_IRQ);
   EXPECT_EQ(f.received, kBytes);
   EXPECT_TRUE(output_matches());
-  expect_frame_time(f.duration, std::chrono::nanoseconds(2560));
+  expect_frame_time(f.duration, s2mm_time(256));
   EXPECT_EQ(board_.stats().faults_applied, 0u);
 }
 
@@ -75,9 +75,9 @@ TEST_F(Faults, StallMultipliesTheFrameTime) {
   const Frame stalled = frame();
   EXPECT_EQ(stalled.s2mm_status, reg::IDLE | reg::IOC_IRQ);
   EXPECT_TRUE(output_matches());
-  expect_frame_time(stalled.duration, std::chrono::nanoseconds(8 * 2560));
+  expect_frame_time(stalled.duration, s2mm_time(256, 0, 8.0));
   const Frame next = frame();
-  expect_frame_time(next.duration, std::chrono::nanoseconds(2560));  // transient: the next frame only
+  expect_frame_time(next.duration, s2mm_time(256));  // transient: the next frame only
 }
 
 TEST_F(Faults, MissingTlastLeavesTheReceiverWaiting) {

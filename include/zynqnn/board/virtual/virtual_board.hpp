@@ -54,6 +54,15 @@ struct VirtualBoardConfig {
   // PL cycles one AXI4-Lite register read or write takes (modeled time passes for the caller;
   // an estimate, see docs/virtual-board.md). 0: register accesses take no modeled time.
   unsigned register_access_cycles = 8;
+  // The memory path every DMA master shares (docs/virtual-board.md, "Transfer timing"): the
+  // generated design connects all of them through one interconnect to HP0, 64 bits wide, with
+  // independent read and write channels; behind it the DDR, whose bandwidth reads and writes
+  // share. PYNQ-Z1: 16-bit DDR3 at 525 MHz, two transfers per clock (the theoretical peak).
+  double hp_port_bytes_per_cycle = 8;
+  double ddr_mb_per_s = 2100;
+  // The part of the DDR's bandwidth left to the PL (the CPU and the PS's masters take the
+  // rest): 1 = an idle CPU.
+  double ddr_share_for_pl = 1.0;
   std::size_t stream_depth_words = 64;  // AXI4-Stream FIFO depth between a DMA and the kernel
   TimeMode time = TimeMode::modeled;
   Nanoseconds reconfigure_time = std::chrono::milliseconds(120);
