@@ -60,14 +60,23 @@ DmaDevice::Channel& DmaDevice::channel_at(std::uint32_t offset) { return channel
 // ------------------------------------------------------------------ registers
 
 std::uint32_t DmaDevice::read(std::uint32_t offset) {
+  // The bus transaction's time passes first, with no lock held (the engines may need to run
+  // to let modeled time reach the end of the access).
+  clock_->bus_access(Nanoseconds{cycles_to_ns(static_cast<double>(timing_.register_access_cycles))});
   std::lock_guard lock(mutex_);
+  if (!shut_down_) counters_.register_reads.fetch_add(1, std::memory_order_relaxed);
   finish_soft_reset_if_due();
+  set_due_halts();
+  return read_register(offset);
+}
+
+std::uint32_t DmaDevice::read_register(std::uint32_t offset) {
   if (offset >= 2 * kChannelStride) return 0;  // SG and reserved registers: not in direct mode
   Channel& ch = channel_at(offset);
   if (!ch.present) return 0;
   switch (offset % kChannelStride) {
     case kMm2sDmacr: return ch.dmacr | (soft_reset_active_ ? kReset : 0u);
-    case kMm2sDmasr: return ch.dmasr;
+    case kMm2sDmasr: return ch.dmasr | (config_.sg_included ? kSgIncld : 0u);
     case kMm2sSa: return ch.address;
     case kMm2sSaMsb: return ch.address_msb;
     case kMm2sLength: return ch.length;
@@ -76,8 +85,12 @@ std::uint32_t DmaDevice::read(std::uint32_t offset) {
 }
 
 void DmaDevice::write(std::uint32_t offset, std::uint32_t value) {
+  clock_->bus_access(Nanoseconds{cycles_to_ns(static_cast<double>(timing_.register_access_cycles))});
   std::unique_lock lock(mutex_);
+  // The counters belong to the board: a register space that outlives it counts nothing.
+  if (!shut_down_) counters_.register_writes.fetch_add(1, std::memory_order_relaxed);
   finish_soft_reset_if_due();
+  set_due_halts();
   // Ignored during a soft reset and while the PL is reloaded (the DMA is held in reset).
   if (offset >= 2 * kChannelStride || soft_reset_active_ || pl_resetting_ || shut_down_) return;
   Channel& ch = channel_at(offset);
@@ -127,6 +140,10 @@ void DmaDevice::write_length(Channel& ch, std::uint32_t value) {
   ch.command.address = (static_cast<std::uint64_t>(ch.address_msb) << 32) | ch.address;
   ch.command.length = length;
   ch.command.start = clock_->now();
+  // MM2S books its reads on the memory path now, in the order the driver starts transfers
+  // (S2MM books when its packet has ended and its length is known).
+  if (ch.id == mm2s && timing_.memory_path)
+    ch.command.memory_done_ns = timing_.memory_path->book(false, ch.command.start.count(), length);
   ch.busy = true;
   ch.command_ready.store(true, std::memory_order_release);
   clock_->notify();
@@ -137,9 +154,18 @@ void DmaDevice::update_interrupt(Channel& ch) {
   if (ch.irq.exchange(level, std::memory_order_acq_rel) != level) clock_->notify();
 }
 
+void DmaDevice::set_due_halts() {
+  for (Channel& ch : channels_) {
+    if (ch.halt_due_ns < 0 || clock_->now().count() < ch.halt_due_ns) continue;
+    ch.dmasr = (ch.dmasr | kHalted) & ~kIdle;
+    ch.halt_due_ns = -1;
+  }
+}
+
 void DmaDevice::reset_channel_registers(Channel& ch) {
   ch.dmacr = kDmacrReset;
   ch.dmasr = kHalted;
+  ch.halt_due_ns = -1;
   ch.address = ch.address_msb = ch.length = 0;
   update_interrupt(ch);
 }
@@ -149,6 +175,10 @@ void DmaDevice::reset_channel_registers(Channel& ch) {
 void DmaDevice::abandon_transfer(Channel& ch, bool close_port) {
   ch.epoch.fetch_add(1, std::memory_order_acq_rel);
   if (ch.command_ready.exchange(false, std::memory_order_acq_rel)) ch.busy = false;
+  // The hardware's reset waits for the transactions in flight: the engine is left in its
+  // stream and lets go only once the stream moves (the next beat ends the transfer).
+  if (soft_reset_active_ && config_.soft_reset_waits_for_streams && ch.mid_packet.load(std::memory_order_acquire))
+    close_port = false;
   if (ch.busy && ch.in_data_phase && close_port && !ch.port_closed && ch.port) {
     ch.port->close();
     ch.port_closed = true;
@@ -161,7 +191,7 @@ void DmaDevice::start_soft_reset() {
   // Resets the whole engine, both channels: transfers are abandoned (beats in flight are
   // dropped), registers return to their reset values, and Reset reads 1 for a short while.
   counters_.soft_resets.fetch_add(1);
-  soft_reset_active_ = true;
+  soft_reset_active_ = true;  // before abandoning: abandon_transfer asks whether a reset runs
   soft_reset_done_at_ = clock_->now() + Nanoseconds{cycles_to_ns(static_cast<double>(kSoftResetCycles))};
   for (Channel& ch : channels_) {
     if (!ch.present) continue;
@@ -266,6 +296,7 @@ void DmaDevice::engine_main(Channel& ch) {
     {
       std::lock_guard lock(mutex_);
       ch.in_data_phase = false;
+      ch.mid_packet.store(false, std::memory_order_release);
     }
     if (!outcome.aborted) {
       // Idle/IOC become visible only once the data has moved and modeled time has reached
@@ -322,6 +353,7 @@ DmaDevice::Outcome DmaDevice::run_mm2s(Channel& ch, const Transfer& t, std::uint
   const std::byte* source = ddr_->translate(t.address, t.length);
   const unsigned beat_bytes = ch.stream_bits / 8;
   std::uint32_t sent = 0;
+  ch.mid_packet.store(true, std::memory_order_release);  // read data in flight until the last beat is accepted
   while (sent < t.length) {
     const unsigned n = std::min<std::uint32_t>(beat_bytes, t.length - sent);
     AxisPort::Beat beat;
@@ -336,9 +368,13 @@ DmaDevice::Outcome DmaDevice::run_mm2s(Channel& ch, const Transfer& t, std::uint
     counters_.input_pushes.fetch_add(1, std::memory_order_acq_rel);
     clock_->notify();
   }
+  ch.mid_packet.store(false, std::memory_order_release);
   out.bytes = sent;
-  const std::int64_t duration = cycles_to_ns(static_cast<double>(out.beats));
-  out.complete_at = std::max(t.start.count() + duration, clock_->now().count());
+  // PG021: the first beat 6 cycles after the read address, then 99.76 % of a beat per cycle;
+  // and no earlier than the memory path delivers the bytes.
+  const std::int64_t duration =
+      cycles_to_ns(kMm2sLatencyCycles + static_cast<double>(out.beats) / kMm2sEfficiency);
+  out.complete_at = std::max({t.start.count() + duration, t.memory_done_ns, clock_->now().count()});
   return out;
 }
 
@@ -390,6 +426,7 @@ DmaDevice::Outcome DmaDevice::run_s2mm(Channel& ch, const Transfer& t, std::uint
         }
       }
     }
+    ch.mid_packet.store(!beat.last, std::memory_order_release);  // a write burst is open until TLAST
     ++out.beats;
     const unsigned kept = static_cast<unsigned>(std::popcount(beat.keep & ((1u << beat_bytes) - 1u)));
     if (kept > t.length - received) {
@@ -408,12 +445,16 @@ DmaDevice::Outcome DmaDevice::run_s2mm(Channel& ch, const Transfer& t, std::uint
     out.complete_at = clock_->now().count() + cycles_to_ns(static_cast<double>(kErrorResponseCycles));
     return out;
   }
-  // A frame's modeled time: the stream beats at one per PL cycle plus the kernel's latency,
-  // stretched by a stall fault, plus jitter.
-  const double cycles = static_cast<double>(out.beats + timing_.kernel_latency_cycles) * stall;
+  // A frame's modeled time from its first beat: PG021's 39 cycles from tvalid to the first
+  // write address, the kernel's latency and the beats at S2MM's 74.64 % of a beat per cycle,
+  // stretched by a stall fault, plus jitter; and no earlier than the memory path takes the bytes.
+  const double cycles = (kS2mmLatencyCycles + static_cast<double>(timing_.kernel_latency_cycles) +
+                         static_cast<double>(out.beats) / kS2mmEfficiency) *
+                        stall;
   const double duration = std::max(static_cast<double>(cycles_to_ns(1.0)),
                                    static_cast<double>(cycles_to_ns(cycles)) + jitter_ns(ch));
-  out.complete_at = std::max(first_beat_at + static_cast<std::int64_t>(duration), clock_->now().count());
+  const std::int64_t memory_done = timing_.memory_path ? timing_.memory_path->book(true, first_beat_at, out.bytes) : 0;
+  out.complete_at = std::max({first_beat_at + static_cast<std::int64_t>(duration), memory_done, clock_->now().count()});
   return out;
 }
 
@@ -430,9 +471,12 @@ void DmaDevice::finish_transfer(Channel& ch, std::uint64_t epoch, const Outcome&
       counters_.words_moved.fetch_add(out.beats);
       counters_.bytes_moved.fetch_add(out.bytes);
       if (out.error) {
-        // An error halts the channel and clears RS (PG021).
-        ch.dmasr = (ch.dmasr | out.error | kErrIrq | kHalted) & ~kIdle;
+        // An error halts the channel and clears RS (PG021); Halted may come later
+        // (halted_lag_cycles).
+        ch.dmasr = (ch.dmasr | out.error | kErrIrq) & ~kIdle;
         ch.dmacr &= ~kRunStop;
+        if (config_.halted_lag_cycles > 0)
+          ch.halt_due_ns = clock_->now().count() + cycles_to_ns(static_cast<double>(config_.halted_lag_cycles));
         counters_.dma_errors.fetch_add(1);
       } else {
         ch.dmasr |= kIdle | kIocIrq;
@@ -440,7 +484,7 @@ void DmaDevice::finish_transfer(Channel& ch, std::uint64_t epoch, const Outcome&
         (ch.id == mm2s ? counters_.mm2s_transfers : counters_.s2mm_transfers).fetch_add(1);
       }
     }
-    if (!(ch.dmacr & kRunStop)) ch.dmasr = (ch.dmasr | kHalted) & ~kIdle;
+    if (!(ch.dmacr & kRunStop) && ch.halt_due_ns < 0) ch.dmasr = (ch.dmasr | kHalted) & ~kIdle;
     update_interrupt(ch);
     released_.notify_all();
   }

@@ -12,6 +12,7 @@
 
 #include "board_state.hpp"
 #include "simulated_ddr.hpp"
+#include "transfer_timing.hpp"
 #include "zynqnn/board/virtual/virtual_board.hpp"
 
 namespace zynqnn::virtual_board {
@@ -46,6 +47,8 @@ struct DmaTiming {
   std::uint64_t kernel_latency_cycles = 0;
   Nanoseconds jitter{0};
   std::uint64_t seed = 1;
+  std::uint64_t register_access_cycles = 0;
+  std::shared_ptr<MemoryPath> memory_path;  // shared by every DMA of the board
 };
 
 class DmaDevice {
@@ -64,6 +67,8 @@ class DmaDevice {
   const DmaConfig& config() const noexcept { return config_; }
   bool has_channel(unsigned channel) const noexcept;
 
+  // An AXI-Lite access from outside the simulation: modeled time passes for the bus
+  // transaction first, then the register is read or written.
   std::uint32_t read(std::uint32_t offset);
   void write(std::uint32_t offset, std::uint32_t value);
 
@@ -85,6 +90,7 @@ class DmaDevice {
     std::uint64_t address = 0;
     std::uint32_t length = 0;
     Nanoseconds start{0};
+    std::int64_t memory_done_ns = 0;  // MM2S: the end of its booking on the memory path
   };
   struct Outcome {
     bool aborted = false;
@@ -104,6 +110,10 @@ class DmaDevice {
     bool busy = false;           // a command is queued or owned by the engine
     bool in_data_phase = false;  // the engine may be inside a stream operation
     bool port_closed = false;    // closed by a DMA reset/halt, to reopen when the engine lets go
+    std::int64_t halt_due_ns = -1;  // an error's Halted, set at this modeled time (halted_lag_cycles)
+    // Inside a packet with AXI transactions in flight: MM2S with a beat not yet accepted by
+    // the stream, S2MM after the first beat of a packet and before its TLAST.
+    std::atomic<bool> mid_packet{false};
     Transfer command;
     std::atomic<bool> command_ready{false};
     std::atomic<std::uint64_t> epoch{0};
@@ -113,10 +123,12 @@ class DmaDevice {
   };
 
   Channel& channel_at(std::uint32_t offset);
+  std::uint32_t read_register(std::uint32_t offset);
   void write_dmacr(Channel& ch, std::uint32_t value);
   void write_length(Channel& ch, std::uint32_t value);
   void start_soft_reset();
   void finish_soft_reset_if_due();
+  void set_due_halts();
   void abandon_transfer(Channel& ch, bool close_port);
   void reset_channel_registers(Channel& ch);
   void update_interrupt(Channel& ch);

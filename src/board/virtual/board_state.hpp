@@ -14,7 +14,8 @@ namespace zynqnn::virtual_board {
 
 struct BoardCounters {
   std::atomic<std::uint64_t> frames{0}, reconfigurations{0}, mm2s_transfers{0}, s2mm_transfers{0}, words_moved{0},
-      bytes_moved{0}, dma_errors{0}, soft_resets{0}, faults_applied{0}, kernel_errors{0};
+      bytes_moved{0}, dma_errors{0}, soft_resets{0}, faults_applied{0}, kernel_errors{0}, register_reads{0},
+      register_writes{0};
   // Beats written into kernel inputs (the PL thread waits for a change to start a frame).
   std::atomic<std::uint64_t> input_pushes{0};
   // Ports a DMA reset or halt has closed and not yet reopened.

@@ -53,6 +53,13 @@ void validate(const VirtualBoardConfig& config, const PlKernel* kernel) {
   if (config.dmas.empty()) throw Error(ErrorCode::invalid_argument, "the board needs at least one AXI DMA", where);
   if (!(config.pl_clock_mhz > 0.0))
     throw Error(ErrorCode::invalid_argument, fmt::format("pl_clock_mhz {} must be positive", config.pl_clock_mhz), where);
+  if (!(config.hp_port_bytes_per_cycle > 0.0) || !(config.ddr_mb_per_s > 0.0) || !(config.ddr_share_for_pl > 0.0) ||
+      config.ddr_share_for_pl > 1.0)
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("the memory path needs positive bandwidths and a DDR share in (0, 1] (hp_port_bytes_per_cycle "
+                            "{}, ddr_mb_per_s {}, ddr_share_for_pl {})",
+                            config.hp_port_bytes_per_cycle, config.ddr_mb_per_s, config.ddr_share_for_pl),
+                where);
   if (config.stream_depth_words == 0)
     throw Error(ErrorCode::invalid_argument, "stream_depth_words must be at least 1", where);
   std::set<std::uint64_t> bases;
@@ -109,7 +116,10 @@ VirtualBoard::VirtualBoard(VirtualBoardConfig config, std::shared_ptr<PlKernel> 
     outputs_.emplace_back(receivers[j]->name + ".S_AXIS_S2MM", receivers[j]->s2mm_stream_bits, config_.stream_depth_words);
   }
 
-  DmaTiming timing{config_.pl_clock_mhz, kernel_->frame_latency_cycles(), config_.latency_jitter, config_.seed};
+  DmaTiming timing{config_.pl_clock_mhz, kernel_->frame_latency_cycles(), config_.latency_jitter, config_.seed,
+                   config_.register_access_cycles,
+                   std::make_shared<MemoryPath>(config_.pl_clock_mhz, config_.hp_port_bytes_per_cycle,
+                                                config_.ddr_mb_per_s * config_.ddr_share_for_pl / 1000.0)};
   std::size_t next_input = 0, next_output = 0;
   for (std::size_t d = 0; d < config_.dmas.size(); ++d) {
     const DmaConfig& dma = config_.dmas[d];
@@ -183,6 +193,8 @@ Stats VirtualBoard::stats() const {
   s.soft_resets = counters_->soft_resets.load();
   s.faults_applied = counters_->faults_applied.load();
   s.kernel_errors = counters_->kernel_errors.load();
+  s.register_reads = counters_->register_reads.load();
+  s.register_writes = counters_->register_writes.load();
   return s;
 }
 

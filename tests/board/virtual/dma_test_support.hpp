@@ -3,6 +3,7 @@
 // directly, in modeled time, the way a bare-metal driver would.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -21,6 +22,20 @@ inline constexpr std::uint32_t HALTED = 1u << 0, IDLE = 1u << 1, DMA_INT_ERR = 1
                                DMA_DEC_ERR = 1u << 6, IOC_IRQ = 1u << 12, ERR_IRQ = 1u << 14;
 inline constexpr std::uint32_t DMACR_RESET_VALUE = 0x00010002;  // IRQThreshold 1, reserved bit 1 reads 1
 }  // namespace reg
+
+// One AXI-Lite register access at the default 8 PL cycles and 100 MHz: modeled time that
+// passes for every read and write (start_s2mm + start_mm2s: four accesses).
+inline constexpr Nanoseconds kRegisterAccess{80};
+
+// Modeled transfer times at 100 MHz (10 ns a cycle) from PG021's "Performance" tables: MM2S
+// 6 clocks from read address to first beat, then 99.76 % of a beat per cycle; S2MM 39 clocks
+// from the first beat to the first write address, the kernel's latency, then 74.64 %.
+inline Nanoseconds mm2s_time(double beats) {
+  return Nanoseconds{std::llround((6.0 + beats / 0.9976) * 10.0)};
+}
+inline Nanoseconds s2mm_time(double beats, double kernel_cycles = 0.0, double stall = 1.0) {
+  return Nanoseconds{std::llround((39.0 + kernel_cycles + beats / 0.7464) * stall * 10.0)};
+}
 
 inline VirtualBoardConfig exact_config() {
   VirtualBoardConfig config;

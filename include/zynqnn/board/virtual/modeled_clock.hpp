@@ -36,6 +36,10 @@ class SimulationTime : public Clock {
   virtual void notify() = 0;
   // Lets `duration` pass as part of the model (a reconfiguration): no waiting on anyone.
   virtual void advance(Nanoseconds duration) = 0;
+  // An outside thread's register access on the AXI-Lite bus: modeled time passes for it as
+  // for a sleep, so that a driver that busy-polls a register sees time go by. Real time:
+  // nothing (the host's own access time stands in).
+  virtual void bus_access(Nanoseconds duration) = 0;
   // Simulation threads: counted from thread_started() (called by the creator before the thread
   // runs) to thread_finished(); blocking stream operations are reported through observer().
   virtual void thread_started() = 0;
@@ -56,6 +60,7 @@ class ModeledClock final : public SimulationTime, private hls::csim::wait_observ
   bool wait_until(Nanoseconds deadline, const std::function<bool()>& ready, bool simulation_thread) override;
   void notify() override;
   void advance(Nanoseconds duration) override;
+  void bus_access(Nanoseconds duration) override { sleep_for(duration); }
   void thread_started() override;
   void thread_finished() override;
   hls::csim::wait_observer* observer() override { return this; }
@@ -90,6 +95,7 @@ class RealTimeClock final : public SimulationTime, private hls::csim::wait_obser
   bool wait_until(Nanoseconds deadline, const std::function<bool()>& ready, bool simulation_thread) override;
   void notify() override;
   void advance(Nanoseconds duration) override { sleep_for(duration); }
+  void bus_access(Nanoseconds /*duration*/) override {}
   void thread_started() override {}
   void thread_finished() override {}
   hls::csim::wait_observer* observer() override { return this; }

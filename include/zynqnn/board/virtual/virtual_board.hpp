@@ -31,6 +31,17 @@ struct DmaConfig {
   unsigned mm2s_stream_bits = 32;  // 32 or 64
   unsigned s2mm_stream_bits = 32;  // 32 or 64
   unsigned length_width = 26;      // C_SG_LENGTH_WIDTH, 8..26
+  // Hardware variations a driver must cope with (PG021; all off by default):
+  // Halted is set this many PL cycles after an error bit (RS clears at once); 0: together.
+  unsigned halted_lag_cycles = 0;
+  // A soft reset waits for the AXI transactions in flight, as the hardware does: with a stream
+  // stuck mid-packet (MM2S unable to push a beat, S2MM inside a packet without TLAST) it does
+  // not complete until that stream moves again or the PL is reloaded. false: the reset always
+  // completes after its 64 cycles (the engine lets go of the stream).
+  bool soft_reset_waits_for_streams = false;
+  // The DMA was built with scatter-gather (C_INCLUDE_SG = 1): DMASR.SGIncld (bit 3) reads 1.
+  // The model still behaves as direct-register mode; a driver for direct mode must refuse it.
+  bool sg_included = false;
 };
 
 enum class TimeMode { modeled, real };
@@ -40,6 +51,18 @@ struct VirtualBoardConfig {
   std::size_t ddr_bytes = dma_memory_bytes;
   std::uint64_t ddr_base = 0x10000000;  // fake physical addresses of the simulated DDR
   double pl_clock_mhz = 100.0;
+  // PL cycles one AXI4-Lite register read or write takes (modeled time passes for the caller;
+  // an estimate, see docs/virtual-board.md). 0: register accesses take no modeled time.
+  unsigned register_access_cycles = 8;
+  // The memory path every DMA master shares (docs/virtual-board.md, "Transfer timing"): the
+  // generated design connects all of them through one interconnect to HP0, 64 bits wide, with
+  // independent read and write channels; behind it the DDR, whose bandwidth reads and writes
+  // share. PYNQ-Z1: 16-bit DDR3 at 525 MHz, two transfers per clock (the theoretical peak).
+  double hp_port_bytes_per_cycle = 8;
+  double ddr_mb_per_s = 2100;
+  // The part of the DDR's bandwidth left to the PL (the CPU and the PS's masters take the
+  // rest): 1 = an idle CPU.
+  double ddr_share_for_pl = 1.0;
   std::size_t stream_depth_words = 64;  // AXI4-Stream FIFO depth between a DMA and the kernel
   TimeMode time = TimeMode::modeled;
   Nanoseconds reconfigure_time = std::chrono::milliseconds(120);
@@ -141,6 +164,8 @@ struct Stats {
   std::uint64_t soft_resets = 0;
   std::uint64_t faults_applied = 0;    // fault occurrences that hit a frame or transfer
   std::uint64_t kernel_errors = 0;     // run_frame threw something other than a PL reset
+  std::uint64_t register_reads = 0;    // AXI-Lite reads and writes of any DMA's registers
+  std::uint64_t register_writes = 0;
 };
 
 class DmaDevice;
