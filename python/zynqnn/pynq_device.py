@@ -95,8 +95,10 @@ class VirtualPynqDevice(pynq.Device):
     """The design of the generated folder ``folder`` (or its manifest.json) on the virtual board,
     as a PYNQ device.
 
-    ``time_mode`` "real" (default) or "modeled": PYNQ's DMA driver busy-polls DMASR, and in
-    modeled time a poll sees time pass only once every AXI-Lite access costs modeled time.
+    ``time_mode`` "modeled" (default) or "real". In modeled time every AXI-Lite access costs the
+    PL cycles of a register access (docs/virtual-board.md), so PYNQ's DMA driver, which
+    busy-polls DMASR, sees time pass and its waits end; runs are deterministic and independent
+    of the host's speed. "real": the steady clock.
     ``pl_clock_mhz`` (0: the manifest's clock) and ``seed`` as for the C ABI's
     zynqnn_virtual_board_options. ``make_active``: become ``pynq.Device.active_device``, as a
     board's one device is (PYNQ's ``allocate`` and ``MMIO`` without a device then use it).
@@ -105,7 +107,7 @@ class VirtualPynqDevice(pynq.Device):
     one written from the manifest into ``<folder>/pynq/<kernel>.hwh`` (``hwh_source`` says which).
     """
 
-    def __init__(self, folder, time_mode="real", pl_clock_mhz=0.0, seed=1, make_active=True):
+    def __init__(self, folder, time_mode="modeled", pl_clock_mhz=0.0, seed=1, make_active=True):
         manifest = Path(_manifest_path(folder)).resolve()
         super().__init__(tag=f"zynqnn-virtual:{manifest.parent}")
         self.name = "zynqnn-virtual-pynq"

@@ -215,6 +215,91 @@ INSTANTIATE_TEST_SUITE_P(EveryWaitStrategy, DriverOnVirtualBoard,
                                            WaitStrategy::interrupt),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
+// ---- the hardware's variations (PG021) that the model can be set to show --------------------
+
+TEST(DriverOnHardwareVariations, AnEngineBuiltWithScatterGatherIsRefusedAtInit) {
+  vb::VirtualBoardConfig config = board_config();
+  config.dmas[0].sg_included = true;  // the .hwh said C_INCLUDE_SG = 0; the loaded design has it
+  vb::VirtualBoard board(config, vb::make_loopback_kernel());
+  AxiDma dma(board, dma_config());
+  try {
+    dma.init();
+    FAIL() << "an SG-included engine was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::unsupported);
+    EXPECT_NE(std::string(error.what()).find("SGIncld"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(dma.ready());
+}
+
+TEST(DriverOnHardwareVariations, HaltedThatLagsTheErrorDoesNotLetASecondStartThrough) {
+  vb::VirtualBoardConfig config = board_config();
+  config.dmas[0].halted_lag_cycles = 1000;  // Halted long after the error bit
+  vb::VirtualBoard board(config, vb::make_loopback_kernel());
+  AxiDma dma(board, dma_config());
+  auto in = board.memory().allocate(kBytes), out = board.memory().allocate(kBytes);
+  dma.register_buffer(*in);
+  dma.register_buffer(*out);
+  dma.init();
+  board.inject({vb::FaultKind::bus_error, false, 8.0, 3, false, vb::FaultChannel::s2mm});
+  dma.start_receive(*out, 0, kBytes);
+  dma.start_send(*in, 0, kBytes);
+  const DmaWaitResult received = dma.wait(DmaChannel::s2mm, board.clock().now() + 1ms);
+  ASSERT_EQ(received.outcome, DmaOutcome::error);
+  EXPECT_EQ(describe_dma_errors(received.status), "DMASlvErr");
+  EXPECT_EQ(received.status & reg::dmasr::halted, 0u) << "Halted not yet set when the error was seen";
+  try {
+    dma.start_receive(*out, 0, kBytes);
+    FAIL() << "a channel that ended in error accepted a start";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::bad_state);
+    EXPECT_NE(std::string(error.what()).find("ended in error"), std::string::npos) << error.what();
+  }
+  dma.abort();
+  board.reconfigure();  // the kernel holds the broken frame's words: only a reload clears them
+  dma.init();
+  fill_words(*in, 5);
+  dma.start_receive(*out, 0, kBytes);
+  dma.start_send(*in, 0, kBytes);
+  EXPECT_TRUE(dma.wait(DmaChannel::mm2s, board.clock().now() + 1ms).done());
+  EXPECT_TRUE(dma.wait(DmaChannel::s2mm, board.clock().now() + 1ms).done());
+  EXPECT_TRUE(same_bytes(*in, *out, kBytes));
+}
+
+TEST(DriverOnHardwareVariations, ASoftResetStuckOnAStreamIsABoundedTimeoutAndAReloadHealsIt) {
+  vb::VirtualBoardConfig config = board_config();
+  config.dmas[0].soft_reset_waits_for_streams = true;
+  vb::VirtualBoard board(config, vb::make_loopback_kernel());
+  AxiDmaOptions options;
+  options.reset_timeout = 200us;
+  AxiDma dma(board, dma_config(), options);
+  auto in = board.memory().allocate(kBytes), out = board.memory().allocate(kBytes);
+  dma.register_buffer(*in);
+  dma.register_buffer(*out);
+  dma.init();
+  board.inject({vb::FaultKind::hang, true});  // the kernel stops reading: MM2S stuck mid-packet
+  dma.start_receive(*out, 0, kBytes);
+  dma.start_send(*in, 0, kBytes);
+  EXPECT_EQ(dma.wait(DmaChannel::mm2s, board.clock().now() + 100us).outcome, DmaOutcome::timed_out);
+  const Nanoseconds before = board.clock().now();
+  try {
+    dma.abort();
+    FAIL() << "the soft reset completed with a stream stuck mid-packet";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::timeout);
+    EXPECT_NE(std::string(error.what()).find("soft reset did not complete"), std::string::npos) << error.what();
+  }
+  EXPECT_LT(board.clock().now() - before, 1ms) << "bounded by reset_timeout";
+  board.reconfigure();  // what the watchdog's ladder does next
+  dma.init();
+  fill_words(*in, 9);
+  dma.start_receive(*out, 0, kBytes);
+  dma.start_send(*in, 0, kBytes);
+  EXPECT_TRUE(dma.wait(DmaChannel::mm2s, board.clock().now() + 1ms).done());
+  EXPECT_TRUE(dma.wait(DmaChannel::s2mm, board.clock().now() + 1ms).done());
+  EXPECT_TRUE(same_bytes(*in, *out, kBytes));
+}
+
 TEST(DriverRecoveryCycles, ThousandHangDeadlineAbortReconfigureReinitCleanCycles) {
   vb::VirtualBoard board(board_config(), vb::make_loopback_kernel());
   AxiDma dma(board, dma_config());

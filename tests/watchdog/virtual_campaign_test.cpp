@@ -216,6 +216,34 @@ TEST_F(Fixture, AReloadThatFailsIsAFailedRungAndTheNextRungReloadsAgain) {
   EXPECT_EQ(board.stats().reconfigurations, 2u);
 }
 
+TEST_F(Fixture, WhileEveryLoadFailsNoRegisterIsTouchedAndTheInputIsRecordedAsAFailure) {
+  WatchdogConfig config = preset(Policy::fixed);
+  config.expert_threshold = target->nominal_latency() * 5 / 4;
+  Watchdog w(target->accelerator(), config, std::nullopt, "passthrough");
+  auto& board = dynamic_cast<virtual_board::VirtualBoard&>(target->accelerator().board());
+  target->inject({FaultKind::hang, true});
+  board.inject(virtual_board::Fault{virtual_board::FaultKind::load_failure, true});  // every load fails
+  const CallReport first = w.process(1, input(1));
+  EXPECT_FALSE(first.delivered);
+  EXPECT_FALSE(board.pl_up());
+  EXPECT_NE(first.detail.find("the reload of the PL failed"), std::string::npos) << first.detail;
+
+  // A whole watched call on a PL that is down: refused attempt, refused abort, failed reload.
+  const virtual_board::Stats before = board.stats();
+  const CallReport second = w.process(2, input(2));
+  const virtual_board::Stats after = board.stats();
+  EXPECT_FALSE(second.delivered);
+  EXPECT_EQ(after.register_reads, before.register_reads);
+  EXPECT_EQ(after.register_writes, before.register_writes);
+  EXPECT_GT(after.reconfigurations, before.reconfigurations) << "the ladder still tried to reload";
+  EXPECT_EQ(w.failures().size(), 2u) << "both inputs recorded, none lost silently";
+
+  board.clear_faults();  // the cause goes away: the next call's ladder brings the PL back
+  const CallReport third = w.process(3, input(3));
+  EXPECT_TRUE(correct(third));
+  EXPECT_TRUE(board.pl_up());
+}
+
 TEST_F(Fixture, AFaultThatSurvivesReconfigurationIsAnsweredByTheCpuUntilItIsGone) {
   auto w = watchdog(Policy::adaptive);
   InjectedFault fault{FaultKind::bus_error, true};

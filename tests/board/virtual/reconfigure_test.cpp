@@ -76,6 +76,8 @@ TEST(Reconfigure, AFailedLoadLeavesThePlDownUntilALoadSucceeds) {
   EXPECT_THROW(dma.write(reg::MM2S_DMACR, reg::RS), Error);
   EXPECT_THROW((void)board.map_registers(0x40400000, 0x10000), Error);
   EXPECT_EQ(board.stats().soft_resets, down.soft_resets);
+  EXPECT_EQ(board.stats().register_reads, down.register_reads) << "no register was read after the failed load";
+  EXPECT_EQ(board.stats().register_writes, down.register_writes) << "nor written";
 
   board.reconfigure();  // a transient failure: the next load succeeds
   EXPECT_TRUE(board.pl_up());
