@@ -217,87 +217,82 @@ INSTANTIATE_TEST_SUITE_P(EveryWaitStrategy, DriverOnVirtualBoard,
 
 // ---- the hardware's variations (PG021) that the model can be set to show --------------------
 
-TEST(DriverOnHardwareVariations, AnEngineBuiltWithScatterGatherIsRefusedAtInit) {
-  vb::VirtualBoardConfig config = board_config();
-  config.dmas[0].sg_included = true;  // the .hwh said C_INCLUDE_SG = 0; the loaded design has it
-  vb::VirtualBoard board(config, vb::make_loopback_kernel());
-  AxiDma dma(board, dma_config());
-  try {
-    dma.init();
-    FAIL() << "an SG-included engine was accepted";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::unsupported);
-    EXPECT_NE(std::string(error.what()).find("SGIncld"), std::string::npos) << error.what();
+// A board whose one DMA has `variation`, its driver and a loopback buffer pair.
+struct VariationRig {
+  explicit VariationRig(void (*variation)(vb::DmaConfig&), AxiDmaOptions options = {})
+      : board(configured(variation), vb::make_loopback_kernel()), dma(board, dma_config(), options) {
+    dma.register_buffer(*in);
+    dma.register_buffer(*out);
   }
-  EXPECT_FALSE(dma.ready());
+  static vb::VirtualBoardConfig configured(void (*variation)(vb::DmaConfig&)) {
+    vb::VirtualBoardConfig config = board_config();
+    variation(config.dmas[0]);
+    return config;
+  }
+  void start_trip() {
+    dma.start_receive(*out, 0, kBytes);
+    dma.start_send(*in, 0, kBytes);
+  }
+  // After a reload and re-init: a clean trip carries fresh data.
+  bool clean_trip_after_reload(std::uint32_t seed) {
+    board.reconfigure();
+    dma.init();
+    fill_words(*in, seed);
+    start_trip();
+    return dma.wait(DmaChannel::mm2s, board.clock().now() + 1ms).done() &&
+           dma.wait(DmaChannel::s2mm, board.clock().now() + 1ms).done() && same_bytes(*in, *out, kBytes);
+  }
+  vb::VirtualBoard board;
+  AxiDma dma;
+  std::unique_ptr<DmaBuffer> in = board.memory().allocate(kBytes), out = board.memory().allocate(kBytes);
+};
+
+// Expects `call` to throw an Error with `code` whose text contains `needle`.
+template <typename Call>
+void expect_error(Call&& call, ErrorCode code, const std::string& needle) {
+  try {
+    call();
+    ADD_FAILURE() << "expected an Error containing '" << needle << "'";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), code) << error.what();
+    EXPECT_NE(std::string(error.what()).find(needle), std::string::npos) << error.what();
+  }
+}
+
+TEST(DriverOnHardwareVariations, AnEngineBuiltWithScatterGatherIsRefusedAtInit) {
+  // The .hwh said C_INCLUDE_SG = 0; the loaded design has it.
+  VariationRig rig([](vb::DmaConfig& dma) { dma.sg_included = true; });
+  expect_error([&] { rig.dma.init(); }, ErrorCode::unsupported, "SGIncld");
+  EXPECT_FALSE(rig.dma.ready());
 }
 
 TEST(DriverOnHardwareVariations, HaltedThatLagsTheErrorDoesNotLetASecondStartThrough) {
-  vb::VirtualBoardConfig config = board_config();
-  config.dmas[0].halted_lag_cycles = 1000;  // Halted long after the error bit
-  vb::VirtualBoard board(config, vb::make_loopback_kernel());
-  AxiDma dma(board, dma_config());
-  auto in = board.memory().allocate(kBytes), out = board.memory().allocate(kBytes);
-  dma.register_buffer(*in);
-  dma.register_buffer(*out);
-  dma.init();
-  board.inject({vb::FaultKind::bus_error, false, 8.0, 3, false, vb::FaultChannel::s2mm});
-  dma.start_receive(*out, 0, kBytes);
-  dma.start_send(*in, 0, kBytes);
-  const DmaWaitResult received = dma.wait(DmaChannel::s2mm, board.clock().now() + 1ms);
+  VariationRig rig([](vb::DmaConfig& dma) { dma.halted_lag_cycles = 1000; });
+  rig.dma.init();
+  rig.board.inject({vb::FaultKind::bus_error, false, 8.0, 3, false, vb::FaultChannel::s2mm});
+  rig.start_trip();
+  const DmaWaitResult received = rig.dma.wait(DmaChannel::s2mm, rig.board.clock().now() + 1ms);
   ASSERT_EQ(received.outcome, DmaOutcome::error);
   EXPECT_EQ(describe_dma_errors(received.status), "DMASlvErr");
   EXPECT_EQ(received.status & reg::dmasr::halted, 0u) << "Halted not yet set when the error was seen";
-  try {
-    dma.start_receive(*out, 0, kBytes);
-    FAIL() << "a channel that ended in error accepted a start";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::bad_state);
-    EXPECT_NE(std::string(error.what()).find("ended in error"), std::string::npos) << error.what();
-  }
-  dma.abort();
-  board.reconfigure();  // the kernel holds the broken frame's words: only a reload clears them
-  dma.init();
-  fill_words(*in, 5);
-  dma.start_receive(*out, 0, kBytes);
-  dma.start_send(*in, 0, kBytes);
-  EXPECT_TRUE(dma.wait(DmaChannel::mm2s, board.clock().now() + 1ms).done());
-  EXPECT_TRUE(dma.wait(DmaChannel::s2mm, board.clock().now() + 1ms).done());
-  EXPECT_TRUE(same_bytes(*in, *out, kBytes));
+  expect_error([&] { rig.dma.start_receive(*rig.out, 0, kBytes); }, ErrorCode::bad_state, "ended in error");
+  rig.dma.abort();
+  // The kernel holds the broken frame's words: only a reload clears them.
+  EXPECT_TRUE(rig.clean_trip_after_reload(5));
 }
 
 TEST(DriverOnHardwareVariations, ASoftResetStuckOnAStreamIsABoundedTimeoutAndAReloadHealsIt) {
-  vb::VirtualBoardConfig config = board_config();
-  config.dmas[0].soft_reset_waits_for_streams = true;
-  vb::VirtualBoard board(config, vb::make_loopback_kernel());
   AxiDmaOptions options;
   options.reset_timeout = 200us;
-  AxiDma dma(board, dma_config(), options);
-  auto in = board.memory().allocate(kBytes), out = board.memory().allocate(kBytes);
-  dma.register_buffer(*in);
-  dma.register_buffer(*out);
-  dma.init();
-  board.inject({vb::FaultKind::hang, true});  // the kernel stops reading: MM2S stuck mid-packet
-  dma.start_receive(*out, 0, kBytes);
-  dma.start_send(*in, 0, kBytes);
-  EXPECT_EQ(dma.wait(DmaChannel::mm2s, board.clock().now() + 100us).outcome, DmaOutcome::timed_out);
-  const Nanoseconds before = board.clock().now();
-  try {
-    dma.abort();
-    FAIL() << "the soft reset completed with a stream stuck mid-packet";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::timeout);
-    EXPECT_NE(std::string(error.what()).find("soft reset did not complete"), std::string::npos) << error.what();
-  }
-  EXPECT_LT(board.clock().now() - before, 1ms) << "bounded by reset_timeout";
-  board.reconfigure();  // what the watchdog's ladder does next
-  dma.init();
-  fill_words(*in, 9);
-  dma.start_receive(*out, 0, kBytes);
-  dma.start_send(*in, 0, kBytes);
-  EXPECT_TRUE(dma.wait(DmaChannel::mm2s, board.clock().now() + 1ms).done());
-  EXPECT_TRUE(dma.wait(DmaChannel::s2mm, board.clock().now() + 1ms).done());
-  EXPECT_TRUE(same_bytes(*in, *out, kBytes));
+  VariationRig rig([](vb::DmaConfig& dma) { dma.soft_reset_waits_for_streams = true; }, options);
+  rig.dma.init();
+  rig.board.inject({vb::FaultKind::hang, true});  // the kernel stops reading: MM2S stuck mid-packet
+  rig.start_trip();
+  EXPECT_EQ(rig.dma.wait(DmaChannel::mm2s, rig.board.clock().now() + 100us).outcome, DmaOutcome::timed_out);
+  const Nanoseconds before = rig.board.clock().now();
+  expect_error([&] { rig.dma.abort(); }, ErrorCode::timeout, "soft reset did not complete");
+  EXPECT_LT(rig.board.clock().now() - before, 1ms) << "bounded by reset_timeout";
+  EXPECT_TRUE(rig.clean_trip_after_reload(9)) << "a reload, what the watchdog's ladder does next";
 }
 
 TEST(DriverRecoveryCycles, ThousandHangDeadlineAbortReconfigureReinitCleanCycles) {
