@@ -15,7 +15,12 @@ WaitStrategy parse_wait_strategy(const std::string& name) {
   throw Error(ErrorCode::invalid_argument, "unknown wait strategy '" + name + "'", "--wait");
 }
 
-DmaDevice open_dma_device(const std::string& name, unsigned stream_bits, WaitStrategy wait) {
+std::vector<std::string> time_mode_names() { return {"modeled", "real"}; }
+
+DmaDevice open_dma_device(const std::string& name, unsigned stream_bits, WaitStrategy wait, const std::string& time) {
+  if (time != "modeled" && time != "real") {
+    throw Error(ErrorCode::invalid_argument, "unknown time mode '" + time + "' (modeled or real)", "--time");
+  }
   AxiDmaConfig config;
   config.name = "axi_dma_0";
   config.base = 0x40400000;
@@ -28,8 +33,7 @@ DmaDevice open_dma_device(const std::string& name, unsigned stream_bits, WaitStr
   if (name == "null") {
     device.board = std::make_unique<NullBoard>();
   } else if (name == "virtual") {
-    // The seed example's hardware: one DMA, both streams through the loopback kernel, in
-    // modeled time.
+    // The seed example's hardware: one DMA, both streams through the loopback kernel.
     virtual_board::VirtualBoardConfig board_config;
     virtual_board::DmaConfig dma;
     dma.name = config.name;
@@ -38,7 +42,7 @@ DmaDevice open_dma_device(const std::string& name, unsigned stream_bits, WaitStr
     dma.s2mm_stream_bits = stream_bits;
     dma.length_width = config.length_width;
     board_config.dmas = {dma};
-    board_config.time = virtual_board::TimeMode::modeled;
+    board_config.time = time == "real" ? virtual_board::TimeMode::real : virtual_board::TimeMode::modeled;
     device.board = std::make_unique<virtual_board::VirtualBoard>(board_config,
                                                                 virtual_board::make_loopback_kernel(stream_bits));
   } else {

@@ -17,7 +17,11 @@ struct DmaDevice {
 
 std::vector<std::string> dma_device_names();
 WaitStrategy parse_wait_strategy(const std::string& name);
-// `name`: "null" or "virtual". `stream_bits`: width of both streams.
-DmaDevice open_dma_device(const std::string& name, unsigned stream_bits, WaitStrategy wait);
+// "modeled" or "real": the virtual board's clock (--time).
+std::vector<std::string> time_mode_names();
+// `name`: "null" or "virtual". `stream_bits`: width of both streams. `time`: the virtual
+// board's clock ("modeled" or "real").
+DmaDevice open_dma_device(const std::string& name, unsigned stream_bits, WaitStrategy wait,
+                          const std::string& time = "modeled");
 
 }  // namespace zynqnn::cli

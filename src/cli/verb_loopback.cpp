@@ -32,6 +32,7 @@ struct LoopbackOptions {
   bool persistent = false;
   double timeout_ms = 100.0;
   std::string wait = "poll_with_backoff";
+  std::string time = "modeled";
   bool json = false;
 };
 
@@ -111,7 +112,7 @@ void run_loopback(const LoopbackOptions& options) {
   const Nanoseconds timeout{static_cast<std::int64_t>(options.timeout_ms * 1e6)};
   const std::size_t bytes = options.points * sizeof(std::int32_t);
 
-  DmaDevice device = open_dma_device("virtual", 32, parse_wait_strategy(options.wait));
+  DmaDevice device = open_dma_device("virtual", 32, parse_wait_strategy(options.wait), options.time);
   auto& board = dynamic_cast<vb::VirtualBoard&>(*device.board);
   AxiDma& dma = *device.dma;
   if (bytes > (std::size_t{1} << dma.config().length_width) - 1 - 64) {
@@ -207,6 +208,8 @@ void add_loopback_verb(CLI::App& app) {
   verb->add_option("--timeout-ms", options->timeout_ms, "deadline of a transfer (board clock)");
   verb->add_option("--wait", options->wait, "busy_poll, poll_with_backoff or interrupt")
       ->check(CLI::IsMember({"busy_poll", "poll_with_backoff", "interrupt"}));
+  verb->add_option("--time", options->time, "the virtual board's clock: modeled (deterministic) or real (wall clock)")
+      ->check(CLI::IsMember(time_mode_names()));
   verb->add_flag("--json", options->json, "print one JSON object");
   verb->callback([options] { run_loopback(*options); });
 }
