@@ -30,6 +30,8 @@ for device in ${devices:-null}; do
   [ "$device" = null ] || calls=2000
   "$bin/zynqnn" bench dma --device "$device" --calls "$calls" --bytes-in 4096 --bytes-out 4096 --json
 done
+# The virtual board's reference round trip: 1 KiB each way through the loopback (host time).
+"$bin/zynqnn" bench dma --device virtual --calls 2000 --bytes-in 1024 --bytes-out 1024 --json
 
 echo
 echo "== instructions per DMA round trip (null device, callgrind)"

@@ -43,17 +43,19 @@ void ModeledClock::wake(Waiter& waiter) {
   waiter.woken = true;
   // The waker reports the end of a simulation thread's wait on its behalf, so there is no
   // moment in which a thread that is about to run still counts as blocked.
-  if (waiter.simulation) ++running_;
+  if (waiter.simulation) {
+    ++running_;
+    ++transitions_;
+    waiter.cv.notify_one();
+  }
 }
 
 void ModeledClock::settle() {
-  bool woke_any = false;
   for (;;) {
     for (auto it = waiters_.begin(); it != waiters_.end();) {
       Waiter& w = **it;
       if (w.deadline <= now_ns_ || (w.ready && (*w.ready)())) {
         wake(w);
-        woke_any = true;
         it = waiters_.erase(it);
       } else {
         ++it;
@@ -69,33 +71,45 @@ void ModeledClock::settle() {
     if (next == std::numeric_limits<std::int64_t>::max()) break;  // everyone waits for an event
     now_ns_ = std::max(now_ns_, next);
   }
-  if (woke_any || running_ == 0) cv_.notify_all();
+  // An outside waiter returns once it is woken and the simulation has settled.
+  if (running_ == 0)
+    for (Waiter* w : outside_)
+      if (w->woken) w->cv.notify_one();
 }
 
 bool ModeledClock::wait_until(Nanoseconds deadline, const std::function<bool()>& ready, bool simulation_thread) {
   std::unique_lock lock(mutex_);
   if (ready && ready()) return true;
   if (deadline.count() <= now_ns_) return false;
-  Waiter waiter{deadline.count(), ready ? &ready : nullptr, simulation_thread};
+  Waiter waiter{deadline.count(), ready ? &ready : nullptr, simulation_thread, false, {}};
   waiters_.push_back(&waiter);
-  if (simulation_thread) --running_;
-  settle();
   if (simulation_thread) {
+    --running_;
+    ++transitions_;
+    settle();
     // Ended by an event (the predicate's owner calls notify()) or by modeled time.
-    cv_.wait(lock, [&] { return waiter.woken; });
+    waiter.cv.wait(lock, [&] { return waiter.woken; });
   } else {
+    outside_.push_back(&waiter);
+    struct Leave {  // however the wait ends
+      std::list<Waiter*>& outside;
+      Waiter* waiter;
+      ~Leave() { outside.remove(waiter); }
+    } leave{outside_, &waiter};
+    settle();
     // Returns only once the simulation has settled at the new time too: a thread woken at
     // the same instant (an engine completing a transfer) has done its work first, so what the
     // caller reads next depends on modeled time alone.
+    // Progress is any simulation thread blocking or waking, or time moving.
     std::int64_t seen_now = now_ns_;
-    int seen_running = running_;
+    std::uint64_t seen_transitions = transitions_;
     auto last_progress = std::chrono::steady_clock::now();
     while (!(waiter.woken && running_ == 0)) {
-      cv_.wait_for(lock, std::chrono::milliseconds(50));
+      waiter.cv.wait_for(lock, std::chrono::milliseconds(50));
       if (waiter.woken && running_ == 0) break;
-      if (now_ns_ != seen_now || running_ != seen_running) {
+      if (now_ns_ != seen_now || transitions_ != seen_transitions) {
         seen_now = now_ns_;
-        seen_running = running_;
+        seen_transitions = transitions_;
         last_progress = std::chrono::steady_clock::now();
       } else if (std::chrono::steady_clock::now() - last_progress > real_wait_limit_) {
         if (!waiter.woken) waiters_.remove(&waiter);
@@ -129,18 +143,21 @@ void ModeledClock::thread_started() {
 void ModeledClock::thread_finished() {
   std::lock_guard lock(mutex_);
   --running_;
+  ++transitions_;
   settle();
 }
 
 void ModeledClock::before_wait() {
   std::lock_guard lock(mutex_);
   --running_;
+  ++transitions_;
   settle();
 }
 
 void ModeledClock::after_wait() {
   std::lock_guard lock(mutex_);
   ++running_;
+  ++transitions_;
 }
 
 // ---------------------------------------------------------------- RealTimeClock

@@ -68,11 +68,14 @@ class ModeledClock final : public SimulationTime, private hls::csim::wait_observ
   int running_threads() const;
 
  private:
+  // Each waiter sleeps on its own condition variable: waking one thread never wakes the others
+  // (a shared one made every settle wake every engine, the PL thread and the driver).
   struct Waiter {
     std::int64_t deadline;
     const std::function<bool()>* ready;
     bool simulation;
     bool woken = false;
+    std::condition_variable cv;
   };
   void before_wait() override;
   void after_wait() override;
@@ -81,10 +84,11 @@ class ModeledClock final : public SimulationTime, private hls::csim::wait_observ
 
   std::chrono::milliseconds real_wait_limit_;
   mutable std::mutex mutex_;
-  std::condition_variable cv_;
   std::int64_t now_ns_ = 0;
   int running_ = 0;
-  std::list<Waiter*> waiters_;
+  std::uint64_t transitions_ = 0;  // simulation threads blocking or waking (progress)
+  std::list<Waiter*> waiters_;  // not woken yet
+  std::list<Waiter*> outside_;  // outside threads inside wait_until, woken or not
 };
 
 class RealTimeClock final : public SimulationTime, private hls::csim::wait_observer {
