@@ -290,7 +290,7 @@ class ap_fixed_base {
 
   constexpr void set_from_raw(std::int64_t raw, int source_fraction_bits) {
     bool high = false, low = false;
-    std::int64_t aligned;
+    std::int64_t aligned = 0;
     if (source_fraction_bits > fwidth) {
       aligned = zynqnn_ap_detail::quantize_shift<Q>(raw, source_fraction_bits - fwidth);
     } else {

@@ -83,6 +83,7 @@ class ap_int_base {
   class bit_ref {
    public:
     constexpr bit_ref(ap_int_base& owner, int index) : owner_(owner), index_(index) {}
+    constexpr bit_ref(const bit_ref&) = default;  // a reference to the same bit
     constexpr operator bool() const { return owner_.test(index_); }
     constexpr bit_ref& operator=(bool value) {
       owner_.set_bit(index_, value);
@@ -119,6 +120,7 @@ class ap_int_base {
   class range_ref {
    public:
     constexpr range_ref(ap_int_base& owner, int hi, int lo) : owner_(owner), hi_(hi), lo_(lo) {}
+    constexpr range_ref(const range_ref&) = default;  // a reference to the same bits
     constexpr operator std::uint64_t() const { return owner_.get_range(hi_, lo_); }
     constexpr std::uint64_t to_uint64() const { return owner_.get_range(hi_, lo_); }
     constexpr unsigned to_uint() const { return static_cast<unsigned>(to_uint64()); }
