@@ -57,8 +57,10 @@ test-unit: build
 # Address + undefined-behaviour sanitizers over every C++ test.
 test-asan: deps
 	# -O1 with assertions on: the sanitizers' recommended level; the tests run several times
-	# faster than at -O0 and compile no slower.
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g1" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+	# faster than at -O0 and compile no slower. Built with clang: a second compiler's warnings
+	# and sanitizers beside the unit build's GCC, and a quarter to a third less compile time.
+	cmake -S . -B build-asan -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g1" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
 	  -DZYNQNN_SANITIZE="address;undefined" -DZYNQNN_FIXTURES_DIR=$(FIXTURES)
 	cmake --build build-asan -j $(JOBS)
 	# The node-fixture conformance run (127 kernels compiled with g++) and the designs built on

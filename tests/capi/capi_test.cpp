@@ -200,7 +200,9 @@ TEST_F(CapiTest, DmaBuffersComeFromTheBoardsMemory) {
   EXPECT_EQ(zynqnn_dma_buffer_sync(buffer, ZYNQNN_OUTPUT, 0, 784), ZYNQNN_OK);
   EXPECT_EQ(zynqnn_dma_buffer_sync(buffer, 9, 0, 784), ZYNQNN_INVALID_ARGUMENT);
   EXPECT_EQ(zynqnn_register_buffer(handle_, ZYNQNN_INPUT, 0, data, 784, physical), ZYNQNN_OK) << zynqnn_last_error();
-  EXPECT_EQ(zynqnn_dma_buffer_allocate(handle_, 0, 64, &buffer, &data, &physical), ZYNQNN_INVALID_ARGUMENT);
+  zynqnn_dma_buffer* refused = nullptr;
+  EXPECT_EQ(zynqnn_dma_buffer_allocate(handle_, 0, 64, &refused, &data, &physical), ZYNQNN_INVALID_ARGUMENT);
+  EXPECT_EQ(refused, nullptr);
   EXPECT_EQ(zynqnn_dma_buffer_allocate(handle_, 64, 64, nullptr, &data, &physical), ZYNQNN_INVALID_ARGUMENT);
   zynqnn_dma_buffer_free(buffer);
   zynqnn_dma_buffer_free(nullptr);
