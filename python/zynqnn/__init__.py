@@ -8,7 +8,7 @@
     with zynqnn.Watchdog(acc, calibrate=200) as wd:     # calls kept answering (docs/watchdog.md)
         result = wd(np.arange(1024, dtype=np.int32))
 """
-from .accelerator import Accelerator, Stream
+from .accelerator import Accelerator, DmaArray, Stream
 from .run import Run
 from .model import Model
 from .commands import Compiled, Estimate, compile, estimate, generate
@@ -16,7 +16,7 @@ from .errors import ClosedError, DeadlineExceeded, DmaError, Error, ShortOutputE
 from .report_page import report
 from .watchdog import CallNotAnswered, FailureRecord, Watchdog, WatchdogConfigError, WatchdogResult
 
-__all__ = ["Accelerator", "Model", "compile", "estimate", "generate", "report", "Compiled", "Estimate", "Stream", "Run",
+__all__ = ["Accelerator", "DmaArray", "Model", "compile", "estimate", "generate", "report", "Compiled", "Estimate", "Stream", "Run",
            "Error", "ClosedError", "DmaError", "DeadlineExceeded", "ShortOutputError", "Watchdog", "WatchdogResult",
            "FailureRecord", "CallNotAnswered", "WatchdogConfigError"]
 __version__ = "0.1.0"
