@@ -14,8 +14,19 @@
 //    modeled clock advances only when every simulation thread is blocked. The thread that
 //    makes a waiter ready (by a write, read or close) reports the end of its wait at once,
 //    on its behalf, so there is no moment where a woken thread still counts as blocked.
+//  - csim::wait_observer::before_block(): called, with no stream lock held, by a thread that
+//    is about to block in a read of an empty or a write to a full stream. The virtual board
+//    moves the DMA engines' data there, on the kernel's own thread (it fills input FIFOs from
+//    the simulated DDR and drains output FIFOs into it), so that a whole frame runs without a
+//    thread hand-off; if that made the stream ready, the thread does not block at all.
+//  - clear(): drops the FIFO's contents (a DMA reset flushing beats in flight).
+//  - fill() / drain(): many words in or out under one lock, without blocking (the DMA
+//    engines' side of the FIFO).
 //  - csim::set_blocked_wait_limit(): a blocked read/write gives up (throws stream_deadlock)
 //    after this much real time, so that a C-simulation deadlock is an error, not a hang.
+//
+// Plain C++14 apart from the inline thread_local (C++17; GCC accepts it in C++14 mode with a
+// warning): Vitis HLS compiles kernels as C++14.
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -43,6 +54,9 @@ class wait_observer {
   virtual ~wait_observer() = default;
   virtual void before_wait() = 0;
   virtual void after_wait() = 0;
+  // The calling thread is about to block in a stream (no stream lock held): move whatever
+  // can move on its behalf. Appended last so that the earlier slots keep their places.
+  virtual void before_block() {}
 };
 
 // The observer for the calling thread (set by the virtual board on its simulation threads).
@@ -66,7 +80,7 @@ class stream {
 
   // --- The Vitis HLS interface ---
   T read() {
-    std::unique_lock lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
     wait_for(lock, not_empty_, reader_waiting_, [this] { return !fifo_.empty(); });
     T value = std::move(fifo_.front());
     fifo_.pop_front();
@@ -77,7 +91,7 @@ class stream {
   void operator>>(T& value) { value = read(); }
 
   bool read_nb(T& value) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     if (closed_) throw stream_closed{};
     if (fifo_.empty()) return false;
     value = std::move(fifo_.front());
@@ -87,7 +101,7 @@ class stream {
   }
 
   void write(const T& value) {
-    std::unique_lock lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
     wait_for(lock, not_full_, writer_waiting_, [this] { return capacity_ == 0 || fifo_.size() < capacity_; });
     fifo_.push_back(value);
     wake(not_empty_, reader_waiting_);
@@ -95,7 +109,7 @@ class stream {
   void operator<<(const T& value) { write(value); }
 
   bool write_nb(const T& value) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     if (closed_) throw stream_closed{};
     if (capacity_ != 0 && fifo_.size() >= capacity_) return false;
     fifo_.push_back(value);
@@ -104,39 +118,78 @@ class stream {
   }
 
   bool empty() const {
-    std::lock_guard lock(mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     return fifo_.empty();
   }
   bool full() const {
-    std::lock_guard lock(mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     return capacity_ != 0 && fifo_.size() >= capacity_;
   }
   std::size_t size() const {
-    std::lock_guard lock(mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     return fifo_.size();
   }
   const char* name() const { return name_.c_str(); }
 
   // --- C-simulation extensions (virtual board only) ---
   void set_capacity(std::size_t capacity) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     capacity_ = capacity;
     wake(not_full_, writer_waiting_);
   }
   void close() {
-    std::lock_guard lock(mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     closed_ = true;
     wake(not_empty_, reader_waiting_);
     wake(not_full_, writer_waiting_);
   }
   void reopen() {
-    std::lock_guard lock(mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     fifo_.clear();
     closed_ = false;
     wake(not_full_, writer_waiting_);  // the FIFO has room again
   }
+  // Writes the words `next(T&)` produces (it returns false when it has no more) while the
+  // FIFO has room; returns how many. Never blocks; a closed stream throws stream_closed.
+  template <typename Next>
+  std::size_t fill(Next next) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) throw stream_closed{};
+    std::size_t written = 0;
+    T value{};
+    while ((capacity_ == 0 || fifo_.size() < capacity_) && next(value)) {
+      fifo_.push_back(value);
+      ++written;
+    }
+    if (written != 0) wake(not_empty_, reader_waiting_);
+    return written;
+  }
+  // What drain()'s callback does with the word it is shown.
+  enum class take_result { leave, take, take_and_stop };
+  // Shows the words to `take(const T&)` front to back, without blocking, taking them out as
+  // it says; returns how many were taken. A closed stream throws stream_closed.
+  template <typename Take>
+  std::size_t drain(Take take) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) throw stream_closed{};
+    std::size_t taken = 0;
+    while (!fifo_.empty()) {
+      const take_result result = take(static_cast<const T&>(fifo_.front()));
+      if (result == take_result::leave) break;
+      fifo_.pop_front();
+      ++taken;
+      if (result == take_result::take_and_stop) break;
+    }
+    if (taken != 0) wake(not_full_, writer_waiting_);
+    return taken;
+  }
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    fifo_.clear();
+    wake(not_full_, writer_waiting_);
+  }
   bool closed() const {
-    std::lock_guard lock(mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     return closed_;
   }
 
@@ -151,6 +204,13 @@ class stream {
     if (closed_) throw stream_closed{};
     if (ready()) return;
     csim::wait_observer* observer = csim::current_wait_observer;
+    if (observer) {
+      lock.unlock();
+      observer->before_block();
+      lock.lock();
+      if (closed_) throw stream_closed{};
+      if (ready()) return;
+    }
     const auto give_up_at = std::chrono::steady_clock::now() + csim::blocked_wait_limit();
     bool timed_out = false;
     while (!closed_ && !ready() && !timed_out) {
