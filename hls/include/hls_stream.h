@@ -30,10 +30,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <exception>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace hls {
 
@@ -70,6 +71,41 @@ inline void set_blocked_wait_limit(std::chrono::milliseconds limit) { blocked_wa
 
 }  // namespace csim
 
+namespace detail {
+
+// The FIFO's storage: a ring that grows by doubling and never shrinks, so that a bounded
+// stream allocates once (a deque allocated and freed a block every few words).
+template <typename T>
+class ring {
+ public:
+  bool empty() const { return count_ == 0; }
+  std::size_t size() const { return count_; }
+  T& front() { return slots_[head_]; }
+  void pop_front() {
+    head_ = (head_ + 1) & (slots_.size() - 1);
+    --count_;
+  }
+  void push_back(const T& value) {
+    if (count_ == slots_.size()) grow();
+    slots_[(head_ + count_) & (slots_.size() - 1)] = value;
+    ++count_;
+  }
+  void clear() { head_ = count_ = 0; }
+
+ private:
+  void grow() {
+    std::vector<T> bigger(slots_.empty() ? 16 : 2 * slots_.size());
+    for (std::size_t i = 0; i < count_; ++i) bigger[i] = std::move(slots_[(head_ + i) & (slots_.size() - 1)]);
+    slots_.swap(bigger);
+    head_ = 0;
+  }
+  std::vector<T> slots_;  // a power of two in size
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
+};
+
+}  // namespace detail
+
 template <typename T, int DEPTH = 0>
 class stream {
  public:
@@ -81,10 +117,11 @@ class stream {
   // --- The Vitis HLS interface ---
   T read() {
     std::unique_lock<std::mutex> lock(mutex_);
-    wait_for(lock, not_empty_, reader_waiting_, [this] { return !fifo_.empty(); });
+    if (closed_ || fifo_.empty())
+      wait_for(lock, not_empty_, reader_waiting_, readers_blocked_, [this] { return !fifo_.empty(); });
     T value = std::move(fifo_.front());
     fifo_.pop_front();
-    wake(not_full_, writer_waiting_);
+    wake(not_full_, writer_waiting_, writers_blocked_);
     return value;
   }
   void read(T& value) { value = read(); }
@@ -96,15 +133,17 @@ class stream {
     if (fifo_.empty()) return false;
     value = std::move(fifo_.front());
     fifo_.pop_front();
-    wake(not_full_, writer_waiting_);
+    wake(not_full_, writer_waiting_, writers_blocked_);
     return true;
   }
 
   void write(const T& value) {
     std::unique_lock<std::mutex> lock(mutex_);
-    wait_for(lock, not_full_, writer_waiting_, [this] { return capacity_ == 0 || fifo_.size() < capacity_; });
+    if (closed_ || (capacity_ != 0 && fifo_.size() >= capacity_))
+      wait_for(lock, not_full_, writer_waiting_, writers_blocked_,
+               [this] { return capacity_ == 0 || fifo_.size() < capacity_; });
     fifo_.push_back(value);
-    wake(not_empty_, reader_waiting_);
+    wake(not_empty_, reader_waiting_, readers_blocked_);
   }
   void operator<<(const T& value) { write(value); }
 
@@ -113,7 +152,7 @@ class stream {
     if (closed_) throw stream_closed{};
     if (capacity_ != 0 && fifo_.size() >= capacity_) return false;
     fifo_.push_back(value);
-    wake(not_empty_, reader_waiting_);
+    wake(not_empty_, reader_waiting_, readers_blocked_);
     return true;
   }
 
@@ -135,19 +174,19 @@ class stream {
   void set_capacity(std::size_t capacity) {
     std::lock_guard<std::mutex> lock(mutex_);
     capacity_ = capacity;
-    wake(not_full_, writer_waiting_);
+    wake(not_full_, writer_waiting_, writers_blocked_);
   }
   void close() {
     std::lock_guard<std::mutex> lock(mutex_);
     closed_ = true;
-    wake(not_empty_, reader_waiting_);
-    wake(not_full_, writer_waiting_);
+    wake(not_empty_, reader_waiting_, readers_blocked_);
+    wake(not_full_, writer_waiting_, writers_blocked_);
   }
   void reopen() {
     std::lock_guard<std::mutex> lock(mutex_);
     fifo_.clear();
     closed_ = false;
-    wake(not_full_, writer_waiting_);  // the FIFO has room again
+    wake(not_full_, writer_waiting_, writers_blocked_);  // the FIFO has room again
   }
   // Writes the words `next(T&)` produces (it returns false when it has no more) while the
   // FIFO has room; returns how many. Never blocks; a closed stream throws stream_closed.
@@ -161,7 +200,7 @@ class stream {
       fifo_.push_back(value);
       ++written;
     }
-    if (written != 0) wake(not_empty_, reader_waiting_);
+    if (written != 0) wake(not_empty_, reader_waiting_, readers_blocked_);
     return written;
   }
   // What drain()'s callback does with the word it is shown.
@@ -180,13 +219,13 @@ class stream {
       ++taken;
       if (result == take_result::take_and_stop) break;
     }
-    if (taken != 0) wake(not_full_, writer_waiting_);
+    if (taken != 0) wake(not_full_, writer_waiting_, writers_blocked_);
     return taken;
   }
   void clear() {
     std::lock_guard<std::mutex> lock(mutex_);
     fifo_.clear();
-    wake(not_full_, writer_waiting_);
+    wake(not_full_, writer_waiting_, writers_blocked_);
   }
   bool closed() const {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -200,7 +239,7 @@ class stream {
   // blocks again: a thread asleep here must never count as running for modeled time.
   template <typename Ready>
   void wait_for(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
-                csim::wait_observer*& waiting, Ready ready) {
+                csim::wait_observer*& waiting, int& blocked, Ready ready) {
     if (closed_) throw stream_closed{};
     if (ready()) return;
     csim::wait_observer* observer = csim::current_wait_observer;
@@ -218,7 +257,9 @@ class stream {
         observer->before_wait();
         waiting = observer;
       }
+      ++blocked;
       timed_out = cv.wait_until(lock, give_up_at) == std::cv_status::timeout;
+      --blocked;
     }
     if (observer && waiting == observer) {  // nobody woke us (time limit) or a wake-up without wake()
       waiting = nullptr;
@@ -228,20 +269,22 @@ class stream {
     if (!ready()) throw stream_deadlock{};
   }
 
-  void wake(std::condition_variable& cv, csim::wait_observer*& waiting) {
+  void wake(std::condition_variable& cv, csim::wait_observer*& waiting, int blocked) {
     if (waiting) {
       waiting->after_wait();
       waiting = nullptr;
     }
-    cv.notify_all();
+    if (blocked != 0) cv.notify_all();
   }
 
   mutable std::mutex mutex_;
   std::condition_variable not_empty_;
   std::condition_variable not_full_;
-  std::deque<T> fifo_;
+  detail::ring<T> fifo_;
   csim::wait_observer* reader_waiting_ = nullptr;
   csim::wait_observer* writer_waiting_ = nullptr;
+  int readers_blocked_ = 0;  // threads inside not_empty_.wait
+  int writers_blocked_ = 0;  // threads inside not_full_.wait
   std::size_t capacity_ = DEPTH;
   bool closed_ = false;
   std::string name_;

@@ -13,6 +13,45 @@ namespace zynqnn::virtual_board {
 
 using namespace dma_reg;
 
+namespace {
+
+// The first `n` (at most 8) bytes at `bytes` as a little-endian word: byte b in bits 8b..8b+7,
+// as a stream beat carries them.
+std::uint64_t load_le(const std::byte* bytes, unsigned n) {
+  std::uint64_t word = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (n == 4) {  // whole beats: a fixed-size copy the compiler inlines
+      std::uint32_t half = 0;
+      std::memcpy(&half, bytes, 4);
+      word = half;
+    } else if (n == 8) {
+      std::memcpy(&word, bytes, 8);
+    } else {
+      std::memcpy(&word, bytes, n);
+    }
+  } else {
+    for (unsigned b = 0; b < n; ++b) word |= static_cast<std::uint64_t>(bytes[b]) << (8 * b);
+  }
+  return word;
+}
+
+void store_le(std::byte* bytes, std::uint64_t word, unsigned n) {
+  if constexpr (std::endian::native == std::endian::little) {
+    if (n == 4) {
+      const auto half = static_cast<std::uint32_t>(word);
+      std::memcpy(bytes, &half, 4);
+    } else if (n == 8) {
+      std::memcpy(bytes, &word, 8);
+    } else {
+      std::memcpy(bytes, &word, n);
+    }
+  } else {
+    for (unsigned b = 0; b < n; ++b) bytes[b] = static_cast<std::byte>(word >> (8 * b));
+  }
+}
+
+}  // namespace
+
 DmaDevice::DmaDevice(const DmaConfig& config, unsigned index, std::shared_ptr<SimulationTime> clock,
                      std::shared_ptr<SimulatedDdr> ddr, FaultState& faults, BoardCounters& counters,
                      AxisPort* mm2s_port, AxisPort* s2mm_port, const DmaTiming& timing)
@@ -155,6 +194,7 @@ void DmaDevice::write_length(Channel& ch, std::uint32_t value) {
     data_finished(ch, error, ch.command.start.count() + cycles_to_ns(static_cast<double>(kErrorResponseCycles)));
     return;
   }
+  ch.command.memory = ddr_->translate(ch.command.address, length);
   // MM2S books its reads on the memory path now, in the order the driver starts transfers
   // (S2MM books when its packet has ended and its length is known).
   if (ch.id == mm2s && timing_.memory_path)
@@ -305,7 +345,7 @@ bool DmaDevice::pump_channel(Channel& ch) {
 AxisPort::Beat DmaDevice::next_mm2s_beat(const Channel& ch, const std::byte* source) const {
   const unsigned n = std::min<std::uint32_t>(ch.stream_bits / 8, ch.command.length - ch.moved);
   AxisPort::Beat beat;
-  for (unsigned b = 0; b < n; ++b) beat.data |= static_cast<std::uint64_t>(source[ch.moved + b]) << (8 * b);
+  beat.data = load_le(source + ch.moved, n);
   beat.keep = (1u << n) - 1u;  // TKEEP: the valid bytes of a short last beat
   beat.last = ch.moved + n == ch.command.length;
   return beat;
@@ -315,7 +355,7 @@ AxisPort::Beat DmaDevice::next_mm2s_beat(const Channel& ch, const std::byte* sou
 bool DmaDevice::pump_held(Channel& ch) {
   std::size_t moved = 0;
   if (ch.id == mm2s) {
-    const AxisPort::Beat beat = next_mm2s_beat(ch, ddr_->translate(ch.command.address, ch.command.length));
+    const AxisPort::Beat beat = next_mm2s_beat(ch, ch.command.memory);
     bool given = false;
     moved = ch.port->fill([&](AxisPort::Beat& out) {
       if (given) return false;
@@ -333,11 +373,12 @@ bool DmaDevice::pump_held(Channel& ch) {
 
 bool DmaDevice::pump_mm2s(Channel& ch) {
   const Transfer& t = ch.command;
-  const std::byte* source = ddr_->translate(t.address, t.length);
+  const std::byte* source = t.memory;
   const std::size_t pushed = ch.port->fill([&](AxisPort::Beat& beat) {
     if (ch.moved == t.length) return false;
+    const std::uint32_t bytes = std::min<std::uint32_t>(ch.stream_bits / 8, t.length - ch.moved);
     beat = next_mm2s_beat(ch, source);
-    ch.moved += static_cast<std::uint32_t>(std::popcount(beat.keep));
+    ch.moved += bytes;
     ++ch.beats;
     return true;
   });
@@ -372,6 +413,7 @@ bool DmaDevice::take_s2mm_beat(Channel& ch, AxisPort::Beat beat) {
     for (const Fault& f : p.faults)
       if (f.kind == FaultKind::stall) p.stall = std::max(p.stall, f.stall_factor);
   }
+  if (p.faults.empty()) return receive_s2mm_beat(ch, beat);
   std::vector<AxisPort::Beat> extra_beats;
   for (const Fault& f : p.faults) {
     if (f.kind == FaultKind::corrupt_output) beat.data = (beat.data ^ 0xA5A5A5A5A5A5A5A5ull) & width_mask;
@@ -404,16 +446,21 @@ bool DmaDevice::receive_s2mm_beat(Channel& ch, const AxisPort::Beat& beat) {
   const Transfer& t = ch.command;
   const unsigned beat_bytes = ch.stream_bits / 8;
   ++ch.beats;
-  const unsigned kept = static_cast<unsigned>(std::popcount(beat.keep & ((1u << beat_bytes) - 1u)));
+  const std::uint32_t full = (1u << beat_bytes) - 1u;
+  const unsigned kept = (beat.keep & full) == full ? beat_bytes : static_cast<unsigned>(std::popcount(beat.keep & full));
   if (kept > t.length - ch.moved) {
     // More data than LENGTH before TLAST: DMAIntErr, the channel halts (PG021).
     data_finished(ch, kDmaIntErr, clock_->now().count() + cycles_to_ns(static_cast<double>(kErrorResponseCycles)));
     return true;
   }
-  std::byte* destination = ddr_->translate(t.address, t.length);
-  std::uint32_t k = 0;
-  for (unsigned b = 0; b < beat_bytes; ++b)
-    if (beat.keep & (1u << b)) destination[ch.moved + k++] = static_cast<std::byte>(beat.data >> (8 * b));
+  std::byte* destination = t.memory + ch.moved;
+  if (kept == beat_bytes) {
+    store_le(destination, beat.data, beat_bytes);
+  } else {
+    std::uint32_t k = 0;
+    for (unsigned b = 0; b < beat_bytes; ++b)
+      if (beat.keep & (1u << b)) destination[k++] = static_cast<std::byte>(beat.data >> (8 * b));
+  }
   ch.moved += kept;
   if (!beat.last) return false;
   // A frame's modeled time from its first beat: PG021's 39 cycles from tvalid to the first

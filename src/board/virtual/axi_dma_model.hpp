@@ -105,6 +105,7 @@ class DmaDevice {
     std::uint32_t length = 0;
     Nanoseconds start{0};
     std::int64_t memory_done_ns = 0;  // MM2S: the end of its booking on the memory path
+    std::byte* memory = nullptr;      // the host memory behind `address` (checked)
   };
   // What an S2MM transfer has seen of its packet.
   struct Packet {
