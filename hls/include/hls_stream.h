@@ -3,8 +3,9 @@
 //
 // Synthesis sees the same declarations Vitis HLS provides (read/write/empty/full and their
 // non-blocking forms). For simulation, a stream is a FIFO that is safe across threads: the
-// virtual board runs the DMA engines and the PL kernel on separate threads, and a read of
-// an empty stream blocks until data arrives, just as the hardware stalls.
+// virtual board feeds and drains the PL kernel's streams from other threads too (a driver's
+// register write starts a DMA transfer on the driver's thread), and a read of an empty stream
+// blocks until data arrives, just as the hardware stalls.
 //
 // Extensions used only by the virtual board (never by HLS code):
 //  - set_capacity(n): bound the FIFO (an AXI4-Stream channel of depth n); writes block when full.

@@ -227,8 +227,8 @@ void DmaDevice::reset_channel_registers(Channel& ch) {
   update_interrupt(ch);
 }
 
-// Abandons the channel's transfer (a soft reset or RS = 0): beats the MM2S engine has put
-// into the stream FIFO and not yet seen taken are flushed with it.
+// Abandons the channel's transfer (a soft reset or RS = 0): the data in flight is dropped,
+// which for an engine still moving data includes the beats waiting in its stream FIFO.
 void DmaDevice::abandon_transfer(Channel& ch) {
   if (!ch.busy) return;
   // Inside a packet: MM2S with beats still to push into a full FIFO, S2MM after the first
@@ -322,11 +322,9 @@ std::uint32_t DmaDevice::check_transfer(const Channel& ch, const Transfer& t) {
   return 0;
 }
 
-bool DmaDevice::pump() {
+void DmaDevice::pump() {
   std::lock_guard lock(mutex_);
-  bool moved = false;
-  for (Channel& ch : channels_) moved = pump_channel(ch) || moved;
-  return moved;
+  for (Channel& ch : channels_) pump_channel(ch);
 }
 
 bool DmaDevice::pump_channel(Channel& ch) {

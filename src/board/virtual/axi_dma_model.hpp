@@ -89,8 +89,8 @@ class DmaDevice {
   std::uint64_t scheduled_completions() const noexcept { return scheduled_.load(std::memory_order_acquire); }
 
   // Moves every beat the engines can move now: fills the MM2S stream FIFO from DDR, drains
-  // the S2MM one into DDR. Called by the PL thread before it blocks; true if a beat moved.
-  bool pump();
+  // the S2MM one into DDR. Called by the PL thread before it blocks.
+  void pump();
 
   // PL reset (reconfiguration), around the board's closing of every port: abandon every
   // transfer and ignore register writes; then reset every register.
