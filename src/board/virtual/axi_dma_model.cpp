@@ -7,12 +7,50 @@
 
 #include <fmt/format.h>
 
-#include "simulation_thread.hpp"
 #include "zynqnn/core/error.hpp"
 
 namespace zynqnn::virtual_board {
 
 using namespace dma_reg;
+
+namespace {
+
+// The first `n` (at most 8) bytes at `bytes` as a little-endian word: byte b in bits 8b..8b+7,
+// as a stream beat carries them.
+std::uint64_t load_le(const std::byte* bytes, unsigned n) {
+  std::uint64_t word = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    if (n == 4) {  // whole beats: a fixed-size copy the compiler inlines
+      std::uint32_t half = 0;
+      std::memcpy(&half, bytes, 4);
+      word = half;
+    } else if (n == 8) {
+      std::memcpy(&word, bytes, 8);
+    } else {
+      std::memcpy(&word, bytes, n);
+    }
+  } else {
+    for (unsigned b = 0; b < n; ++b) word |= static_cast<std::uint64_t>(bytes[b]) << (8 * b);
+  }
+  return word;
+}
+
+void store_le(std::byte* bytes, std::uint64_t word, unsigned n) {
+  if constexpr (std::endian::native == std::endian::little) {
+    if (n == 4) {
+      const auto half = static_cast<std::uint32_t>(word);
+      std::memcpy(bytes, &half, 4);
+    } else if (n == 8) {
+      std::memcpy(bytes, &word, 8);
+    } else {
+      std::memcpy(bytes, &word, n);
+    }
+  } else {
+    for (unsigned b = 0; b < n; ++b) bytes[b] = static_cast<std::byte>(word >> (8 * b));
+  }
+}
+
+}  // namespace
 
 DmaDevice::DmaDevice(const DmaConfig& config, unsigned index, std::shared_ptr<SimulationTime> clock,
                      std::shared_ptr<SimulatedDdr> ddr, FaultState& faults, BoardCounters& counters,
@@ -32,22 +70,10 @@ DmaDevice::DmaDevice(const DmaConfig& config, unsigned index, std::shared_ptr<Si
   channels_[s2mm].present = config.has_s2mm;
   channels_[s2mm].stream_bits = config.s2mm_stream_bits;
   channels_[s2mm].port = s2mm_port;
-  try {
-    for (Channel& ch : channels_) {
-      // Each channel draws its jitter from its own seeded generator: deterministic per channel
-      // whatever the interleaving of threads.
-      ch.rng.seed(timing.seed * 0x9E3779B97F4A7C15ull + index * 2 + ch.id + 1);
-      if (!ch.present) continue;
-      ch.engine = start_simulation_thread(*clock_, ch.id == mm2s ? "DMA MM2S engine" : "DMA S2MM engine",
-                                          [this, &ch] { engine_main(ch); });
-    }
-  } catch (...) {
-    shut_down();  // the engine already started (no destructor runs for a half-built object)
-    throw;
-  }
+  // Each channel draws its jitter from its own seeded generator: deterministic per channel
+  // whatever the interleaving of threads.
+  for (Channel& ch : channels_) ch.rng.seed(timing.seed * 0x9E3779B97F4A7C15ull + index * 2 + ch.id + 1);
 }
-
-DmaDevice::~DmaDevice() { shut_down(); }
 
 bool DmaDevice::has_channel(unsigned channel) const noexcept { return channel < 2 && channels_[channel].present; }
 
@@ -57,6 +83,24 @@ bool DmaDevice::interrupt_asserted(unsigned channel) const noexcept {
 
 DmaDevice::Channel& DmaDevice::channel_at(std::uint32_t offset) { return channels_[offset < kChannelStride ? mm2s : s2mm]; }
 
+Nanoseconds DmaDevice::catch_up(unsigned channel) {
+  std::lock_guard lock(mutex_);
+  catch_up_locked();
+  const Channel& ch = channels_[channel];
+  if (!ch.busy || !ch.data_done || ch.held_by_reset) return kForever;
+  return Nanoseconds{ch.complete_at};
+}
+
+// What modeled time alone changes: a soft reset ending, a lagging Halted, a transfer's
+// completion.
+void DmaDevice::catch_up_locked() {
+  const std::int64_t now = clock_->now().count();
+  for (Channel& ch : channels_)
+    if (ch.busy && ch.data_done && !ch.held_by_reset && ch.complete_at <= now) complete_transfer(ch);
+  finish_soft_reset_if_due();
+  set_due_halts();
+}
+
 // ------------------------------------------------------------------ registers
 
 std::uint32_t DmaDevice::read(std::uint32_t offset) {
@@ -65,8 +109,7 @@ std::uint32_t DmaDevice::read(std::uint32_t offset) {
   clock_->bus_access(Nanoseconds{cycles_to_ns(static_cast<double>(timing_.register_access_cycles))});
   std::lock_guard lock(mutex_);
   if (!shut_down_) counters_.register_reads.fetch_add(1, std::memory_order_relaxed);
-  finish_soft_reset_if_due();
-  set_due_halts();
+  catch_up_locked();
   return read_register(offset);
 }
 
@@ -89,8 +132,7 @@ void DmaDevice::write(std::uint32_t offset, std::uint32_t value) {
   std::unique_lock lock(mutex_);
   // The counters belong to the board: a register space that outlives it counts nothing.
   if (!shut_down_) counters_.register_writes.fetch_add(1, std::memory_order_relaxed);
-  finish_soft_reset_if_due();
-  set_due_halts();
+  catch_up_locked();
   // Ignored during a soft reset and while the PL is reloaded (the DMA is held in reset).
   if (offset >= 2 * kChannelStride || soft_reset_active_ || pl_resetting_ || shut_down_) return;
   Channel& ch = channel_at(offset);
@@ -124,7 +166,7 @@ void DmaDevice::write_dmacr(Channel& ch, std::uint32_t value) {
     ch.dmasr &= ~kHalted;
   } else if (was_running && !(next & kRunStop)) {
     // Stop: pending transfers are flushed; Halted follows once the engine has let go.
-    if (ch.busy) abandon_transfer(ch, true);
+    if (ch.busy) abandon_transfer(ch);
     if (!ch.busy) ch.dmasr = (ch.dmasr | kHalted) & ~kIdle;
   }
   update_interrupt(ch);
@@ -140,13 +182,28 @@ void DmaDevice::write_length(Channel& ch, std::uint32_t value) {
   ch.command.address = (static_cast<std::uint64_t>(ch.address_msb) << 32) | ch.address;
   ch.command.length = length;
   ch.command.start = clock_->now();
+  ch.command.memory_done_ns = 0;
+  ch.busy = true;
+  ch.moved = 0;
+  ch.beats = 0;
+  ch.packet = Packet{};
+  ch.data_done = false;
+  ch.error = 0;
+  ch.held_by_reset = false;
+  if (const std::uint32_t error = check_transfer(ch, ch.command)) {
+    data_finished(ch, error, ch.command.start.count() + cycles_to_ns(static_cast<double>(kErrorResponseCycles)));
+    return;
+  }
+  ch.command.memory = ddr_->translate(ch.command.address, length);
   // MM2S books its reads on the memory path now, in the order the driver starts transfers
   // (S2MM books when its packet has ended and its length is known).
   if (ch.id == mm2s && timing_.memory_path)
     ch.command.memory_done_ns = timing_.memory_path->book(false, ch.command.start.count(), length);
-  ch.busy = true;
-  ch.command_ready.store(true, std::memory_order_release);
-  clock_->notify();
+  // The engine starts at once: MM2S fills the stream FIFO, S2MM drains what waits in it.
+  if (pump_channel(ch) && ch.id == mm2s) {
+    counters_.input_pushes.fetch_add(1, std::memory_order_acq_rel);
+    clock_->notify();  // the PL thread may wait for a frame's first word
+  }
 }
 
 void DmaDevice::update_interrupt(Channel& ch) {
@@ -170,21 +227,27 @@ void DmaDevice::reset_channel_registers(Channel& ch) {
   update_interrupt(ch);
 }
 
-// Abandons the channel's transfer: a queued command is dropped; an engine inside a stream
-// operation is released by closing the port (reopened when the engine has let go).
-void DmaDevice::abandon_transfer(Channel& ch, bool close_port) {
-  ch.epoch.fetch_add(1, std::memory_order_acq_rel);
-  if (ch.command_ready.exchange(false, std::memory_order_acq_rel)) ch.busy = false;
-  // The hardware's reset waits for the transactions in flight: the engine is left in its
-  // stream and lets go only once the stream moves (the next beat ends the transfer).
-  if (soft_reset_active_ && config_.soft_reset_waits_for_streams && ch.mid_packet.load(std::memory_order_acquire))
-    close_port = false;
-  if (ch.busy && ch.in_data_phase && close_port && !ch.port_closed && ch.port) {
-    ch.port->close();
-    ch.port_closed = true;
-    counters_.ports_closed_by_dma.fetch_add(1);
+// Abandons the channel's transfer (a soft reset or RS = 0): the data in flight is dropped,
+// which for an engine still moving data includes the beats waiting in its stream FIFO.
+void DmaDevice::abandon_transfer(Channel& ch) {
+  if (!ch.busy) return;
+  // Inside a packet: MM2S with beats still to push into a full FIFO, S2MM after the first
+  // beat of a packet and before its TLAST. The hardware's reset waits for these transactions:
+  // the engine keeps its stream and lets go only once it moves (the next beat).
+  const bool mid_packet = !ch.data_done && (ch.id == mm2s || ch.beats > 0);
+  if (soft_reset_active_ && config_.soft_reset_waits_for_streams && mid_packet) {
+    ch.held_by_reset = true;
+    return;
   }
-  clock_->notify();
+  if (!ch.data_done && ch.port) ch.port->clear();
+  drop_transfer(ch);
+}
+
+void DmaDevice::drop_transfer(Channel& ch) {
+  ch.busy = false;
+  ch.data_done = false;
+  ch.held_by_reset = false;
+  ch.packet = Packet{};
 }
 
 void DmaDevice::start_soft_reset() {
@@ -195,7 +258,7 @@ void DmaDevice::start_soft_reset() {
   soft_reset_done_at_ = clock_->now() + Nanoseconds{cycles_to_ns(static_cast<double>(kSoftResetCycles))};
   for (Channel& ch : channels_) {
     if (!ch.present) continue;
-    abandon_transfer(ch, true);
+    abandon_transfer(ch);
     reset_channel_registers(ch);
   }
 }
@@ -212,20 +275,7 @@ void DmaDevice::finish_soft_reset_if_due() {
 void DmaDevice::begin_pl_reset() {
   std::lock_guard lock(mutex_);
   pl_resetting_ = true;
-  for (Channel& ch : channels_)
-    if (ch.present) abandon_transfer(ch, false);  // the board closes every port itself
-}
-
-void DmaDevice::wait_engines_released() {
-  std::unique_lock lock(mutex_);
-  const bool released = released_.wait_for(lock, kRealTimeWaitLimit, [this] {
-    return !channels_[mm2s].busy && !channels_[s2mm].busy;
-  });
-  if (!released)
-    throw Error(ErrorCode::internal,
-                fmt::format("a DMA engine did not let go of its transfer within {} s of a PL reset",
-                            kRealTimeWaitLimit.count()),
-                config_.name);
+  for (Channel& ch : channels_) drop_transfer(ch);  // the board closes and reopens every port
 }
 
 void DmaDevice::finish_pl_reset() {
@@ -233,26 +283,19 @@ void DmaDevice::finish_pl_reset() {
   pl_resetting_ = false;
   soft_reset_active_ = false;
   for (Channel& ch : channels_) {
-    ch.port_closed = false;  // the board reopens every port
-    ch.command_ready.store(false);
-    ch.busy = false;
+    drop_transfer(ch);
     if (ch.present) reset_channel_registers(ch);
   }
 }
 
 void DmaDevice::shut_down() {
-  {
-    std::lock_guard lock(mutex_);
-    if (shut_down_) return;
-    shut_down_ = true;
-    pl_resetting_ = true;
-    for (Channel& ch : channels_)
-      if (ch.present) ch.epoch.fetch_add(1);
+  std::lock_guard lock(mutex_);
+  shut_down_ = true;
+  pl_resetting_ = true;
+  for (Channel& ch : channels_) {
+    drop_transfer(ch);
+    ch.port = nullptr;  // the board's ports go with it
   }
-  stop_.store(true, std::memory_order_release);
-  clock_->notify();
-  for (Channel& ch : channels_)
-    if (ch.engine.joinable()) ch.engine.join();
 }
 
 // ------------------------------------------------------------------ engines
@@ -270,47 +313,6 @@ double DmaDevice::jitter_ns(Channel& ch) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2) * static_cast<double>(timing_.jitter.count());
 }
 
-void DmaDevice::engine_main(Channel& ch) {
-  hls::csim::current_wait_observer = clock_->observer();
-  const std::function<bool()> command_or_stop = [&] {
-    return ch.command_ready.load(std::memory_order_acquire) || stop_.load(std::memory_order_acquire);
-  };
-  for (;;) {
-    clock_->wait_until(kForever, command_or_stop, true);
-    if (stop_.load(std::memory_order_acquire)) break;
-    Transfer transfer;
-    std::uint64_t epoch = 0;
-    {
-      std::lock_guard lock(mutex_);
-      if (!ch.command_ready.exchange(false, std::memory_order_acq_rel)) continue;
-      transfer = ch.command;
-      epoch = ch.epoch.load();
-      ch.in_data_phase = true;
-    }
-    Outcome outcome;
-    try {
-      outcome = ch.id == mm2s ? run_mm2s(ch, transfer, epoch) : run_s2mm(ch, transfer, epoch);
-    } catch (const hls::stream_closed&) {
-      outcome.aborted = true;
-    }
-    {
-      std::lock_guard lock(mutex_);
-      ch.in_data_phase = false;
-      ch.mid_packet.store(false, std::memory_order_release);
-    }
-    if (!outcome.aborted) {
-      // Idle/IOC become visible only once the data has moved and modeled time has reached
-      // the transfer's completion time.
-      const std::function<bool()> abandoned = [&] {
-        return ch.epoch.load(std::memory_order_acquire) != epoch || stop_.load(std::memory_order_acquire);
-      };
-      clock_->wait_until(Nanoseconds{outcome.complete_at}, abandoned, true);
-    }
-    finish_transfer(ch, epoch, outcome);
-  }
-  clock_->thread_finished();
-}
-
 std::uint32_t DmaDevice::check_transfer(const Channel& ch, const Transfer& t) {
   if (ddr_->translate(t.address, t.length) == nullptr) return kDmaDecErr;
   // Without the data realignment engine an address must be a multiple of the stream width;
@@ -320,175 +322,190 @@ std::uint32_t DmaDevice::check_transfer(const Channel& ch, const Transfer& t) {
   return 0;
 }
 
-void DmaDevice::write_beat(Channel& ch, const AxisPort::Beat& beat, std::uint64_t epoch) {
-  for (;;) {
-    if (ch.epoch.load(std::memory_order_acquire) != epoch) throw hls::stream_closed{};
-    try {
-      ch.port->write(beat);
-      return;
-    } catch (const hls::stream_deadlock&) {
-      // The C-simulation wait limit passed while the kernel did not read: keep waiting, as
-      // the hardware would; a reset or reconfiguration ends the wait.
-    }
+void DmaDevice::pump() {
+  std::lock_guard lock(mutex_);
+  for (Channel& ch : channels_) pump_channel(ch);
+}
+
+bool DmaDevice::pump_channel(Channel& ch) {
+  if (!ch.busy || !ch.port || pl_resetting_) return false;
+  try {
+    if (ch.held_by_reset) return pump_held(ch);
+    if (ch.data_done) return false;
+    return ch.id == mm2s ? pump_mm2s(ch) : pump_s2mm(ch);
+  } catch (const hls::stream_closed&) {
+    // The PL is down (a failed load): nothing takes or gives beats; the transfer is lost.
+    drop_transfer(ch);
+    return false;
   }
 }
 
-AxisPort::Beat DmaDevice::read_beat(Channel& ch, std::uint64_t epoch) {
-  for (;;) {
-    if (ch.epoch.load(std::memory_order_acquire) != epoch) throw hls::stream_closed{};
-    try {
-      return ch.port->read();
-    } catch (const hls::stream_deadlock&) {
-    }
-  }
+AxisPort::Beat DmaDevice::next_mm2s_beat(const Channel& ch, const std::byte* source) const {
+  const unsigned n = std::min<std::uint32_t>(ch.stream_bits / 8, ch.command.length - ch.moved);
+  AxisPort::Beat beat;
+  beat.data = load_le(source + ch.moved, n);
+  beat.keep = (1u << n) - 1u;  // TKEEP: the valid bytes of a short last beat
+  beat.last = ch.moved + n == ch.command.length;
+  return beat;
 }
 
-DmaDevice::Outcome DmaDevice::run_mm2s(Channel& ch, const Transfer& t, std::uint64_t epoch) {
-  Outcome out;
-  const std::int64_t now = clock_->now().count();
-  if ((out.error = check_transfer(ch, t)) != 0) {
-    out.complete_at = now + cycles_to_ns(static_cast<double>(kErrorResponseCycles));
-    return out;
+// An engine held by a soft reset inside a packet: the stream's next beat ends the transfer.
+bool DmaDevice::pump_held(Channel& ch) {
+  std::size_t moved = 0;
+  if (ch.id == mm2s) {
+    const AxisPort::Beat beat = next_mm2s_beat(ch, ch.command.memory);
+    bool given = false;
+    moved = ch.port->fill([&](AxisPort::Beat& out) {
+      if (given) return false;
+      out = beat;
+      given = true;
+      return true;
+    });
+  } else {
+    moved = ch.port->drain([](const AxisPort::Beat&) { return AxisPort::TakeResult::take_and_stop; });
   }
-  const std::byte* source = ddr_->translate(t.address, t.length);
-  const unsigned beat_bytes = ch.stream_bits / 8;
-  std::uint32_t sent = 0;
-  ch.mid_packet.store(true, std::memory_order_release);  // read data in flight until the last beat is accepted
-  while (sent < t.length) {
-    const unsigned n = std::min<std::uint32_t>(beat_bytes, t.length - sent);
-    AxisPort::Beat beat;
-    std::uint8_t bytes[8] = {};
-    std::memcpy(bytes, source + sent, n);
-    for (unsigned b = 0; b < n; ++b) beat.data |= static_cast<std::uint64_t>(bytes[b]) << (8 * b);
-    beat.keep = (n >= 32) ? 0xFFFFFFFFu : (1u << n) - 1u;
-    sent += n;
-    beat.last = sent == t.length;
-    write_beat(ch, beat, epoch);
-    ++out.beats;
-    counters_.input_pushes.fetch_add(1, std::memory_order_acq_rel);
-    clock_->notify();
-  }
-  ch.mid_packet.store(false, std::memory_order_release);
-  out.bytes = sent;
-  // PG021: the first beat 6 cycles after the read address, then 99.76 % of a beat per cycle;
-  // and no earlier than the memory path delivers the bytes.
-  const std::int64_t duration =
-      cycles_to_ns(kMm2sLatencyCycles + static_cast<double>(out.beats) / kMm2sEfficiency);
-  out.complete_at = std::max({t.start.count() + duration, t.memory_done_ns, clock_->now().count()});
-  return out;
+  if (moved == 0) return false;
+  drop_transfer(ch);
+  return true;
 }
 
-DmaDevice::Outcome DmaDevice::run_s2mm(Channel& ch, const Transfer& t, std::uint64_t epoch) {
-  Outcome out;
-  const std::int64_t start = clock_->now().count();
-  if ((out.error = check_transfer(ch, t)) != 0) {
-    out.complete_at = start + cycles_to_ns(static_cast<double>(kErrorResponseCycles));
-    return out;
+bool DmaDevice::pump_mm2s(Channel& ch) {
+  const Transfer& t = ch.command;
+  const std::byte* source = t.memory;
+  const std::size_t pushed = ch.port->fill([&](AxisPort::Beat& beat) {
+    if (ch.moved == t.length) return false;
+    const std::uint32_t bytes = std::min<std::uint32_t>(ch.stream_bits / 8, t.length - ch.moved);
+    beat = next_mm2s_beat(ch, source);
+    ch.moved += bytes;
+    ++ch.beats;
+    return true;
+  });
+  if (ch.moved == t.length) {
+    // PG021: the first beat 6 cycles after the read address, then 99.76 % of a beat per
+    // cycle; no earlier than the memory path delivers the bytes, nor than the last beat was
+    // accepted by the stream.
+    const std::int64_t duration =
+        cycles_to_ns(kMm2sLatencyCycles + static_cast<double>(ch.beats) / kMm2sEfficiency);
+    data_finished(ch, 0, std::max({t.start.count() + duration, t.memory_done_ns, clock_->now().count()}));
   }
-  std::byte* destination = ddr_->translate(t.address, t.length);
+  return pushed != 0;
+}
+
+bool DmaDevice::pump_s2mm(Channel& ch) {
+  const std::size_t taken = ch.port->drain([&](const AxisPort::Beat& beat) {
+    return take_s2mm_beat(ch, beat) ? AxisPort::TakeResult::take_and_stop : AxisPort::TakeResult::take;
+  });
+  return taken != 0;
+}
+
+// A beat from the stream, with the packet's faults applied (taken with its first beat), and
+// the beats a fault appends after it. True when the packet has ended (TLAST or an error).
+bool DmaDevice::take_s2mm_beat(Channel& ch, AxisPort::Beat beat) {
+  Packet& p = ch.packet;
   const unsigned beat_bytes = ch.stream_bits / 8;
   const std::uint64_t width_mask = beat_bytes == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * beat_bytes)) - 1;
-  std::vector<Fault> packet_faults;
-  std::vector<AxisPort::Beat> injected;  // extra beats a fault appends after the last one
-  std::size_t next_injected = 0;
-  std::int64_t first_beat_at = start;
-  double stall = 1.0;
-  std::uint32_t received = 0;
-  for (;;) {
-    AxisPort::Beat beat;
-    if (next_injected < injected.size()) {
-      beat = injected[next_injected++];
-    } else {
-      beat = read_beat(ch, epoch);
-      if (out.beats == 0) {
-        first_beat_at = clock_->now().count();
-        packet_faults = faults_.take({FaultKind::stall, FaultKind::missing_tlast, FaultKind::extra_words,
-                                      FaultKind::corrupt_output, FaultKind::early_tlast});
-        for (const Fault& f : packet_faults)
-          if (f.kind == FaultKind::stall) stall = std::max(stall, f.stall_factor);
-      }
-      for (const Fault& f : packet_faults) {
-        if (f.kind == FaultKind::corrupt_output) beat.data = (beat.data ^ 0xA5A5A5A5A5A5A5A5ull) & width_mask;
-        if (beat.last && f.kind == FaultKind::missing_tlast) beat.last = false;
-        // TLAST at half the transfer: the packet completes short. The rest of the kernel's
-        // packet stays in the stream, as on the hardware: the kernel backs up on it (a blocked
-        // wait for modeled time) and the next transfer receives it, until a PL reload.
-        if (f.kind == FaultKind::early_tlast && !beat.last && received + beat_bytes >= t.length / 2) beat.last = true;
-        if (beat.last && f.kind == FaultKind::extra_words && f.extra_words > 0) {
-          beat.last = false;
-          for (unsigned k = 0; k < f.extra_words; ++k) {
-            AxisPort::Beat extra;
-            extra.data = (0xE0E0E0E0E0E0E0E0ull + k) & width_mask;
-            extra.keep = (1u << beat_bytes) - 1u;
-            extra.last = k + 1 == f.extra_words;
-            injected.push_back(extra);
-          }
-        }
+  if (ch.beats == 0) {
+    p.first_beat_at = clock_->now().count();
+    p.faults = faults_.take({FaultKind::stall, FaultKind::missing_tlast, FaultKind::extra_words,
+                             FaultKind::corrupt_output, FaultKind::early_tlast});
+    for (const Fault& f : p.faults)
+      if (f.kind == FaultKind::stall) p.stall = std::max(p.stall, f.stall_factor);
+  }
+  if (p.faults.empty()) return receive_s2mm_beat(ch, beat);
+  std::vector<AxisPort::Beat> extra_beats;
+  for (const Fault& f : p.faults) {
+    if (f.kind == FaultKind::corrupt_output) beat.data = (beat.data ^ 0xA5A5A5A5A5A5A5A5ull) & width_mask;
+    if (beat.last && f.kind == FaultKind::missing_tlast) beat.last = false;
+    // TLAST at half the transfer: the packet completes short. The rest of the kernel's
+    // packet stays in the stream, as on the hardware: the kernel backs up on it and the next
+    // transfer receives it, until a PL reload.
+    if (f.kind == FaultKind::early_tlast && !beat.last && ch.moved + beat_bytes >= ch.command.length / 2)
+      beat.last = true;
+    if (beat.last && f.kind == FaultKind::extra_words && f.extra_words > 0) {
+      beat.last = false;
+      for (unsigned k = 0; k < f.extra_words; ++k) {
+        AxisPort::Beat extra;
+        extra.data = (0xE0E0E0E0E0E0E0E0ull + k) & width_mask;
+        extra.keep = (1u << beat_bytes) - 1u;
+        extra.last = k + 1 == f.extra_words;
+        extra_beats.push_back(extra);
       }
     }
-    ch.mid_packet.store(!beat.last, std::memory_order_release);  // a write burst is open until TLAST
-    ++out.beats;
-    const unsigned kept = static_cast<unsigned>(std::popcount(beat.keep & ((1u << beat_bytes) - 1u)));
-    if (kept > t.length - received) {
-      // More data than LENGTH before TLAST: DMAIntErr, the channel halts (PG021).
-      out.error = kDmaIntErr;
-      break;
-    }
-    std::uint32_t k = 0;
-    for (unsigned b = 0; b < beat_bytes; ++b)
-      if (beat.keep & (1u << b)) destination[received + k++] = static_cast<std::byte>(beat.data >> (8 * b));
-    received += kept;
-    if (beat.last) break;
   }
-  out.bytes = received;
-  if (out.error) {
-    out.complete_at = clock_->now().count() + cycles_to_ns(static_cast<double>(kErrorResponseCycles));
-    return out;
-  }
-  // A frame's modeled time from its first beat: PG021's 39 cycles from tvalid to the first
-  // write address, the kernel's latency and the beats at S2MM's 74.64 % of a beat per cycle,
-  // stretched by a stall fault, plus jitter; and no earlier than the memory path takes the bytes.
-  const double cycles = (kS2mmLatencyCycles + static_cast<double>(timing_.kernel_latency_cycles) +
-                         static_cast<double>(out.beats) / kS2mmEfficiency) *
-                        stall;
-  const double duration = std::max(static_cast<double>(cycles_to_ns(1.0)),
-                                   static_cast<double>(cycles_to_ns(cycles)) + jitter_ns(ch));
-  const std::int64_t memory_done = timing_.memory_path ? timing_.memory_path->book(true, first_beat_at, out.bytes) : 0;
-  out.complete_at = std::max({first_beat_at + static_cast<std::int64_t>(duration), memory_done, clock_->now().count()});
-  return out;
+  if (receive_s2mm_beat(ch, beat)) return true;
+  for (const AxisPort::Beat& extra : extra_beats)
+    if (receive_s2mm_beat(ch, extra)) return true;
+  return false;
 }
 
-void DmaDevice::finish_transfer(Channel& ch, std::uint64_t epoch, const Outcome& out) {
-  {
-    std::lock_guard lock(mutex_);
-    ch.busy = false;
-    if (ch.port_closed && !pl_resetting_) {
-      ch.port->reopen();
-      ch.port_closed = false;
-      counters_.ports_closed_by_dma.fetch_sub(1);
-    }
-    if (ch.epoch.load() == epoch && !out.aborted && !pl_resetting_) {
-      counters_.words_moved.fetch_add(out.beats);
-      counters_.bytes_moved.fetch_add(out.bytes);
-      if (out.error) {
-        // An error halts the channel and clears RS (PG021); Halted may come later
-        // (halted_lag_cycles).
-        ch.dmasr = (ch.dmasr | out.error | kErrIrq) & ~kIdle;
-        ch.dmacr &= ~kRunStop;
-        if (config_.halted_lag_cycles > 0)
-          ch.halt_due_ns = clock_->now().count() + cycles_to_ns(static_cast<double>(config_.halted_lag_cycles));
-        counters_.dma_errors.fetch_add(1);
-      } else {
-        ch.dmasr |= kIdle | kIocIrq;
-        if (ch.id == s2mm) ch.length = out.bytes;  // the bytes actually received
-        (ch.id == mm2s ? counters_.mm2s_transfers : counters_.s2mm_transfers).fetch_add(1);
-      }
-    }
-    if (!(ch.dmacr & kRunStop) && ch.halt_due_ns < 0) ch.dmasr = (ch.dmasr | kHalted) & ~kIdle;
-    update_interrupt(ch);
-    released_.notify_all();
+// Writes one beat's kept bytes to DDR. True when the packet has ended: TLAST (the transfer's
+// completion time is then known) or more data than LENGTH (DMAIntErr).
+bool DmaDevice::receive_s2mm_beat(Channel& ch, const AxisPort::Beat& beat) {
+  const Transfer& t = ch.command;
+  const unsigned beat_bytes = ch.stream_bits / 8;
+  ++ch.beats;
+  const std::uint32_t full = (1u << beat_bytes) - 1u;
+  const unsigned kept = (beat.keep & full) == full ? beat_bytes : static_cast<unsigned>(std::popcount(beat.keep & full));
+  if (kept > t.length - ch.moved) {
+    // More data than LENGTH before TLAST: DMAIntErr, the channel halts (PG021).
+    data_finished(ch, kDmaIntErr, clock_->now().count() + cycles_to_ns(static_cast<double>(kErrorResponseCycles)));
+    return true;
   }
-  clock_->notify();
+  std::byte* destination = t.memory + ch.moved;
+  if (kept == beat_bytes) {
+    store_le(destination, beat.data, beat_bytes);
+  } else {
+    std::uint32_t k = 0;
+    for (unsigned b = 0; b < beat_bytes; ++b)
+      if (beat.keep & (1u << b)) destination[k++] = static_cast<std::byte>(beat.data >> (8 * b));
+  }
+  ch.moved += kept;
+  if (!beat.last) return false;
+  // A frame's modeled time from its first beat: PG021's 39 cycles from tvalid to the first
+  // write address, the kernel's latency and the beats at S2MM's 74.64 % of a beat per cycle,
+  // stretched by a stall fault, plus jitter; and no earlier than the memory path takes the
+  // bytes.
+  const Packet& p = ch.packet;
+  const double cycles = (kS2mmLatencyCycles + static_cast<double>(timing_.kernel_latency_cycles) +
+                         static_cast<double>(ch.beats) / kS2mmEfficiency) *
+                        p.stall;
+  const double duration = std::max(static_cast<double>(cycles_to_ns(1.0)),
+                                   static_cast<double>(cycles_to_ns(cycles)) + jitter_ns(ch));
+  const std::int64_t memory_done = timing_.memory_path ? timing_.memory_path->book(true, p.first_beat_at, ch.moved) : 0;
+  data_finished(ch, 0, std::max({p.first_beat_at + static_cast<std::int64_t>(duration), memory_done, clock_->now().count()}));
+  return true;
+}
+
+void DmaDevice::data_finished(Channel& ch, std::uint32_t error, std::int64_t complete_at) {
+  ch.data_done = true;
+  ch.error = error;
+  ch.complete_at = complete_at;
+  ch.packet = Packet{};
+  scheduled_.fetch_add(1, std::memory_order_acq_rel);
+  clock_->notify();  // an interrupt wait learns the completion time
+}
+
+// The transfer's completion time has come: Idle and IOC_Irq, or the error, become visible.
+void DmaDevice::complete_transfer(Channel& ch) {
+  ch.busy = false;
+  ch.data_done = false;
+  counters_.words_moved.fetch_add(ch.beats);
+  counters_.bytes_moved.fetch_add(ch.moved);
+  if (ch.error) {
+    // An error halts the channel and clears RS (PG021); Halted may come later
+    // (halted_lag_cycles).
+    ch.dmasr = (ch.dmasr | ch.error | kErrIrq) & ~kIdle;
+    ch.dmacr &= ~kRunStop;
+    if (config_.halted_lag_cycles > 0)
+      ch.halt_due_ns = ch.complete_at + cycles_to_ns(static_cast<double>(config_.halted_lag_cycles));
+    counters_.dma_errors.fetch_add(1);
+  } else {
+    ch.dmasr |= kIdle | kIocIrq;
+    if (ch.id == s2mm) ch.length = ch.moved;  // the bytes actually received
+    (ch.id == mm2s ? counters_.mm2s_transfers : counters_.s2mm_transfers).fetch_add(1);
+  }
+  if (!(ch.dmacr & kRunStop) && ch.halt_due_ns < 0) ch.dmasr = (ch.dmasr | kHalted) & ~kIdle;
+  update_interrupt(ch);
 }
 
 }  // namespace zynqnn::virtual_board

@@ -1,14 +1,22 @@
 #pragma once
 // A register-accurate model of one AXI DMA v7.1 in direct-register mode (PG021): the register
-// file of both channels and one engine thread per channel that moves data between the
-// simulated DDR and an AXI4-Stream port of the PL kernel.
+// file of both channels and, per channel, an engine that moves data between the simulated DDR
+// and an AXI4-Stream port of the PL kernel.
+//
+// The engines have no threads of their own: they are state machines run by whichever thread
+// makes data movable. A LENGTH write fills (MM2S) or drains (S2MM) the stream FIFO on the
+// driver's thread; the PL thread, about to block on an empty input or a full output
+// (hls::csim::wait_observer::before_block), fills every input FIFO from DDR and drains every
+// output FIFO into it. A whole frame thus runs on the PL thread without a hand-off. Once a
+// transfer's data has moved, its modeled completion time is known; Idle, IOC_Irq and the
+// interrupt line follow when modeled time reaches it, evaluated by whoever looks (a register
+// access, an interrupt wait).
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <random>
-#include <thread>
+#include <vector>
 
 #include "board_state.hpp"
 #include "simulated_ddr.hpp"
@@ -60,7 +68,6 @@ class DmaDevice {
   DmaDevice(const DmaConfig& config, unsigned index, std::shared_ptr<SimulationTime> clock,
             std::shared_ptr<SimulatedDdr> ddr, FaultState& faults, BoardCounters& counters, AxisPort* mm2s_port,
             AxisPort* s2mm_port, const DmaTiming& timing);
-  ~DmaDevice();
   DmaDevice(const DmaDevice&) = delete;
   DmaDevice& operator=(const DmaDevice&) = delete;
 
@@ -75,14 +82,21 @@ class DmaDevice {
   // The level of mm2s_introut (0) / s2mm_introut (1): (DMASR IRQ bits & DMACR IrqEn) != 0.
   bool interrupt_asserted(unsigned channel) const noexcept;
   SimulationTime& clock() noexcept { return *clock_; }
+  // Brings the channel up to modeled time (completes a transfer whose time has come) and
+  // returns the modeled time at which its transfer in flight completes, or kForever.
+  Nanoseconds catch_up(unsigned channel);
+  // Counts transfers whose data has moved (their completion time became known).
+  std::uint64_t scheduled_completions() const noexcept { return scheduled_.load(std::memory_order_acquire); }
 
-  // PL reset (reconfiguration), in three steps around the board's closing of every port:
-  // abandon every transfer and stop reopening ports; wait (bounded) until the engines have
-  // let go; then reset every register.
+  // Moves every beat the engines can move now: fills the MM2S stream FIFO from DDR, drains
+  // the S2MM one into DDR. Called by the PL thread before it blocks.
+  void pump();
+
+  // PL reset (reconfiguration), around the board's closing of every port: abandon every
+  // transfer and ignore register writes; then reset every register.
   void begin_pl_reset();
-  void wait_engines_released();
   void finish_pl_reset();
-  // Stops the engine threads (the board has closed the ports first).
+  // The board is gone: register accesses do nothing from now on.
   void shut_down();
 
  private:
@@ -91,13 +105,13 @@ class DmaDevice {
     std::uint32_t length = 0;
     Nanoseconds start{0};
     std::int64_t memory_done_ns = 0;  // MM2S: the end of its booking on the memory path
+    std::byte* memory = nullptr;      // the host memory behind `address` (checked)
   };
-  struct Outcome {
-    bool aborted = false;
-    std::uint32_t error = 0;  // one DMASR error bit, or 0
-    std::uint32_t bytes = 0;
-    std::int64_t complete_at = 0;  // modeled ns
-    std::uint64_t beats = 0;
+  // What an S2MM transfer has seen of its packet.
+  struct Packet {
+    std::vector<Fault> faults;
+    double stall = 1.0;
+    std::int64_t first_beat_at = 0;
   };
   struct Channel {
     ChannelId id;
@@ -107,39 +121,47 @@ class DmaDevice {
     std::uint32_t dmacr = dma_reg::kDmacrReset;
     std::uint32_t dmasr = dma_reg::kHalted;
     std::uint32_t address = 0, address_msb = 0, length = 0;
-    bool busy = false;           // a command is queued or owned by the engine
-    bool in_data_phase = false;  // the engine may be inside a stream operation
-    bool port_closed = false;    // closed by a DMA reset/halt, to reopen when the engine lets go
     std::int64_t halt_due_ns = -1;  // an error's Halted, set at this modeled time (halted_lag_cycles)
-    // Inside a packet with AXI transactions in flight: MM2S with a beat not yet accepted by
-    // the stream, S2MM after the first beat of a packet and before its TLAST.
-    std::atomic<bool> mid_packet{false};
+    // The transfer: armed by a LENGTH write until it completes, is flushed or lets go.
+    bool busy = false;
     Transfer command;
-    std::atomic<bool> command_ready{false};
-    std::atomic<std::uint64_t> epoch{0};
+    std::uint32_t moved = 0;  // bytes sent (MM2S) or received (S2MM)
+    std::uint64_t beats = 0;
+    Packet packet;
+    // Every beat has moved (or an error was found): completes at complete_at.
+    bool data_done = false;
+    std::uint32_t error = 0;  // one DMASR error bit, or 0
+    std::int64_t complete_at = 0;
+    // A soft reset that waits for the streams (soft_reset_waits_for_streams) caught this
+    // engine inside a packet: it lets go after its stream's next beat.
+    bool held_by_reset = false;
     std::atomic<bool> irq{false};
     std::mt19937_64 rng;
-    std::thread engine;
   };
 
   Channel& channel_at(std::uint32_t offset);
   std::uint32_t read_register(std::uint32_t offset);
   void write_dmacr(Channel& ch, std::uint32_t value);
   void write_length(Channel& ch, std::uint32_t value);
+  void catch_up_locked();
   void start_soft_reset();
   void finish_soft_reset_if_due();
   void set_due_halts();
-  void abandon_transfer(Channel& ch, bool close_port);
+  void abandon_transfer(Channel& ch);
+  void drop_transfer(Channel& ch);
   void reset_channel_registers(Channel& ch);
   void update_interrupt(Channel& ch);
 
-  void engine_main(Channel& ch);
-  Outcome run_mm2s(Channel& ch, const Transfer& t, std::uint64_t epoch);
-  Outcome run_s2mm(Channel& ch, const Transfer& t, std::uint64_t epoch);
+  bool pump_channel(Channel& ch);
+  bool pump_mm2s(Channel& ch);
+  bool pump_s2mm(Channel& ch);
+  bool pump_held(Channel& ch);
+  AxisPort::Beat next_mm2s_beat(const Channel& ch, const std::byte* source) const;
+  bool take_s2mm_beat(Channel& ch, AxisPort::Beat beat);
+  bool receive_s2mm_beat(Channel& ch, const AxisPort::Beat& beat);
   std::uint32_t check_transfer(const Channel& ch, const Transfer& t);
-  void finish_transfer(Channel& ch, std::uint64_t epoch, const Outcome& outcome);
-  void write_beat(Channel& ch, const AxisPort::Beat& beat, std::uint64_t epoch);
-  AxisPort::Beat read_beat(Channel& ch, std::uint64_t epoch);
+  void data_finished(Channel& ch, std::uint32_t error, std::int64_t complete_at);
+  void complete_transfer(Channel& ch);
   std::int64_t cycles_to_ns(double cycles) const;
   double jitter_ns(Channel& ch);
 
@@ -152,12 +174,11 @@ class DmaDevice {
   std::uint32_t length_mask_;
 
   mutable std::mutex mutex_;
-  std::condition_variable released_;  // an engine let go of a transfer
   bool soft_reset_active_ = false;
   Nanoseconds soft_reset_done_at_{0};
   bool pl_resetting_ = false;
   bool shut_down_ = false;
-  std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> scheduled_{0};
   Channel channels_[2];
 };
 

@@ -35,28 +35,17 @@ void* AxisPort::stream_pointer() noexcept {
   return stream32_ ? static_cast<void*>(stream32_.get()) : static_cast<void*>(stream64_.get());
 }
 
-namespace {
-template <typename Word>
-Word to_word(const AxisPort::Beat& beat) {
-  Word word{};
-  word.data = beat.data;
-  word.keep = beat.keep;
-  word.strb = beat.keep;
-  word.last = beat.last ? 1 : 0;
-  return word;
-}
-template <typename Word>
-AxisPort::Beat to_beat(const Word& word) {
-  return AxisPort::Beat{word.data.to_uint64(), static_cast<std::uint32_t>(word.keep.to_uint64()), word.last.to_uint64() != 0};
-}
-}  // namespace
-
 void AxisPort::write(const Beat& beat) {
   if (stream32_) stream32_->write(to_word<AxisWord32>(beat));
   else stream64_->write(to_word<AxisWord64>(beat));
 }
 
 AxisPort::Beat AxisPort::read() { return stream32_ ? to_beat(stream32_->read()) : to_beat(stream64_->read()); }
+
+void AxisPort::clear() {
+  if (stream32_) stream32_->clear();
+  else stream64_->clear();
+}
 
 bool AxisPort::empty() const { return stream32_ ? stream32_->empty() : stream64_->empty(); }
 

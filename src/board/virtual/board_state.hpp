@@ -16,10 +16,9 @@ struct BoardCounters {
   std::atomic<std::uint64_t> frames{0}, reconfigurations{0}, mm2s_transfers{0}, s2mm_transfers{0}, words_moved{0},
       bytes_moved{0}, dma_errors{0}, soft_resets{0}, faults_applied{0}, kernel_errors{0}, register_reads{0},
       register_writes{0};
-  // Beats written into kernel inputs (the PL thread waits for a change to start a frame).
+  // Beats written into kernel inputs from outside the PL thread (the PL thread waits for a
+  // change to start a frame).
   std::atomic<std::uint64_t> input_pushes{0};
-  // Ports a DMA reset or halt has closed and not yet reopened.
-  std::atomic<int> ports_closed_by_dma{0};
 };
 
 // Injected faults. Each kind has one consumer: hang the PL thread at a frame start; stall and

@@ -11,6 +11,20 @@
 namespace zynqnn::virtual_board {
 namespace {
 
+// The hand-off between a driver and the PL thread is the simulation's main host cost: a
+// thread that waits first yields the processor for up to this long (real time), checking
+// whether it may go on, before it sleeps on its condition variable. When the other thread is
+// quick (a small frame's round trip) that saves a futex wait and wake, several us each on a
+// loaded machine; yielding rather than spinning lets the other thread, or anyone else, have
+// the processor meanwhile (a busy spin on a machine whose cores are all taken only delays the
+// thread it waits for).
+constexpr std::chrono::microseconds kYieldBeforeSleeping{50};
+
+void yield_until_set(const std::atomic<bool>& flag) {
+  const auto until = std::chrono::steady_clock::now() + kYieldBeforeSleeping;
+  while (!flag.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+}
+
 std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
   if (b > 0 && a > std::numeric_limits<std::int64_t>::max() - b) return std::numeric_limits<std::int64_t>::max();
   return a + b;
@@ -35,6 +49,13 @@ void ModeledClock::sleep_for(Nanoseconds duration) {
   {
     std::lock_guard lock(mutex_);
     deadline = saturating_add(now_ns_, std::max<std::int64_t>(duration.count(), 0));
+    // The common case of a driver's poll: the simulation has settled, nobody else waits
+    // outside and no deadline comes first. Time simply moves (what settle() would do).
+    if (running_ == 0 && outside_.empty() &&
+        std::none_of(waiters_.begin(), waiters_.end(), [&](const Waiter* w) { return w->deadline <= deadline; })) {
+      now_ns_ = std::max(now_ns_, deadline);
+      return;
+    }
   }
   wait_until(Nanoseconds{deadline}, {}, false);
 }
@@ -46,6 +67,7 @@ void ModeledClock::wake(Waiter& waiter) {
   if (waiter.simulation) {
     ++running_;
     ++transitions_;
+    waiter.may_return.store(true, std::memory_order_release);
     waiter.cv.notify_one();
   }
 }
@@ -73,21 +95,29 @@ void ModeledClock::settle() {
   }
   // An outside waiter returns once it is woken and the simulation has settled.
   if (running_ == 0)
-    for (Waiter* w : outside_)
-      if (w->woken) w->cv.notify_one();
+    for (Waiter* w : outside_) {
+      if (!w->woken) continue;
+      w->may_return.store(true, std::memory_order_release);
+      w->cv.notify_one();
+    }
 }
 
 bool ModeledClock::wait_until(Nanoseconds deadline, const std::function<bool()>& ready, bool simulation_thread) {
   std::unique_lock lock(mutex_);
   if (ready && ready()) return true;
   if (deadline.count() <= now_ns_) return false;
-  Waiter waiter{deadline.count(), ready ? &ready : nullptr, simulation_thread, false, {}};
+  Waiter waiter{deadline.count(), ready ? &ready : nullptr, simulation_thread, false, {}, {}};
   waiters_.push_back(&waiter);
   if (simulation_thread) {
     --running_;
     ++transitions_;
     settle();
     // Ended by an event (the predicate's owner calls notify()) or by modeled time.
+    if (!waiter.woken) {
+      lock.unlock();
+      yield_until_set(waiter.may_return);
+      lock.lock();
+    }
     waiter.cv.wait(lock, [&] { return waiter.woken; });
   } else {
     outside_.push_back(&waiter);
@@ -101,6 +131,11 @@ bool ModeledClock::wait_until(Nanoseconds deadline, const std::function<bool()>&
     // the same instant (an engine completing a transfer) has done its work first, so what the
     // caller reads next depends on modeled time alone.
     // Progress is any simulation thread blocking or waking, or time moving.
+    if (!(waiter.woken && running_ == 0)) {
+      lock.unlock();
+      yield_until_set(waiter.may_return);
+      lock.lock();
+    }
     std::int64_t seen_now = now_ns_;
     std::uint64_t seen_transitions = transitions_;
     auto last_progress = std::chrono::steady_clock::now();

@@ -33,12 +33,24 @@ class DmaInterruptLine final : public InterruptLine {
   void enable() override { enabled_.store(true, std::memory_order_release); }
   bool wait_until(Nanoseconds deadline) override {
     // Evaluated by whichever thread settles the clock: atomics only.
-    const std::function<bool()> asserted = [this] {
+    const auto asserted = [this] {
       return enabled_.load(std::memory_order_acquire) && device_->interrupt_asserted(channel_);
     };
-    const bool fired = device_->clock().wait_until(deadline, asserted, false);
-    if (fired) enabled_.store(false, std::memory_order_release);
-    return fired;
+    SimulationTime& clock = device_->clock();
+    // The DMA's state follows modeled time only when someone looks: wait for the channel's
+    // completion time (or for the data of a transfer to finish moving, which sets one), bring
+    // the DMA up to it, and look again.
+    for (;;) {
+      const std::uint64_t seen = device_->scheduled_completions();
+      const Nanoseconds completes_at = device_->catch_up(channel_);
+      if (asserted()) {
+        enabled_.store(false, std::memory_order_release);
+        return true;
+      }
+      if (clock.now() >= deadline) return false;
+      const std::function<bool()> changed = [&] { return asserted() || device_->scheduled_completions() != seen; };
+      clock.wait_until(std::min(deadline, completes_at), changed, false);
+    }
   }
 
  private:
@@ -76,6 +88,20 @@ void validate(const VirtualBoardConfig& config, const PlKernel* kernel) {
 }
 
 }  // namespace
+
+// The PL thread's wait observer: the modeled clock's, plus the DMA engines, which move data
+// on the PL thread's behalf each time the kernel would block on a stream.
+class PlThreadObserver final : public hls::csim::wait_observer {
+ public:
+  PlThreadObserver(hls::csim::wait_observer& clock, VirtualBoard& board) : clock_(clock), board_(board) {}
+  void before_wait() override { clock_.before_wait(); }
+  void after_wait() override { clock_.after_wait(); }
+  void before_block() override { board_.pump_dmas(); }
+
+ private:
+  hls::csim::wait_observer& clock_;
+  VirtualBoard& board_;
+};
 
 VirtualBoard::VirtualBoard(VirtualBoardConfig config, std::shared_ptr<PlKernel> kernel)
     : config_(std::move(config)), kernel_(std::move(kernel)) {
@@ -128,6 +154,7 @@ VirtualBoard::VirtualBoard(VirtualBoardConfig config, std::shared_ptr<PlKernel> 
     dmas_.push_back(std::make_shared<DmaDevice>(dma, static_cast<unsigned>(d), clock_, ddr_, *faults_, *counters_, in,
                                                 out, timing));
   }
+  pl_observer_ = std::make_unique<PlThreadObserver>(*clock_->observer(), *this);
   start_pl_thread();
 }
 
@@ -201,7 +228,6 @@ Stats VirtualBoard::stats() const {
 void VirtualBoard::load_configuration() {
   std::lock_guard lock(reconfigure_mutex_);
   stop_pl_thread();  // after a failed load nothing runs: only the DMAs are reset again
-  for (auto& dma : dmas_) dma->wait_engines_released();
   for (auto& dma : dmas_) dma->finish_pl_reset();
   const bool fails = !faults_->take({FaultKind::load_failure}).empty();
   faults_->clear_on_reconfigure();
@@ -214,7 +240,6 @@ void VirtualBoard::load_configuration() {
   }
   for (auto& port : inputs_) port.reopen();
   for (auto& port : outputs_) port.reopen();
-  counters_->ports_closed_by_dma.store(0);
   start_pl_thread();
 }
 
@@ -249,9 +274,14 @@ void VirtualBoard::start_pl_thread() {
   pl_thread_ = start_simulation_thread(*clock_, "PL kernel", [this] { pl_thread_main(); });
 }
 
+void VirtualBoard::pump_dmas() {
+  for (auto& dma : dmas_) dma->pump();
+}
+
 void VirtualBoard::wait_for_frame_start() {
   if (inputs_.empty()) return;  // a source kernel starts frames on its own
   for (;;) {
+    pump_dmas();  // the last frame's output into DDR, the next frame's input from it
     const std::uint64_t seen = counters_->input_pushes.load(std::memory_order_acquire);
     for (const AxisPort& port : inputs_)
       if (!port.empty()) return;
@@ -264,28 +294,29 @@ void VirtualBoard::wait_for_frame_start() {
 }
 
 void VirtualBoard::pl_thread_main() {
-  hls::csim::current_wait_observer = clock_->observer();
+  hls::csim::current_wait_observer = pl_observer_.get();
   const std::function<bool()> stopped = [this] { return pl_stop_.load(std::memory_order_acquire); };
-  const std::function<bool()> ports_reopened = [this] {
-    return pl_stop_.load(std::memory_order_acquire) || counters_->ports_closed_by_dma.load() == 0;
+  // Stops the PL thread until the PL is reset; the DMA engines still finish what they can.
+  const auto stay_stopped = [&] {
+    pump_dmas();
+    clock_->wait_until(kForever, stopped, true);
   };
   try {
-    kernel_->prepare_thread(clock_->observer());
+    kernel_->prepare_thread(pl_observer_.get());
     while (!pl_stop_.load(std::memory_order_acquire)) {
       try {
         wait_for_frame_start();
         if (!faults_->take({FaultKind::hang}).empty()) {
           // A hung kernel: nothing moves until the PL is reset.
-          clock_->wait_until(kForever, stopped, true);
+          stay_stopped();
           break;
         }
         kernel_->run_frame(inputs_, outputs_);
         counters_->frames.fetch_add(1);
       } catch (const hls::stream_closed&) {
+        // Only a PL reset closes the streams (it sets pl_stop_ first).
         if (pl_stop_.load(std::memory_order_acquire)) break;
-        // A DMA reset closed a port under the kernel: the frame is lost; start over once the
-        // port is open again.
-        clock_->wait_until(kForever, ports_reopened, true);
+        stay_stopped();
       } catch (const hls::stream_deadlock&) {
         // The C-simulation wait limit passed; the PL simply keeps waiting, as hardware does.
       }
@@ -293,7 +324,7 @@ void VirtualBoard::pl_thread_main() {
   } catch (const std::exception&) {
     // The kernel failed (a bug in the C-simulation code): the PL is dead until a reset.
     counters_->kernel_errors.fetch_add(1);
-    clock_->wait_until(kForever, stopped, true);
+    stay_stopped();
   }
   hls::csim::current_wait_observer = nullptr;
   clock_->thread_finished();

@@ -8,6 +8,7 @@
 // and then jumps to the earliest deadline anyone waits for. Polling in modeled time is
 // therefore deterministic and takes no real time.
 // RealTimeClock: the steady clock; modeled durations become minimum real durations.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -69,12 +70,16 @@ class ModeledClock final : public SimulationTime, private hls::csim::wait_observ
 
  private:
   // Each waiter sleeps on its own condition variable: waking one thread never wakes the others
-  // (a shared one made every settle wake every engine, the PL thread and the driver).
+  // (a shared one made every settle wake every engine, the PL thread and the driver). Before
+  // it sleeps, a waiter yields for a moment, watching `may_return` (kYieldBeforeSleeping).
   struct Waiter {
     std::int64_t deadline;
     const std::function<bool()>* ready;
     bool simulation;
     bool woken = false;
+    // Set with the notification: a simulation waiter is woken, an outside one is woken and
+    // the simulation has settled.
+    std::atomic<bool> may_return{false};
     std::condition_variable cv;
   };
   void before_wait() override;

@@ -116,16 +116,70 @@ class AxisPort {
   };
   void write(const Beat& beat);
   Beat read();
+  // The DMA engines' side, without blocking and under one lock for many beats:
+  // fill() writes the beats `next(Beat&)` produces (false: no more) while the FIFO has room;
+  // drain() shows the beats in order to `take(const Beat&)`, which says whether to take each.
+  // Both return how many beats moved.
+  using TakeResult = hls::stream<AxisWord32>::take_result;
+  template <typename Next>
+  std::size_t fill(Next&& next);
+  template <typename Take>
+  std::size_t drain(Take&& take);
   bool empty() const;
+  // Drops the beats in the FIFO (a DMA reset flushing a transfer).
+  void clear();
   void close();
   void reopen();
 
  private:
+  template <typename Word>
+  static Word to_word(const Beat& beat) {
+    Word word{};
+    word.data = beat.data;
+    word.keep = beat.keep;
+    word.strb = beat.keep;
+    word.last = beat.last ? 1 : 0;
+    return word;
+  }
+  template <typename Word>
+  static Beat to_beat(const Word& word) {
+    return Beat{word.data.to_uint64(), static_cast<std::uint32_t>(word.keep.to_uint64()), word.last.to_uint64() != 0};
+  }
+  template <typename Word, typename Next>
+  static std::size_t fill_stream(hls::stream<Word>& stream, Next& next) {
+    return stream.fill([&next](Word& word) {
+      Beat beat;
+      if (!next(beat)) return false;
+      word = to_word<Word>(beat);
+      return true;
+    });
+  }
+  template <typename Word, typename Take>
+  static std::size_t drain_stream(hls::stream<Word>& stream, Take& take) {
+    return stream.drain([&take](const Word& word) {
+      switch (take(to_beat(word))) {
+        case TakeResult::leave: return hls::stream<Word>::take_result::leave;
+        case TakeResult::take: return hls::stream<Word>::take_result::take;
+        default: return hls::stream<Word>::take_result::take_and_stop;
+      }
+    });
+  }
+
   std::string name_;
   unsigned width_bits_;
   std::unique_ptr<hls::stream<AxisWord32>> stream32_;
   std::unique_ptr<hls::stream<AxisWord64>> stream64_;
 };
+
+template <typename Next>
+std::size_t AxisPort::fill(Next&& next) {
+  return stream32_ ? fill_stream(*stream32_, next) : fill_stream(*stream64_, next);
+}
+
+template <typename Take>
+std::size_t AxisPort::drain(Take&& take) {
+  return stream32_ ? drain_stream(*stream32_, take) : drain_stream(*stream64_, take);
+}
 
 // What the programmable logic runs. ap_ctrl_none: the board calls run_frame again and again
 // on its PL thread; the kernel blocks on its input streams between frames.
@@ -170,6 +224,7 @@ struct Stats {
 
 class DmaDevice;
 class FaultState;
+class PlThreadObserver;
 class SimulatedDdr;
 struct BoardCounters;
 
@@ -200,8 +255,11 @@ class VirtualBoard final : public Board {
   void load_configuration() override;
 
  private:
+  friend class PlThreadObserver;
   void start_pl_thread();
   void stop_pl_thread();
+  // Moves what the DMA engines can move now (on the calling simulation thread).
+  void pump_dmas();
   void pl_thread_main();
   void wait_for_frame_start();
 
@@ -214,6 +272,7 @@ class VirtualBoard final : public Board {
   std::vector<AxisPort> inputs_;
   std::vector<AxisPort> outputs_;
   std::vector<std::shared_ptr<DmaDevice>> dmas_;
+  std::unique_ptr<PlThreadObserver> pl_observer_;
   std::mutex reconfigure_mutex_;
   std::thread pl_thread_;
   std::mutex pl_exit_mutex_;
