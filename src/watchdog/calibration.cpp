@@ -39,7 +39,12 @@ Nanoseconds threshold_from(const LatencySummary& latency, const ThresholdRule& r
   const double median = static_cast<double>(latency.median.count());
   const double spread = median + rule.mad_multiplier * kMadToSigma * static_cast<double>(latency.mad.count());
   const double floor = median * (1.0 + rule.min_margin);
-  return Nanoseconds{static_cast<std::int64_t>(std::ceil(std::max(spread, floor)))};
+  // A polling driver sees a completion at its next look: latencies come in steps (e.g. 1.96 us
+  // or 4.04 us for a 1 us first backoff), and when more than half share one step the MAD is 0.
+  // A step a quarter of the calibration's calls reach is normal, not slow: the upper quartile
+  // bounds the threshold from below too (still robust to outliers in up to a quarter of them).
+  const double upper_quartile = static_cast<double>(latency.q75.count()) * (1.0 + rule.min_margin);
+  return Nanoseconds{static_cast<std::int64_t>(std::ceil(std::max({spread, floor, upper_quartile})))};
 }
 
 double log_sigma_of(std::span<const Nanoseconds> samples) {
@@ -138,6 +143,7 @@ nlohmann::json to_json(const Calibration& c) {
        {{"min", ns(c.latency.min)},
         {"median", ns(c.latency.median)},
         {"mad", ns(c.latency.mad)},
+        {"q75", ns(c.latency.q75)},
         {"p99", ns(c.latency.p99)},
         {"max", ns(c.latency.max)}}},
       {"log_sigma", c.log_sigma},
@@ -160,6 +166,11 @@ Calibration calibration_from_json(const nlohmann::json& json) {
   c.latency.median = Nanoseconds{field<std::int64_t>(json, "/latency_ns/median")};
   c.latency.mad = Nanoseconds{field<std::int64_t>(json, "/latency_ns/mad")};
   c.latency.p99 = Nanoseconds{field<std::int64_t>(json, "/latency_ns/p99")};
+  // Files written before the upper quartile was recorded: the median stands in (their
+  // threshold is stored and used as it is).
+  c.latency.q75 = json.contains(nlohmann::json::json_pointer("/latency_ns/q75"))
+                      ? Nanoseconds{field<std::int64_t>(json, "/latency_ns/q75")}
+                      : c.latency.median;
   c.latency.max = Nanoseconds{field<std::int64_t>(json, "/latency_ns/max")};
   c.log_sigma = field<double>(json, "/log_sigma");
   c.rule.mad_multiplier = field<double>(json, "/rule/mad_multiplier");

@@ -42,6 +42,7 @@ LatencySummary summarize(std::span<const Nanoseconds> samples) {
   summary.min = sorted.front();
   summary.max = sorted.back();
   summary.median = median_of_sorted(sorted);
+  summary.q75 = percentile(sorted, 75.0);
   summary.p99 = percentile(sorted, 99.0);
   std::vector<Nanoseconds> deviations;
   deviations.reserve(sorted.size());

@@ -30,6 +30,7 @@ TEST(LatencyStatistics, MedianMadPercentileAndMaxResistAnOutlier) {
   EXPECT_EQ(summary.max, Nanoseconds{5000});
   EXPECT_EQ(summary.min, Nanoseconds{98});
   EXPECT_EQ(summary.p99, Nanoseconds{5000});
+  EXPECT_EQ(summary.q75, Nanoseconds{102});
   EXPECT_THROW(summarize(std::vector<Nanoseconds>{}), Error);
 }
 
@@ -43,6 +44,21 @@ TEST(ThresholdRule, MadTermOrMarginWhicheverIsLarger) {
   tight.median = Nanoseconds{1000};
   tight.mad = Nanoseconds{1};
   EXPECT_EQ(threshold_from(tight, ThresholdRule{}), Nanoseconds{1250});
+}
+
+TEST(ThresholdRule, APollingStepAQuarterOfTheCallsReachIsNotSlow) {
+  // A driver polling with a 1 us first backoff: two thirds of the calls seen at 1.96 us, a
+  // third at its next look, 4.04 us. The MAD is 0; the upper quartile keeps them all below.
+  std::vector<Nanoseconds> calls(20, Nanoseconds{1960});
+  for (std::size_t k = 0; k < calls.size(); k += 3) calls[k] = Nanoseconds{4040};
+  const LatencySummary summary = summarize(calls);
+  EXPECT_EQ(summary.mad, Nanoseconds{0});
+  EXPECT_EQ(summary.q75, Nanoseconds{4040});
+  const Nanoseconds threshold = threshold_from(summary, ThresholdRule{});
+  EXPECT_EQ(threshold, Nanoseconds{5050});
+  EXPECT_LT(threshold, Nanoseconds{8 * 1960}) << "a stall of 8x is still slow";
+  // One outlier in seven stays an outlier (below the upper quartile).
+  EXPECT_EQ(threshold_from(summarize(sample({100, 102, 98, 101, 99, 100, 5000})), ThresholdRule{}), Nanoseconds{128});
 }
 
 class CalibrationFiles : public ::testing::Test {

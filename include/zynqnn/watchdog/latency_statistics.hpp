@@ -16,6 +16,7 @@ struct LatencySummary {
   Nanoseconds min{0};
   Nanoseconds median{0};
   Nanoseconds mad{0};  // median absolute deviation from the median
+  Nanoseconds q75{0};  // nearest-rank 75th percentile (the upper quartile)
   Nanoseconds p99{0};  // nearest-rank 99th percentile
   Nanoseconds max{0};
 };
