@@ -64,7 +64,7 @@ fi
 
 echo
 echo "== instructions per watched call (null board, 256-word pass-through, callgrind; docs/watchdog.md)"
-# Inclusive instructions of Watchdog::process (fixed, adaptive) and of DmaAccelerator::run (the
+# Inclusive instructions of Watchdog::process (fixed, adaptive) and of Accelerator::run (the
 # bare call, plus 125 for its 1 KiB input copy) divided by their call counts.
 per_call_of() {  # callgrind file, function name
   awk -v want="$2" '
@@ -82,7 +82,7 @@ if [ -x "$bin/bench_watchdog" ]; then
     valgrind --tool=callgrind --dump-instr=no --callgrind-out-file="$out" \
       "$bin/bench_watchdog" --benchmark_filter="^$run\$" --benchmark_min_time=0.05 >/dev/null 2>&1
     case "$run" in
-      bare_call*) echo "bare call: $(( $(per_call_of "$out" "zynqnn::DmaAccelerator::run(std::chrono::duration<long, std::ratio<1l, 1000000000l> >)") + 125 )) instructions" ;;
+      bare_call*) echo "bare call: $(( $(per_call_of "$out" "zynqnn::Accelerator::run(std::chrono::duration<long, std::ratio<1l, 1000000000l> >)") + 125 )) instructions" ;;
       *adaptive:0) echo "fixed: $(per_call_of "$out" "zynqnn::watchdog::Watchdog::process(unsigned long, std::vector<std::span<std::byte const, 18446744073709551615ul>, std::allocator<std::span<std::byte const, 18446744073709551615ul> > > const&, zynqnn::watchdog::CallReport&)") instructions" ;;
       *adaptive:1) echo "adaptive: $(per_call_of "$out" "zynqnn::watchdog::Watchdog::process(unsigned long, std::vector<std::span<std::byte const, 18446744073709551615ul>, std::allocator<std::span<std::byte const, 18446744073709551615ul> > > const&, zynqnn::watchdog::CallReport&)") instructions" ;;
     esac
