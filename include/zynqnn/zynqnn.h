@@ -540,7 +540,7 @@ typedef struct zynqnn_virtual_board_stats {
   uint64_t dma_errors;       /* transfers that ended with DMAIntErr/DMASlvErr/DMADecErr */
   uint64_t soft_resets;
   uint64_t kernel_errors;
-  uint64_t register_reads;   /* through zynqnn_virtual_board_read32 */
+  uint64_t register_reads;   /* AXI-Lite accesses of the board's DMA registers */
   uint64_t register_writes;
   uint64_t bytes_allocated;  /* DMA memory handed out and not freed */
 } zynqnn_virtual_board_stats;

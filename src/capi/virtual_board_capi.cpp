@@ -48,8 +48,6 @@ struct zynqnn_virtual_board {
   std::map<std::uint64_t, std::unique_ptr<zynqnn::DmaBuffer>> buffers;  // by physical address
   std::uint64_t ddr_base = 0;
   std::uint64_t ddr_bytes = 0;
-  std::uint64_t register_reads = 0;
-  std::uint64_t register_writes = 0;
 };
 
 namespace {
@@ -173,7 +171,6 @@ int zynqnn_virtual_board_read32(zynqnn_virtual_board* board, uint64_t address, u
     open_board(board);
     auto [window, offset] = route(board, address, "read");
     *value = window->registers->read32(offset);
-    ++board->register_reads;
     return ZYNQNN_OK;
   });
 }
@@ -185,7 +182,6 @@ int zynqnn_virtual_board_write32(zynqnn_virtual_board* board, uint64_t address, 
     open_board(board);
     auto [window, offset] = route(board, address, "write");
     window->registers->write32(offset, value);
-    ++board->register_writes;
     return ZYNQNN_OK;
   });
 }
@@ -280,8 +276,8 @@ int zynqnn_virtual_board_stats_get(const zynqnn_virtual_board* board, zynqnn_vir
     stats->dma_errors = counted.dma_errors;
     stats->soft_resets = counted.soft_resets;
     stats->kernel_errors = counted.kernel_errors;
-    stats->register_reads = board->register_reads;
-    stats->register_writes = board->register_writes;
+    stats->register_reads = counted.register_reads;
+    stats->register_writes = counted.register_writes;
     for (const auto& [address, buffer] : board->buffers) stats->bytes_allocated += buffer->size();
     return ZYNQNN_OK;
   });
